@@ -1,0 +1,120 @@
+/*
+ * emu/log.c — the -d/-D debug log.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <glib.h>
+
+#include "log.h"
+
+unsigned emu_loglevel;
+FILE *emu_logfile;
+
+static const struct {
+    const char *name;
+    unsigned mask;
+    const char *help;
+} log_items[] = {
+    { "in_asm",  LOG_IN_ASM,  "show guest code of each translated TB (disassembled)" },
+    { "op",      LOG_OP,      "show the IR of each TB before optimization" },
+    { "op_opt",  LOG_OP_OPT,  "show the IR of each TB after optimization" },
+    { "out_asm", LOG_OUT_ASM, "show the backend's code of each TB" },
+    { "exec",    LOG_EXEC,    "show each TB as it is executed" },
+    { "cpu",     LOG_CPU,     "show CPU registers before each executed TB" },
+    { "nochain", LOG_NOCHAIN, "do not chain TBs (with exec: see every TB run)" },
+    { "unimp",   LOG_UNIMP,   "log unimplemented instructions and syscalls" },
+    { "guest_errors", LOG_GUEST_ERROR, "log invalid guest operations (bad syscall arguments...)" },
+    { "page",    LOG_PAGE,    "log guest address-space changes (mmap, munmap, ...)" },
+    { "strace",  LOG_STRACE,  "log system calls (same as -strace)" },
+    { "plugin",  LOG_PLUGIN,  "plugin output (qemu_plugin_outs) goes to the log" },
+};
+
+bool emu_log_parse_items(const char *str, unsigned *mask)
+{
+    unsigned m = 0;
+    gchar **items = g_strsplit(str, ",", -1);
+    bool ok = true;
+
+    for (gchar **it = items; *it; it++) {
+        bool found = false;
+        if (**it == '\0') {
+            continue;
+        }
+        if (strcmp(*it, "all") == 0) {
+            for (size_t i = 0; i < G_N_ELEMENTS(log_items); i++) {
+                if (log_items[i].mask != LOG_NOCHAIN) {
+                    m |= log_items[i].mask;
+                }
+            }
+            continue;
+        }
+        for (size_t i = 0; i < G_N_ELEMENTS(log_items); i++) {
+            if (strcmp(*it, log_items[i].name) == 0) {
+                m |= log_items[i].mask;
+                found = true;
+                break;
+            }
+        }
+        if (!found) {
+            fprintf(stderr, "emu: unknown -d item '%s' (try -d help)\n", *it);
+            ok = false;
+            break;
+        }
+    }
+    g_strfreev(items);
+    if (ok) {
+        *mask = m;
+    }
+    return ok;
+}
+
+void emu_log_print_help(void)
+{
+    printf("Log items (comma separated):\n");
+    for (size_t i = 0; i < G_N_ELEMENTS(log_items); i++) {
+        printf("%-13s %s\n", log_items[i].name, log_items[i].help);
+    }
+    printf("%-13s %s\n", "all", "everything above except nochain");
+}
+
+bool emu_log_set_file(const char *path)
+{
+    if (path == NULL) {
+        emu_logfile = stderr;
+        return true;
+    }
+    FILE *f = fopen(path, "w");
+    if (f == NULL) {
+        fprintf(stderr, "emu: cannot open log file '%s': %s\n", path, strerror(errno));
+        return false;
+    }
+    setvbuf(f, NULL, _IOLBF, 0);
+    emu_logfile = f;
+    return true;
+}
+
+void qemu_log(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(emu_logfile ? emu_logfile : stderr, fmt, ap);
+    va_end(ap);
+}
+
+void qemu_log_flush(void)
+{
+    fflush(emu_logfile ? emu_logfile : stderr);
+}
+
+void emu_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("emu: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}

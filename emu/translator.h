@@ -1,0 +1,55 @@
+/*
+ * emu/translator.h — the generic translation loop.
+ *
+ * translator_loop() drives a guest front end through a small table of hooks,
+ * one guest instruction at a time, and decides where a TB ends (branch,
+ * page boundary, instruction limit).  The front end (emu/x86/translate.c)
+ * embeds DisasContextBase first in its own context struct.
+ */
+#ifndef EMU_TRANSLATOR_H
+#define EMU_TRANSLATOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "exec.h"
+
+/* How translation of the current TB ended (DisasContextBase.is_jmp). */
+enum {
+    DISAS_NEXT,        /* keep translating */
+    DISAS_TOO_MANY,    /* limit reached: the loop's tb_stop chains to pc_next */
+    DISAS_NORETURN,    /* the front end already emitted the TB exit */
+    DISAS_TARGET_0,    /* front-end specific reasons from here on */
+};
+
+typedef struct DisasContextBase {
+    TranslationBlock *tb;
+    uint64_t pc_first;   /* guest pc of the TB's first instruction */
+    uint64_t pc_next;    /* guest pc of the next instruction to translate */
+    int is_jmp;
+    int num_insns;
+    int max_insns;
+} DisasContextBase;
+
+typedef struct TranslatorOps {
+    void (*init_disas_context)(DisasContextBase *db, CPUX86State *env);
+    void (*tb_start)(DisasContextBase *db, CPUX86State *env);
+    void (*insn_start)(DisasContextBase *db, CPUX86State *env);
+    void (*translate_insn)(DisasContextBase *db, CPUX86State *env);
+    void (*tb_stop)(DisasContextBase *db, CPUX86State *env);
+} TranslatorOps;
+
+/* Translate the TB starting at tb->pc into the thread's TCGContext. */
+void translator_loop(const TranslatorOps *ops, DisasContextBase *db,
+                     CPUX86State *env, TranslationBlock *tb, int max_insns);
+
+/* Fetch up to len guest code bytes at pc into buf for the TB being built;
+ * records the pages it touches in the TB.  Returns the count fetched
+ * (fewer if the code is not mapped executable). */
+size_t translator_fetch(DisasContextBase *db, uint64_t pc, uint8_t *buf, size_t len);
+
+/* The x86 front end's entry point (emu/x86/translate.c). */
+void x86_translate_code(CPUX86State *env, TranslationBlock *tb, int max_insns);
+/* One-time front-end set-up for the calling thread (registers globals). */
+void x86_translate_init(void);
+
+#endif
