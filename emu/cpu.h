@@ -122,6 +122,8 @@ typedef struct CPUX86State {
     int fault_code;       /* si_code */
     uint64_t fault_addr;  /* si_addr */
 
+    bool ud_unimplemented; /* last EXCP_UD came from a valid but unimplemented encoding */
+
     sigjmp_buf jmp_env;   /* where faults inside generated code return to */
     void *tb_jmp_cache;   /* per-vCPU pc -> TB cache (emu/tb.c) */
     void *opaque;         /* owner (linux-user thread state) */
