@@ -1,1 +1,266 @@
-/* stub: not yet written */
+/*
+ * emu/cpu-exec.c — run translated code until an exit reason.
+ *
+ * cpu_exec() looks up (or translates) the TB at env->rip, runs it through
+ * the backend, follows its successor (cached per chaining slot), and returns
+ * to its caller — the linux-user cpu loop — only for what the core cannot
+ * handle: syscalls, exceptions, exit requests.
+ *
+ * Exceptions leave generated code and helpers by siglongjmp to the
+ * sigsetjmp in cpu_exec(); so do host faults on guest memory, through the
+ * host SIGSEGV/SIGBUS handler installed here.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ucontext.h>
+#include <unistd.h>
+#include <glib.h>
+
+#include "emu/exec.h"
+#include "emu/log.h"
+#include "emu/tb-internal.h"
+#include "emu/translator.h"
+#include "emu/tcg/backend.h"
+#include "softmmu/softmmu.h"
+
+/* The vCPU this host thread runs, and whether it is inside cpu_exec's
+ * execution of generated code (only then is a host fault on guest memory
+ * a guest fault). */
+static __thread CPUX86State *current_cpu;
+static __thread volatile int in_guest_code;
+
+/* ---- leaving generated code ---- */
+
+void cpu_loop_exit(CPUX86State *env, int excp)
+{
+    env->exception_index = excp;
+    siglongjmp(env->jmp_env, 1);
+}
+
+static void cpu_restore_insn_state(CPUX86State *env)
+{
+    env->rip = env->insn_pc;
+    if (env->insn_cc_op != CC_OP_DYNAMIC) {
+        env->cc_op = env->insn_cc_op;
+    }
+}
+
+void cpu_loop_exit_restore(CPUX86State *env, int excp)
+{
+    cpu_restore_insn_state(env);
+    cpu_loop_exit(env, excp);
+}
+
+void cpu_loop_exit_fault(CPUX86State *env, int excp, int signo, int si_code, uint64_t addr)
+{
+    env->fault_signo = signo;
+    env->fault_code = si_code;
+    env->fault_addr = addr;
+    cpu_loop_exit_restore(env, excp);
+}
+
+/* Canonical: bits 63..47 all equal.  A non-canonical address is a #GP on
+ * x86_64, which Linux reports as SIGSEGV with si_code SI_KERNEL, addr 0. */
+static bool addr_is_canonical(uint64_t addr)
+{
+    return (uint64_t)(((int64_t)addr << 16) >> 16) == addr;
+}
+
+void cpu_raise_access_fault(CPUX86State *env, uint64_t addr, int is_write)
+{
+    (void)is_write;
+    if (!addr_is_canonical(addr)) {
+        cpu_loop_exit_fault(env, EXCP_GP, SIGSEGV, SI_KERNEL, 0);
+    }
+    cpu_loop_exit_fault(env, EXCP_PF, SIGSEGV, SEGV_MAPERR, addr);
+}
+
+/* ---- guest data access for helpers ---- */
+
+static inline void *cpu_access(CPUX86State *env, uint64_t addr, unsigned size, int is_write)
+{
+    if (addr > guest_addr_limit - size) {
+        cpu_raise_access_fault(env, addr, is_write);
+    }
+    return (void *)(guest_base + (uintptr_t)addr);
+}
+
+#define DEF_CPU_LD(name, type)                                          \
+    uint64_t cpu_##name##_data(CPUX86State *env, uint64_t addr)          \
+    {                                                                    \
+        type v;                                                          \
+        memcpy(&v, cpu_access(env, addr, sizeof(type), 0), sizeof(type)); \
+        return v;                                                        \
+    }
+#define DEF_CPU_ST(name, type)                                          \
+    void cpu_##name##_data(CPUX86State *env, uint64_t addr, uint64_t val) \
+    {                                                                    \
+        type v = (type)val;                                              \
+        memcpy(cpu_access(env, addr, sizeof(type), 1), &v, sizeof(type)); \
+    }
+DEF_CPU_LD(ldub, uint8_t)
+DEF_CPU_LD(lduw, uint16_t)
+DEF_CPU_LD(ldl, uint32_t)
+DEF_CPU_LD(ldq, uint64_t)
+DEF_CPU_ST(stb, uint8_t)
+DEF_CPU_ST(stw, uint16_t)
+DEF_CPU_ST(stl, uint32_t)
+DEF_CPU_ST(stq, uint64_t)
+
+/* ---- host fault handling ---- */
+
+static struct sigaction old_segv_action, old_bus_action;
+
+static void host_fault_fatal(int sig, siginfo_t *si, void *uc_void)
+{
+    ucontext_t *uc = uc_void;
+    char msg[160];
+    int n = snprintf(msg, sizeof(msg),
+                     "emu: internal error: host signal %d at address %p (host pc %p)\n",
+                     sig, si->si_addr, (void *)uc->uc_mcontext.gregs[REG_RIP]);
+    if (n > 0) {
+        ssize_t r = write(STDERR_FILENO, msg, (size_t)n);
+        (void)r;
+    }
+    /* Re-raise with the default action once we return. */
+    signal(sig, SIG_DFL);
+}
+
+static void host_fault_handler(int sig, siginfo_t *si, void *uc_void)
+{
+    ucontext_t *uc = uc_void;
+    CPUX86State *env = current_cpu;
+    bool is_write = (uc->uc_mcontext.gregs[REG_ERR] & 2) != 0;
+    uint64_t gaddr = 0;
+    int si_code = SEGV_MAPERR;
+
+    if (si->si_code <= 0) {
+        /* Sent by kill()/tgkill(), not a fault: not ours to interpret. */
+        host_fault_fatal(sig, si, uc_void);
+        return;
+    }
+    MMFaultResult r = mm_handle_host_fault((uintptr_t)si->si_addr, is_write, &gaddr, &si_code);
+    switch (r) {
+    case MM_FAULT_RETRY:
+        return;
+    case MM_FAULT_SEGV:
+    case MM_FAULT_BUS:
+        if (env && in_guest_code) {
+            if (r == MM_FAULT_BUS) {
+                cpu_loop_exit_fault(env, EXCP_BUS, SIGBUS, si_code, gaddr);
+            }
+            cpu_loop_exit_fault(env, EXCP_PF, SIGSEGV, si_code, gaddr);
+        }
+        break;
+    case MM_FAULT_NOT_GUEST:
+        break;
+    }
+    host_fault_fatal(sig, si, uc_void);
+}
+
+static void cpu_install_fault_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = host_fault_handler;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, &old_segv_action);
+    sigaction(SIGBUS, &sa, &old_bus_action);
+}
+
+void cpu_exec_init_all(void)
+{
+    x86_translate_init();
+    tb_cache_init();
+    cpu_install_fault_handlers();
+}
+
+void cpu_exec_init_vcpu(CPUX86State *env)
+{
+    x86_translate_init();     /* per-thread IR globals */
+    env->tb_jmp_cache = tb_jmp_cache_new();
+}
+
+/* ---- the execution loop ---- */
+
+static void log_cpu_state(CPUX86State *env)
+{
+    static const char *const names[16] = {
+        "RAX", "RCX", "RDX", "RBX", "RSP", "RBP", "RSI", "RDI",
+        "R8 ", "R9 ", "R10", "R11", "R12", "R13", "R14", "R15",
+    };
+    for (int i = 0; i < 16; i++) {
+        qemu_log("%s=%016" G_GINT64_MODIFIER "x%s", names[i], env->regs[i],
+                 (i % 4 == 3) ? "\n" : " ");
+    }
+    qemu_log("RIP=%016" G_GINT64_MODIFIER "x RFL=%08" G_GINT64_MODIFIER "x"
+             " FS=%016" G_GINT64_MODIFIER "x GS=%016" G_GINT64_MODIFIER "x\n",
+             env->rip, cpu_get_eflags(env), env->fs_base, env->gs_base);
+}
+
+static int __attribute__((noinline)) cpu_exec_loop(CPUX86State *env)
+{
+    TranslationBlock *last = NULL;
+    unsigned last_exit = TB_EXIT_NOCHAIN;
+    const bool nochain = emu_log_enabled(LOG_NOCHAIN);
+    const bool log_exec = emu_log_enabled(LOG_EXEC | LOG_CPU);
+
+    for (;;) {
+        TranslationBlock *tb = NULL;
+        uint64_t epoch = __atomic_load_n(&tb_epoch, __ATOMIC_ACQUIRE);
+
+        if (tb_reclaim()) {
+            last = NULL;    /* it may have been freed */
+        }
+        if (last && last_exit <= TB_EXIT_SLOT1 && !nochain) {
+            tb = last->jmp_dest[last_exit];
+            if (tb && (last->jmp_epoch[last_exit] != epoch || tb->pc != env->rip)) {
+                tb = NULL;
+            }
+        }
+        if (tb == NULL) {
+            tb = tb_lookup(env, env->rip, 0);
+            if (last && last_exit <= TB_EXIT_SLOT1 && !last->invalid &&
+                last->jmp_target[last_exit] == tb->pc) {
+                last->jmp_dest[last_exit] = tb;
+                last->jmp_epoch[last_exit] = __atomic_load_n(&tb_epoch, __ATOMIC_ACQUIRE);
+            }
+        }
+
+        if (log_exec) {
+            if (emu_log_enabled(LOG_EXEC)) {
+                qemu_log("Trace: %p [%016" G_GINT64_MODIFIER "x]\n", (void *)tb, tb->pc);
+            }
+            if (emu_log_enabled(LOG_CPU)) {
+                log_cpu_state(env);
+            }
+        }
+
+        in_guest_code = 1;
+        unsigned exit = tcg_backend->exec(env, tb->code);
+        in_guest_code = 0;
+
+        if (exit == TB_EXIT_REQUESTED) {
+            __atomic_store_n(&env->exit_request, 0, __ATOMIC_SEQ_CST);
+            return EXCP_INTERRUPT;
+        }
+        last = tb;
+        last_exit = exit;
+    }
+}
+
+int cpu_exec(CPUX86State *env)
+{
+    current_cpu = env;
+    if (sigsetjmp(env->jmp_env, 1) != 0) {
+        /* An exception: generated code, a helper or the fault handler
+         * filled env and jumped here. */
+        in_guest_code = 0;
+        return env->exception_index;
+    }
+    return cpu_exec_loop(env);
+}

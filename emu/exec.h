@@ -38,6 +38,7 @@ typedef struct TranslationBlock {
     uint64_t page[2];      /* guest pages it covers (page[1] = -1 if one page) */
     uint64_t jmp_target[2];            /* guest pc of goto_tb slot n, or -1 */
     struct TranslationBlock *jmp_dest[2]; /* cached successor for slot n */
+    uint64_t jmp_epoch[2];                /* tb_epoch when jmp_dest[n] was set */
     struct TranslationBlock *hash_next;   /* TB hash chain */
 } TranslationBlock;
 

@@ -1,1 +1,340 @@
-/* stub: not yet written */
+/*
+ * emu/tb.c — the translation block cache.
+ *
+ * TBs are found by guest pc through a per-vCPU direct-mapped jump cache,
+ * then a global hash table.  Each guest page that holds translated code has
+ * a list of its TBs, so that a change to the page's bytes (reported by
+ * softmmu through tb_invalidate_range) drops exactly those TBs.
+ *
+ * Reclamation: an invalidated TB may still be executing (x86 lets code
+ * overwrite the block it runs), and cached pointers to it may exist in jump
+ * caches and in other TBs' chaining slots.  So invalidation only marks it,
+ * unhooks it from the hash and page lists, and bumps tb_epoch; every cached
+ * pointer is tagged with the epoch it was made in and is ignored once the
+ * epoch moves on.  The TB itself goes to a graveyard that cpu_exec empties
+ * between TBs, when no generated code of this vCPU is running.
+ * (Single vCPU for now; with threads the graveyard needs every vCPU to have
+ * passed a safe point — see docs/design-notes.md.)
+ */
+#include <glib.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "emu/exec.h"
+#include "emu/log.h"
+#include "emu/tb-internal.h"
+#include "emu/translator.h"
+#include "emu/tcg/backend.h"
+#include "emu/tcg/tcg.h"
+#include "emu/x86/disas.h"
+#include "softmmu/softmmu.h"
+
+const TCGBackend *tcg_backend = &tcg_backend_interp;
+
+/* Serializes translation and invalidation. Lookups in the per-vCPU jump
+ * cache do not take it. */
+static pthread_mutex_t tb_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+
+uint64_t tb_epoch = 1;
+
+static GHashTable *tb_hash;      /* pc -> TranslationBlock* (chained by hash_next) */
+static GHashTable *tb_pages;     /* guest page -> GPtrArray of TBs */
+static GPtrArray *tb_graveyard;  /* invalidated TBs awaiting free */
+static uint64_t nb_tbs;
+
+void tb_cache_init(void)
+{
+    tb_hash = g_hash_table_new(g_int64_hash, g_int64_equal);
+    tb_pages = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+                                     (GDestroyNotify)g_ptr_array_unref);
+    tb_graveyard = g_ptr_array_new();
+    mm_set_invalidate_hook(tb_invalidate_range);
+}
+
+uint64_t tb_count(void)
+{
+    return nb_tbs;
+}
+
+/* ---- per-vCPU jump cache ---- */
+
+TBJmpCache *tb_jmp_cache_new(void)
+{
+    TBJmpCache *jc = g_new0(TBJmpCache, 1);
+    jc->epoch = tb_epoch;
+    return jc;
+}
+
+static inline unsigned tb_jmp_hash(uint64_t pc)
+{
+    return (unsigned)((pc ^ (pc >> TB_JMP_CACHE_BITS)) & (TB_JMP_CACHE_SIZE - 1));
+}
+
+/* ---- global table ---- */
+
+static TranslationBlock *tb_hash_lookup_locked(uint64_t pc, uint32_t flags)
+{
+    TranslationBlock *tb = g_hash_table_lookup(tb_hash, &pc);
+    for (; tb; tb = tb->hash_next) {
+        if (tb->pc == pc && tb->flags == flags && !tb->invalid) {
+            return tb;
+        }
+    }
+    return NULL;
+}
+
+static void tb_page_add_locked(uint64_t page, TranslationBlock *tb)
+{
+    GPtrArray *list = g_hash_table_lookup(tb_pages, &page);
+    if (list == NULL) {
+        uint64_t *key = g_new(uint64_t, 1);
+        *key = page;
+        list = g_ptr_array_new();
+        g_hash_table_insert(tb_pages, key, list);
+    }
+    g_ptr_array_add(list, tb);
+    mm_mark_code_page(page);
+}
+
+static void tb_link_locked(TranslationBlock *tb)
+{
+    TranslationBlock *head = g_hash_table_lookup(tb_hash, &tb->pc);
+    tb->hash_next = head;
+    /* The key points into the TB itself; the TB outlives its entry. */
+    g_hash_table_replace(tb_hash, &tb->pc, tb);
+    tb_page_add_locked(tb->page[0], tb);
+    if (tb->page[1] != (uint64_t)-1) {
+        tb_page_add_locked(tb->page[1], tb);
+    }
+    nb_tbs++;
+}
+
+static void tb_hash_remove_locked(TranslationBlock *tb)
+{
+    TranslationBlock *head = g_hash_table_lookup(tb_hash, &tb->pc);
+    if (head == tb) {
+        if (tb->hash_next) {
+            g_hash_table_replace(tb_hash, &tb->hash_next->pc, tb->hash_next);
+        } else {
+            g_hash_table_remove(tb_hash, &tb->pc);
+        }
+        return;
+    }
+    for (TranslationBlock *p = head; p; p = p->hash_next) {
+        if (p->hash_next == tb) {
+            p->hash_next = tb->hash_next;
+            return;
+        }
+    }
+}
+
+static void tb_page_remove_locked(uint64_t page, TranslationBlock *tb)
+{
+    GPtrArray *list = g_hash_table_lookup(tb_pages, &page);
+    if (list) {
+        g_ptr_array_remove_fast(list, tb);
+        if (list->len == 0) {
+            g_hash_table_remove(tb_pages, &page);
+        }
+    }
+}
+
+/* Unhook tb everywhere and queue it for freeing. */
+static void tb_invalidate_locked(TranslationBlock *tb, uint64_t skip_page)
+{
+    if (tb->invalid) {
+        return;
+    }
+    tb->invalid = true;
+    tb_hash_remove_locked(tb);
+    if (tb->page[0] != skip_page) {
+        tb_page_remove_locked(tb->page[0], tb);
+    }
+    if (tb->page[1] != (uint64_t)-1 && tb->page[1] != skip_page) {
+        tb_page_remove_locked(tb->page[1], tb);
+    }
+    g_ptr_array_add(tb_graveyard, tb);
+    nb_tbs--;
+}
+
+void tb_invalidate_range(uint64_t start, uint64_t end)
+{
+    if (end <= start) {
+        return;
+    }
+    pthread_mutex_lock(&tb_lock);
+    bool any = false;
+    uint64_t first = start & GUEST_PAGE_MASK;
+    uint64_t npages = ((end - 1) & GUEST_PAGE_MASK) / GUEST_PAGE_SIZE - first / GUEST_PAGE_SIZE + 1;
+
+    if (npages > g_hash_table_size(tb_pages)) {
+        /* Huge range (munmap of gigabytes): walk the code pages instead. */
+        GHashTableIter it;
+        gpointer key, value;
+        GPtrArray *victims = g_ptr_array_new();
+        g_hash_table_iter_init(&it, tb_pages);
+        while (g_hash_table_iter_next(&it, &key, &value)) {
+            uint64_t page = *(uint64_t *)key;
+            if (page + GUEST_PAGE_SIZE > start && page < end) {
+                GPtrArray *list = value;
+                for (guint i = 0; i < list->len; i++) {
+                    g_ptr_array_add(victims, list->pdata[i]);
+                }
+            }
+        }
+        for (guint i = 0; i < victims->len; i++) {
+            tb_invalidate_locked(victims->pdata[i], (uint64_t)-1);
+            any = true;
+        }
+        g_ptr_array_free(victims, true);
+    } else {
+        for (uint64_t page = first; page < end; page += GUEST_PAGE_SIZE) {
+            GPtrArray *list = g_hash_table_lookup(tb_pages, &page);
+            if (list == NULL) {
+                continue;
+            }
+            /* Take ownership of this page's list, then unhook each TB from
+             * its other page. */
+            g_ptr_array_ref(list);
+            g_hash_table_remove(tb_pages, &page);
+            for (guint i = 0; i < list->len; i++) {
+                tb_invalidate_locked(list->pdata[i], page);
+                any = true;
+            }
+            g_ptr_array_unref(list);
+        }
+    }
+    if (any) {
+        __atomic_add_fetch(&tb_epoch, 1, __ATOMIC_SEQ_CST);
+    }
+    pthread_mutex_unlock(&tb_lock);
+}
+
+void tb_flush(void)
+{
+    pthread_mutex_lock(&tb_lock);
+    GHashTableIter it;
+    gpointer key, value;
+    GPtrArray *all = g_ptr_array_new();
+    g_hash_table_iter_init(&it, tb_pages);
+    while (g_hash_table_iter_next(&it, &key, &value)) {
+        GPtrArray *list = value;
+        for (guint i = 0; i < list->len; i++) {
+            g_ptr_array_add(all, list->pdata[i]);
+        }
+    }
+    for (guint i = 0; i < all->len; i++) {
+        tb_invalidate_locked(all->pdata[i], (uint64_t)-1);
+    }
+    g_ptr_array_free(all, true);
+    __atomic_add_fetch(&tb_epoch, 1, __ATOMIC_SEQ_CST);
+    pthread_mutex_unlock(&tb_lock);
+}
+
+bool tb_reclaim(void)
+{
+    if (tb_graveyard->len == 0) {
+        return false;
+    }
+    pthread_mutex_lock(&tb_lock);
+    for (guint i = 0; i < tb_graveyard->len; i++) {
+        TranslationBlock *tb = tb_graveyard->pdata[i];
+        if (tb->code) {
+            tcg_backend->free_code(tb->code);
+        }
+        g_free(tb);
+    }
+    g_ptr_array_set_size(tb_graveyard, 0);
+    pthread_mutex_unlock(&tb_lock);
+    return true;
+}
+
+/* ---- translation ---- */
+
+static void tb_log_translation(TranslationBlock *tb)
+{
+    if (emu_log_enabled(LOG_IN_ASM) && tb->size > 0) {
+        uint8_t *buf = g_malloc(tb->size);
+        size_t n = mm_fetch_code(tb->pc, buf, tb->size);
+        qemu_log("IN: \n");
+        x86_disas_log(emu_logfile ? emu_logfile : stderr, tb->pc, buf, n);
+        qemu_log("\n");
+        g_free(buf);
+    }
+}
+
+static TranslationBlock *tb_gen_code_locked(CPUX86State *env, uint64_t pc, uint32_t flags)
+{
+    TranslationBlock *tb = g_new0(TranslationBlock, 1);
+    TCGContext *s = tcg_ctx();
+
+    tb->pc = pc;
+    tb->flags = flags;
+    tb->jmp_target[0] = tb->jmp_target[1] = (uint64_t)-1;
+
+    tcg_func_start();
+    s->tb = tb;
+    x86_translate_code(env, tb, TB_MAX_INSNS);
+
+    tb_log_translation(tb);
+    if (emu_log_enabled(LOG_OP)) {
+        qemu_log("OP:\n");
+        tcg_dump_ops(s, emu_logfile ? emu_logfile : stderr);
+        qemu_log("\n");
+    }
+    tcg_optimize(s);
+    if (emu_log_enabled(LOG_OP_OPT)) {
+        qemu_log("OP after optimization:\n");
+        tcg_dump_ops(s, emu_logfile ? emu_logfile : stderr);
+        qemu_log("\n");
+    }
+
+    size_t host_size = 0;
+    tb->code = tcg_backend->gen_code(s, &host_size);
+    if (tb->code == NULL) {
+        /* Code cache full: drop everything and retry once. */
+        tb_flush();
+        tb->code = tcg_backend->gen_code(s, &host_size);
+        g_assert(tb->code != NULL);
+    }
+    if (emu_log_enabled(LOG_OUT_ASM) && tcg_backend->dump_code) {
+        qemu_log("OUT: [size=%zu]\n", host_size);
+        tcg_backend->dump_code(tb->code, emu_logfile ? emu_logfile : stderr);
+        qemu_log("\n");
+    }
+    s->tb = NULL;
+    tb_link_locked(tb);
+    return tb;
+}
+
+TranslationBlock *tb_lookup(CPUX86State *env, uint64_t pc, uint32_t flags)
+{
+    TBJmpCache *jc = env->tb_jmp_cache;
+    uint64_t epoch = __atomic_load_n(&tb_epoch, __ATOMIC_ACQUIRE);
+
+    if (jc->epoch != epoch) {
+        memset(jc->entry, 0, sizeof(jc->entry));
+        jc->epoch = epoch;
+    }
+    unsigned h = tb_jmp_hash(pc);
+    TranslationBlock *tb = jc->entry[h];
+    if (tb && tb->pc == pc && tb->flags == flags) {
+        return tb;
+    }
+
+    pthread_mutex_lock(&tb_lock);
+    tb = tb_hash_lookup_locked(pc, flags);
+    if (tb == NULL) {
+        tb = tb_gen_code_locked(env, pc, flags);
+    }
+    pthread_mutex_unlock(&tb_lock);
+
+    /* Translation may itself have invalidated TBs (never this one). */
+    epoch = __atomic_load_n(&tb_epoch, __ATOMIC_ACQUIRE);
+    if (jc->epoch != epoch) {
+        memset(jc->entry, 0, sizeof(jc->entry));
+        jc->epoch = epoch;
+    }
+    jc->entry[h] = tb;
+    return tb;
+}

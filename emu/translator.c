@@ -1,1 +1,72 @@
-/* stub: not yet written */
+/*
+ * emu/translator.c — the generic translation loop (see translator.h).
+ *
+ * The front end's hooks translate one instruction at a time; this loop
+ * decides where the TB ends: when the front end says so (is_jmp), at the
+ * instruction limit, or when the next instruction starts on another guest
+ * page than the first (a TB covers at most two pages: its first, and the
+ * one its last instruction may straddle into).
+ */
+#include <glib.h>
+
+#include "emu/translator.h"
+#include "emu/tcg/tcg.h"
+#include "softmmu/softmmu.h"
+
+void translator_loop(const TranslatorOps *ops, DisasContextBase *db,
+                     CPUX86State *env, TranslationBlock *tb, int max_insns)
+{
+    db->tb = tb;
+    db->pc_first = tb->pc;
+    db->pc_next = tb->pc;
+    db->is_jmp = DISAS_NEXT;
+    db->num_insns = 0;
+    db->max_insns = max_insns;
+    tb->page[0] = tb->pc & GUEST_PAGE_MASK;
+    tb->page[1] = (uint64_t)-1;
+
+    ops->init_disas_context(db, env);
+    ops->tb_start(db, env);
+
+    for (;;) {
+        uint64_t pc = db->pc_next;
+
+        db->num_insns++;
+        ops->insn_start(db, env);
+        ops->translate_insn(db, env);
+
+        if (db->pc_next == pc && db->is_jmp == DISAS_TOO_MANY) {
+            /* The front end chose to end the TB before this instruction
+             * (not fetchable, or it wants a TB of its own). */
+            db->num_insns--;
+            break;
+        }
+        if (db->pc_next > pc) {
+            /* Record the page the instruction's last byte lies on. */
+            uint64_t last_page = (db->pc_next - 1) & GUEST_PAGE_MASK;
+            if (last_page != tb->page[0]) {
+                tb->page[1] = last_page;
+            }
+        }
+        if (db->is_jmp != DISAS_NEXT) {
+            break;
+        }
+        if (db->num_insns >= db->max_insns ||
+            (db->pc_next & GUEST_PAGE_MASK) != (db->pc_first & GUEST_PAGE_MASK)) {
+            db->is_jmp = DISAS_TOO_MANY;
+            break;
+        }
+    }
+
+    ops->tb_stop(db, env);
+    tb->size = (uint32_t)(db->pc_next - db->pc_first);
+    tb->icount = (uint32_t)db->num_insns;
+}
+
+size_t translator_fetch(DisasContextBase *db, uint64_t pc, uint8_t *buf, size_t len)
+{
+    /* Pages are recorded by translator_loop from the bytes actually used:
+     * the front end may fetch ahead of the instruction's end. */
+    (void)db;
+    return mm_fetch_code(pc, buf, len);
+}

@@ -42,9 +42,14 @@ typedef struct TranslatorOps {
 void translator_loop(const TranslatorOps *ops, DisasContextBase *db,
                      CPUX86State *env, TranslationBlock *tb, int max_insns);
 
-/* Fetch up to len guest code bytes at pc into buf for the TB being built;
- * records the pages it touches in the TB.  Returns the count fetched
- * (fewer if the code is not mapped executable). */
+/* Fetch up to len guest code bytes at pc into buf for the TB being built.
+ * Returns the count fetched (fewer if the code is not mapped executable).
+ * The TB's pages are recorded from the instructions actually translated.
+ *
+ * A front end that wants to end the TB *before* the current instruction
+ * (its bytes are not all fetchable and it is not the first, or it wants the
+ * instruction in a TB of its own) leaves pc_next unchanged and sets
+ * is_jmp = DISAS_TOO_MANY; the loop then drops it from the TB. */
 size_t translator_fetch(DisasContextBase *db, uint64_t pc, uint8_t *buf, size_t len);
 
 /* The x86 front end's entry point (emu/x86/translate.c). */
