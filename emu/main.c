@@ -1,1 +1,391 @@
-int main(void) { return 1; }
+/*
+ * emu/main.c — the command line.
+ *
+ *   emu [options] PROGRAM [ARGS...]
+ *
+ * Options are QEMU linux-user's (single or double dash); they stop at the
+ * first argument that is not an option, which is PROGRAM.  QEMU's
+ * environment variables (QEMU_STRACE, QEMU_LOG, ...) give defaults that
+ * the command line overrides.  See docs/cli.md.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib.h>
+
+#include "emu-config.h"
+#include "emu/exec.h"
+#include "emu/log.h"
+#include "emu/x86/cpu-model.h"
+#include "linux-user/user.h"
+
+extern char **environ;
+
+typedef struct EmuOptions {
+    const char *interp_prefix;
+    const char *argv0;
+    uint64_t stack_size;
+    const char *cpu_model;
+    unsigned log_mask;
+    bool log_mask_set;
+    const char *log_file;
+    bool strace;
+    GPtrArray *plugins;     /* "FILE[,ARG=VAL...]" strings, in order */
+    bool have_seed;
+    uint64_t seed;
+    GHashTable *env_set;    /* VAR -> VALUE from -E (in order: env_order) */
+    GPtrArray *env_order;
+    GHashTable *env_unset;  /* VAR from -U */
+} EmuOptions;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+"usage: emu [options] PROGRAM [ARGS...]\n"
+"Run the static x86_64 Linux program PROGRAM under emulation.\n"
+"\n"
+"Options (a double dash works too; options stop at PROGRAM):\n"
+"  -h, -help              print this help and exit\n"
+"  -version               print the version and exit\n"
+"  -L PATH                ELF interpreter prefix (QEMU_LD_PREFIX)\n"
+"  -E VAR=VALUE[,...]     set VAR in the guest environment (repeatable)\n"
+"  -U VAR[,...]           remove VAR from the guest environment (repeatable)\n"
+"  -0 ARGV0               use ARGV0 as the guest's argv[0] (QEMU_ARGV0)\n"
+"  -s SIZE                guest stack size, k/M/G suffixes (QEMU_STACK_SIZE)\n"
+"  -cpu MODEL             CPU model presented by CPUID; -cpu help lists them (QEMU_CPU)\n"
+"  -d ITEM[,...]          enable debug log items; -d help lists them (QEMU_LOG)\n"
+"  -D FILE                write the log to FILE instead of stderr (QEMU_LOG_FILENAME)\n"
+"  -strace                log system calls (QEMU_STRACE)\n"
+"  -plugin FILE[,ARG=VAL...]  load a TCG plugin (repeatable)\n"
+"  -accel tcg[,backend=interp]  translation backend (only interp for now)\n"
+"  -seed N                seed for AT_RANDOM and getrandom: deterministic runs\n"
+"                         (QEMU_RAND_SEED)\n");
+}
+
+static void __attribute__((noreturn)) die(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("emu: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(1);
+}
+
+/* "8M", "512k", "1G", "65536" -> bytes; false if malformed or zero. */
+static bool parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    uint64_t mult = 1;
+
+    if (!g_ascii_isdigit(*s)) {
+        return false;
+    }
+    errno = 0;
+    uint64_t v = g_ascii_strtoull(s, &end, 0);
+    if (errno || end == s) {
+        return false;
+    }
+    switch (*end) {
+    case '\0': break;
+    case 'k': case 'K': mult = 1ULL << 10; end++; break;
+    case 'm': case 'M': mult = 1ULL << 20; end++; break;
+    case 'g': case 'G': mult = 1ULL << 30; end++; break;
+    default: return false;
+    }
+    if (*end != '\0' || v == 0 || v > UINT64_MAX / mult) {
+        return false;
+    }
+    *out = v * mult;
+    return true;
+}
+
+static bool parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    if (!g_ascii_isdigit(*s)) {
+        return false;
+    }
+    errno = 0;
+    *out = g_ascii_strtoull(s, &end, 0);
+    return errno == 0 && *end == '\0';
+}
+
+static void opt_env_set(EmuOptions *o, const char *arg)
+{
+    /* QEMU allows a comma-separated list: -E A=1,B=2. */
+    gchar **items = g_strsplit(arg, ",", -1);
+    for (gchar **it = items; *it; it++) {
+        char *eq = strchr(*it, '=');
+        if (eq == NULL || eq == *it) {
+            die("-E expects VAR=VALUE, got '%s'", *it);
+        }
+        char *name = g_strndup(*it, (gsize)(eq - *it));
+        if (!g_hash_table_contains(o->env_set, name)) {
+            g_ptr_array_add(o->env_order, g_strdup(name));
+        }
+        g_hash_table_insert(o->env_set, name, g_strdup(eq + 1));
+        g_hash_table_remove(o->env_unset, name);
+    }
+    g_strfreev(items);
+}
+
+static void opt_env_unset(EmuOptions *o, const char *arg)
+{
+    gchar **items = g_strsplit(arg, ",", -1);
+    for (gchar **it = items; *it; it++) {
+        if (**it == '\0' || strchr(*it, '=')) {
+            die("-U expects a variable name, got '%s'", *it);
+        }
+        g_hash_table_add(o->env_unset, g_strdup(*it));
+        g_hash_table_remove(o->env_set, *it);
+    }
+    g_strfreev(items);
+}
+
+static void opt_log(EmuOptions *o, const char *arg)
+{
+    if (strcmp(arg, "help") == 0) {
+        emu_log_print_help();
+        exit(0);
+    }
+    unsigned m = 0;
+    if (!emu_log_parse_items(arg, &m)) {
+        exit(1);
+    }
+    o->log_mask = m;
+    o->log_mask_set = true;
+}
+
+static void opt_stack(EmuOptions *o, const char *arg)
+{
+    if (!parse_size(arg, &o->stack_size)) {
+        die("invalid stack size '%s'", arg);
+    }
+}
+
+static void opt_seed(EmuOptions *o, const char *arg)
+{
+    if (!parse_u64(arg, &o->seed)) {
+        die("invalid seed '%s'", arg);
+    }
+    o->have_seed = true;
+}
+
+static void opt_accel(const char *arg)
+{
+    gchar **parts = g_strsplit(arg, ",", -1);
+    if (parts[0] == NULL || strcmp(parts[0], "tcg") != 0) {
+        die("unsupported accelerator '%s' (only tcg)", parts[0] ? parts[0] : "");
+    }
+    for (gchar **p = parts + 1; *p; p++) {
+        if (g_str_has_prefix(*p, "backend=")) {
+            const char *b = *p + strlen("backend=");
+            if (strcmp(b, "interp") != 0) {
+                die("backend '%s' is not available (only interp)", b);
+            }
+        } else {
+            die("unknown -accel property '%s'", *p);
+        }
+    }
+    g_strfreev(parts);
+}
+
+/* Defaults from QEMU's environment variables. */
+static void options_from_env(EmuOptions *o)
+{
+    const char *v;
+    if ((v = getenv("QEMU_LD_PREFIX")) && *v) {
+        o->interp_prefix = v;
+    }
+    if (getenv("QEMU_STRACE")) {
+        o->strace = true;
+    }
+    if ((v = getenv("QEMU_CPU")) && *v) {
+        o->cpu_model = v;
+    }
+    if ((v = getenv("QEMU_STACK_SIZE")) && *v) {
+        opt_stack(o, v);
+    }
+    if ((v = getenv("QEMU_LOG")) && *v) {
+        opt_log(o, v);
+    }
+    if ((v = getenv("QEMU_LOG_FILENAME")) && *v) {
+        o->log_file = v;
+    }
+    if ((v = getenv("QEMU_SET_ENV")) && *v) {
+        opt_env_set(o, v);
+    }
+    if ((v = getenv("QEMU_UNSET_ENV")) && *v) {
+        opt_env_unset(o, v);
+    }
+    if ((v = getenv("QEMU_ARGV0")) && *v) {
+        o->argv0 = v;
+    }
+    if ((v = getenv("QEMU_RAND_SEED")) && *v) {
+        opt_seed(o, v);
+    }
+}
+
+/* Parse options; returns the index of PROGRAM in argv. */
+static int parse_args(EmuOptions *o, int argc, char **argv)
+{
+    int i = 1;
+    while (i < argc) {
+        const char *a = argv[i];
+        if (a[0] != '-' || a[1] == '\0') {
+            break;              /* PROGRAM */
+        }
+        i++;
+        if (strcmp(a, "--") == 0) {
+            break;
+        }
+        const char *name = a + 1;
+        if (*name == '-') {
+            name++;             /* --opt is -opt */
+        }
+        /* Options without an argument. */
+        if (!strcmp(name, "h") || !strcmp(name, "help")) {
+            usage(stdout);
+            exit(0);
+        }
+        if (!strcmp(name, "version")) {
+            printf("emu version %s\n"
+                   "user-mode x86_64 Linux emulator (QEMU linux-user compatible command line)\n",
+                   EMU_VERSION);
+            exit(0);
+        }
+        if (!strcmp(name, "strace")) {
+            o->strace = true;
+            continue;
+        }
+        /* Options with one argument. */
+        static const char *const with_arg[] = {
+            "L", "E", "U", "0", "s", "cpu", "d", "D", "plugin", "accel", "seed",
+        };
+        bool known = false;
+        for (size_t k = 0; k < G_N_ELEMENTS(with_arg); k++) {
+            if (!strcmp(name, with_arg[k])) {
+                known = true;
+            }
+        }
+        if (!known) {
+            fprintf(stderr, "emu: unknown option '%s' (try -help)\n", a);
+            exit(1);
+        }
+        if (i >= argc) {
+            die("option '%s' needs an argument", a);
+        }
+        const char *arg = argv[i++];
+        if (!strcmp(name, "L")) {
+            o->interp_prefix = arg;
+        } else if (!strcmp(name, "E")) {
+            opt_env_set(o, arg);
+        } else if (!strcmp(name, "U")) {
+            opt_env_unset(o, arg);
+        } else if (!strcmp(name, "0")) {
+            o->argv0 = arg;
+        } else if (!strcmp(name, "s")) {
+            opt_stack(o, arg);
+        } else if (!strcmp(name, "cpu")) {
+            if (!strcmp(arg, "help") || !strcmp(arg, "?")) {
+                x86_cpu_model_list(stdout);
+                exit(0);
+            }
+            o->cpu_model = arg;
+        } else if (!strcmp(name, "d")) {
+            opt_log(o, arg);
+        } else if (!strcmp(name, "D")) {
+            o->log_file = arg;
+        } else if (!strcmp(name, "plugin")) {
+            if (*arg == '\0' || *arg == ',') {
+                die("-plugin expects FILE[,ARG=VALUE...]");
+            }
+            g_ptr_array_add(o->plugins, g_strdup(arg));
+        } else if (!strcmp(name, "accel")) {
+            opt_accel(arg);
+        } else if (!strcmp(name, "seed")) {
+            opt_seed(o, arg);
+        }
+    }
+    return i;
+}
+
+/* The guest environment: emu's, with -U removals and -E settings. */
+static char **build_guest_env(EmuOptions *o)
+{
+    GPtrArray *env = g_ptr_array_new();
+    for (char **e = environ; *e; e++) {
+        const char *eq = strchr(*e, '=');
+        g_autofree char *name = eq ? g_strndup(*e, (gsize)(eq - *e)) : g_strdup(*e);
+        if (g_hash_table_contains(o->env_unset, name) || g_hash_table_contains(o->env_set, name)) {
+            continue;
+        }
+        g_ptr_array_add(env, g_strdup(*e));
+    }
+    /* -E settings come last, in the order given. */
+    for (guint i = 0; i < o->env_order->len; i++) {
+        const char *name = g_ptr_array_index(o->env_order, i);
+        const char *val = g_hash_table_lookup(o->env_set, name);
+        if (val) {
+            g_ptr_array_add(env, g_strdup_printf("%s=%s", name, val));
+        }
+    }
+    g_ptr_array_add(env, NULL);
+    return (char **)g_ptr_array_free(env, FALSE);
+}
+
+int main(int argc, char **argv)
+{
+    EmuOptions o;
+    memset(&o, 0, sizeof(o));
+    o.plugins = g_ptr_array_new_with_free_func(g_free);
+    o.env_set = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    o.env_order = g_ptr_array_new_with_free_func(g_free);
+    o.env_unset = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+    options_from_env(&o);
+    int prog = parse_args(&o, argc, argv);
+    if (prog >= argc) {
+        usage(stderr);
+        exit(1);
+    }
+
+    if (!emu_log_set_file(o.log_file)) {
+        exit(1);
+    }
+    emu_loglevel = (o.log_mask_set ? o.log_mask : 0) | (o.strace ? LOG_STRACE : 0);
+
+    if (o.cpu_model && !x86_cpu_model_set(o.cpu_model)) {
+        die("unknown or unsupported CPU model '%s' (try -cpu help)", o.cpu_model);
+    }
+    for (guint i = 0; i < o.plugins->len; i++) {
+        g_autofree char *file = g_strdup(g_ptr_array_index(o.plugins, i));
+        char *comma = strchr(file, ',');
+        if (comma) {
+            *comma = '\0';
+        }
+        fprintf(stderr, "emu: warning: plugins are not supported yet, ignoring %s\n", file);
+    }
+
+    LinuxUserConfig cfg;
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.exec_path = argv[prog];
+    cfg.argc = argc - prog;
+    cfg.argv = g_new0(char *, cfg.argc + 1);
+    for (int i = 0; i < cfg.argc; i++) {
+        cfg.argv[i] = argv[prog + i];
+    }
+    if (o.argv0) {
+        cfg.argv[0] = (char *)o.argv0;
+    }
+    cfg.envp = build_guest_env(&o);
+    cfg.interp_prefix = o.interp_prefix;
+    cfg.stack_size = o.stack_size;
+    cfg.have_seed = o.have_seed;
+    cfg.seed = o.seed;
+    linux_user_run(&cfg);
+}

@@ -1,1 +1,713 @@
-/* stub: not yet written */
+/*
+ * emu/x86/sse_helper.c — SSE/SSE2 and MMX lane operations (see sse_helper.h).
+ *
+ * Integer lane ops are plain C over the lanes of X86YMMReg (the lane count
+ * follows VF_256 so AVX2 can reuse them).  Floating-point ops run the same
+ * instruction on the host under the guest's MXCSR: that is the only way to
+ * be bit-exact with hardware in NaN propagation, denormal handling and the
+ * approximations of RCP/RSQRT without re-deriving them.
+ */
+#include <signal.h>
+#include <string.h>
+#include <emmintrin.h>
+
+#include "emu/exec.h"
+#include "sse_helper.h"
+
+HELPER_INFO(vec, 0, 5, false);
+HELPER_INFO(vec_ret, 0, 5, true);
+HELPER_INFO(sse_misaligned, 0, 1, false);
+HELPER_INFO(ldmxcsr, 0, 2, false);
+HELPER_INFO(maskmov, 0, 5, false);
+HELPER_INFO(mmx_read, 0, 2, true);
+HELPER_INFO(mmx_write, 0, 3, false);
+HELPER_INFO(emms, 0, 1, false);
+
+/* ---- MMX state ---- */
+
+/* Any MMX instruction: TOP = 0 and all x87 tags valid. */
+static void mmx_enter(CPUX86State *env)
+{
+    env->fpstt = 0;
+    env->fptags = 0;
+}
+
+/* Writing an MMX register also sets bits 64..79 of the x87 register to 1s. */
+static void mmx_set(CPUX86State *env, unsigned reg, uint64_t v)
+{
+    env->fpregs[reg & 7].q[0] = v;
+    env->fpregs[reg & 7].q[1] = 0xffff;
+}
+
+uint64_t helper_mmx_read(CPUX86State *env, uint64_t reg)
+{
+    mmx_enter(env);
+    return env->fpregs[reg & 7].q[0];
+}
+
+void helper_mmx_write(CPUX86State *env, uint64_t reg, uint64_t val)
+{
+    mmx_enter(env);
+    mmx_set(env, reg, val);
+}
+
+void helper_emms(CPUX86State *env)
+{
+    env->fptags = 0xff;
+}
+
+/* ---- dispatch ---- */
+
+uint64_t helper_vec(CPUX86State *env, uint64_t fn, uint64_t ctl, uint64_t b_lo, uint64_t b_hi)
+{
+    X86VecFn f = (X86VecFn)(uintptr_t)fn;
+    unsigned dreg = ctl & 31, areg = (ctl >> 5) & 31;
+    uint32_t imm = (uint32_t)(ctl >> 10);
+    X86YMMReg b;
+    uint64_t r;
+
+    memset(&b, 0, sizeof(b));
+    b.q[0] = b_lo;
+    b.q[1] = b_hi;
+    if (imm & VF_BREG_MMX) {
+        b.q[0] = env->fpregs[b_lo & 7].q[0];
+    }
+    if (imm & VF_MMX_DST) {
+        X86YMMReg d, a;
+        memset(&d, 0, sizeof(d));
+        memset(&a, 0, sizeof(a));
+        d.q[0] = env->fpregs[dreg & 7].q[0];
+        a.q[0] = env->fpregs[areg & 7].q[0];
+        r = f(env, &d, &a, &b, imm);
+        mmx_enter(env);
+        mmx_set(env, dreg, d.q[0]);
+        return r;
+    }
+    if (imm & VF_MMX) {
+        /* MMX source only (PEXTRW, PMOVMSKB r, mm): d is not written */
+        X86YMMReg d, a;
+        memset(&d, 0, sizeof(d));
+        memset(&a, 0, sizeof(a));
+        r = f(env, &d, &a, &b, imm);
+        mmx_enter(env);
+        return r;
+    }
+    r = f(env, &env->xmm[dreg & 15], &env->xmm[areg & 15], &b, imm);
+    if (imm & VF_MMX_SRC) {
+        mmx_enter(env);
+    }
+    return r;
+}
+
+uint64_t helper_vec_ret(CPUX86State *env, uint64_t fn, uint64_t ctl, uint64_t b_lo, uint64_t b_hi)
+{
+    return helper_vec(env, fn, ctl, b_lo, b_hi);
+}
+
+void helper_sse_misaligned(CPUX86State *env)
+{
+    cpu_loop_exit_fault(env, EXCP_GP, SIGSEGV, SI_KERNEL, 0);
+}
+
+void helper_ldmxcsr(CPUX86State *env, uint64_t val)
+{
+    if ((uint32_t)val & ~MXCSR_MASK) {
+        cpu_loop_exit_fault(env, EXCP_GP, SIGSEGV, SI_KERNEL, 0);
+    }
+    env->mxcsr = (uint32_t)val;
+}
+
+void helper_maskmov(CPUX86State *env, uint64_t data_reg, uint64_t mask_reg,
+                    uint64_t addr, uint64_t mmx)
+{
+    uint8_t data[16], mask[16];
+    int n = mmx ? 8 : 16;
+
+    if (mmx) {
+        memcpy(data, &env->fpregs[data_reg & 7].q[0], 8);
+        memcpy(mask, &env->fpregs[mask_reg & 7].q[0], 8);
+        mmx_enter(env);
+    } else {
+        memcpy(data, &env->xmm[data_reg & 15], 16);
+        memcpy(mask, &env->xmm[mask_reg & 15], 16);
+    }
+    for (int i = 0; i < n; i++) {
+        if (mask[i] & 0x80) {
+            cpu_stb_data(env, addr + i, data[i]);
+        }
+    }
+}
+
+/* ---- integer lane ops ---- */
+
+#define VOP(name) uint64_t vop_##name(CPUX86State *env, X86YMMReg *d, const X86YMMReg *a, \
+                                      const X86YMMReg *b, uint32_t imm)
+#define VBYTES(imm) (((imm) & VF_256) ? 32 : ((imm) & VF_MMX) ? 8 : 16)
+/* 128-bit lanes (AVX2 in-lane semantics); MMX counts as one lane. */
+#define VLANES(imm) (((imm) & VF_256) ? 2 : 1)
+
+static inline int sat_s8(int v)   { return v < -128 ? -128 : v > 127 ? 127 : v; }
+static inline int sat_u8(int v)   { return v < 0 ? 0 : v > 255 ? 255 : v; }
+static inline int sat_s16(int v)  { return v < -32768 ? -32768 : v > 32767 ? 32767 : v; }
+static inline int sat_u16(int v)  { return v < 0 ? 0 : v > 65535 ? 65535 : v; }
+
+/* r.F[i] = EXPR(x = (T)a.F[i], y = (T)b.F[i]) over all lanes of element type T. */
+#define LANEWISE(name, F, T, EXPR)                                          \
+    VOP(name)                                                               \
+    {                                                                       \
+        X86YMMReg r;                                                        \
+        int n = VBYTES(imm) / (int)sizeof(a->F[0]);                         \
+        for (int i = 0; i < n; i++) {                                       \
+            T x = (T)a->F[i], y = (T)b->F[i];                               \
+            (void)x; (void)y;                                               \
+            r.F[i] = (EXPR);                                                \
+        }                                                                   \
+        memcpy(d, &r, VBYTES(imm));                                         \
+        return 0;                                                           \
+    }
+
+LANEWISE(paddb, b, uint8_t, x + y)
+LANEWISE(paddw, w, uint16_t, x + y)
+LANEWISE(paddd, l, uint32_t, x + y)
+LANEWISE(paddq, q, uint64_t, x + y)
+LANEWISE(psubb, b, uint8_t, x - y)
+LANEWISE(psubw, w, uint16_t, x - y)
+LANEWISE(psubd, l, uint32_t, x - y)
+LANEWISE(psubq, q, uint64_t, x - y)
+LANEWISE(paddsb, b, int8_t, sat_s8(x + y))
+LANEWISE(paddsw, w, int16_t, sat_s16(x + y))
+LANEWISE(paddusb, b, uint8_t, sat_u8(x + y))
+LANEWISE(paddusw, w, uint16_t, sat_u16(x + y))
+LANEWISE(psubsb, b, int8_t, sat_s8(x - y))
+LANEWISE(psubsw, w, int16_t, sat_s16(x - y))
+LANEWISE(psubusb, b, uint8_t, sat_u8(x - y))
+LANEWISE(psubusw, w, uint16_t, sat_u16(x - y))
+LANEWISE(pmullw, w, int16_t, (uint16_t)((int32_t)x * y))
+LANEWISE(pmulhw, w, int16_t, (uint16_t)(((int32_t)x * y) >> 16))
+LANEWISE(pmulhuw, w, uint16_t, (uint16_t)(((uint32_t)x * y) >> 16))
+LANEWISE(pmuludq, q, uint64_t, (uint64_t)(uint32_t)x * (uint32_t)y)
+LANEWISE(pavgb, b, uint8_t, (x + y + 1) >> 1)
+LANEWISE(pavgw, w, uint16_t, (x + y + 1) >> 1)
+LANEWISE(pminub, b, uint8_t, x < y ? x : y)
+LANEWISE(pmaxub, b, uint8_t, x > y ? x : y)
+LANEWISE(pminsw, w, int16_t, x < y ? x : y)
+LANEWISE(pmaxsw, w, int16_t, x > y ? x : y)
+LANEWISE(pcmpeqb, b, uint8_t, x == y ? 0xff : 0)
+LANEWISE(pcmpeqw, w, uint16_t, x == y ? 0xffff : 0)
+LANEWISE(pcmpeqd, l, uint32_t, x == y ? 0xffffffffu : 0)
+LANEWISE(pcmpgtb, b, int8_t, x > y ? 0xff : 0)
+LANEWISE(pcmpgtw, w, int16_t, x > y ? 0xffff : 0)
+LANEWISE(pcmpgtd, l, int32_t, x > y ? 0xffffffffu : 0)
+LANEWISE(pand, q, uint64_t, x & y)
+LANEWISE(pandn, q, uint64_t, ~x & y)
+LANEWISE(por, q, uint64_t, x | y)
+LANEWISE(pxor, q, uint64_t, x ^ y)
+
+VOP(pmaddwd)
+{
+    X86YMMReg r;
+    int n = VBYTES(imm) / 4;
+    for (int i = 0; i < n; i++) {
+        int32_t p0 = (int32_t)(int16_t)a->w[2 * i] * (int16_t)b->w[2 * i];
+        int32_t p1 = (int32_t)(int16_t)a->w[2 * i + 1] * (int16_t)b->w[2 * i + 1];
+        r.l[i] = (uint32_t)p0 + (uint32_t)p1;   /* 0x8000*0x8000*2 wraps as hardware */
+    }
+    memcpy(d, &r, VBYTES(imm));
+    return 0;
+}
+
+/* Sum of absolute byte differences per 64-bit group, in its low word. */
+VOP(psadbw)
+{
+    X86YMMReg r;
+    int n = VBYTES(imm) / 8;
+    for (int i = 0; i < n; i++) {
+        unsigned s = 0;
+        for (int j = 0; j < 8; j++) {
+            int x = a->b[8 * i + j], y = b->b[8 * i + j];
+            s += x > y ? x - y : y - x;
+        }
+        r.q[i] = s;
+    }
+    memcpy(d, &r, VBYTES(imm));
+    return 0;
+}
+
+/* Shifts by the 64-bit count in b->q[0]; counts beyond the element width
+ * give 0 (logical) or the sign fill (arithmetic). */
+#define SHIFT(name, F, T, BITS, EXPR, BIG)                                  \
+    VOP(name)                                                               \
+    {                                                                       \
+        X86YMMReg r;                                                        \
+        uint64_t c = b->q[0];                                               \
+        int n = VBYTES(imm) / (int)sizeof(a->F[0]);                         \
+        for (int i = 0; i < n; i++) {                                       \
+            T x = (T)a->F[i];                                               \
+            r.F[i] = c >= BITS ? (BIG) : (EXPR);                            \
+        }                                                                   \
+        memcpy(d, &r, VBYTES(imm));                                         \
+        return 0;                                                           \
+    }
+
+SHIFT(psllw, w, uint16_t, 16, x << c, 0)
+SHIFT(pslld, l, uint32_t, 32, x << c, 0)
+SHIFT(psllq, q, uint64_t, 64, x << c, 0)
+SHIFT(psrlw, w, uint16_t, 16, x >> c, 0)
+SHIFT(psrld, l, uint32_t, 32, x >> c, 0)
+SHIFT(psrlq, q, uint64_t, 64, x >> c, 0)
+SHIFT(psraw, w, int16_t, 16, x >> c, x >> 15)
+SHIFT(psrad, l, int32_t, 32, x >> c, x >> 31)
+
+/* Byte shifts of each 128-bit lane by imm8 bytes. */
+VOP(pslldq)
+{
+    X86YMMReg r;
+    unsigned c = imm & 0xff;
+    memset(&r, 0, sizeof(r));
+    for (int l = 0; l < VLANES(imm); l++) {
+        for (unsigned i = c; i < 16; i++) {
+            r.b[16 * l + i] = a->b[16 * l + i - c];
+        }
+    }
+    memcpy(d, &r, VBYTES(imm));
+    return 0;
+}
+
+VOP(psrldq)
+{
+    X86YMMReg r;
+    unsigned c = imm & 0xff;
+    memset(&r, 0, sizeof(r));
+    for (int l = 0; l < VLANES(imm); l++) {
+        for (unsigned i = 0; i + c < 16; i++) {
+            r.b[16 * l + i] = a->b[16 * l + i + c];
+        }
+    }
+    memcpy(d, &r, VBYTES(imm));
+    return 0;
+}
+
+/*
+ * Packs: per 128-bit lane, the narrowed elements of a then of b.  The MMX
+ * forms narrow 4+4 words (2+2 dwords) into one 64-bit register.
+ */
+#define PACK(name, SF, ST, DF, SAT)                                         \
+    VOP(name)                                                               \
+    {                                                                       \
+        X86YMMReg r;                                                        \
+        int bytes = (imm & VF_MMX) ? 8 : 16;                                \
+        int ns = bytes / (int)sizeof(a->SF[0]);  /* source elements per lane */ \
+        memset(&r, 0, sizeof(r));                                           \
+        for (int l = 0; l < VLANES(imm); l++) {                             \
+            int so = l * 16 / (int)sizeof(a->SF[0]);                        \
+            int dof = l * 16 / (int)sizeof(r.DF[0]);                        \
+            for (int i = 0; i < ns; i++) {                                  \
+                r.DF[dof + i] = SAT((ST)a->SF[so + i]);                     \
+                r.DF[dof + ns + i] = SAT((ST)b->SF[so + i]);                \
+            }                                                               \
+        }                                                                   \
+        memcpy(d, &r, VBYTES(imm));                                         \
+        return 0;                                                           \
+    }
+
+static inline int32_t sat_s16_32(int32_t v) { return v < -32768 ? -32768 : v > 32767 ? 32767 : v; }
+PACK(packsswb, w, int16_t, b, sat_s8)
+PACK(packssdw, l, int32_t, w, sat_s16_32)
+PACK(packuswb, w, int16_t, b, sat_u8)
+
+/*
+ * Unpacks: interleave the low (or high) halves of each 128-bit lane of a
+ * and b.  MMX: halves of the 64-bit register.
+ */
+#define UNPACK(name, F, HIGH)                                               \
+    VOP(name)                                                               \
+    {                                                                       \
+        X86YMMReg r;                                                        \
+        int bytes = (imm & VF_MMX) ? 8 : 16;                                \
+        int ne = bytes / (int)sizeof(a->F[0]);                              \
+        memset(&r, 0, sizeof(r));                                           \
+        for (int l = 0; l < VLANES(imm); l++) {                             \
+            int o = l * 16 / (int)sizeof(a->F[0]);                          \
+            int h = (HIGH) ? ne / 2 : 0;                                    \
+            for (int i = 0; i < ne / 2; i++) {                              \
+                r.F[o + 2 * i] = a->F[o + h + i];                           \
+                r.F[o + 2 * i + 1] = b->F[o + h + i];                       \
+            }                                                               \
+        }                                                                   \
+        memcpy(d, &r, VBYTES(imm));                                         \
+        return 0;                                                           \
+    }
+
+UNPACK(punpcklbw, b, 0)
+UNPACK(punpcklwd, w, 0)
+UNPACK(punpckldq, l, 0)
+UNPACK(punpcklqdq, q, 0)
+UNPACK(punpckhbw, b, 1)
+UNPACK(punpckhwd, w, 1)
+UNPACK(punpckhdq, l, 1)
+UNPACK(punpckhqdq, q, 1)
+UNPACK(unpcklps, l, 0)
+UNPACK(unpckhps, l, 1)
+UNPACK(unpcklpd, q, 0)
+UNPACK(unpckhpd, q, 1)
+
+/* PSHUFD d, b, imm: dwords of b selected by imm's 2-bit fields. */
+VOP(pshufd)
+{
+    X86YMMReg r;
+    for (int l = 0; l < VLANES(imm); l++) {
+        for (int i = 0; i < 4; i++) {
+            r.l[4 * l + i] = b->l[4 * l + ((imm >> (2 * i)) & 3)];
+        }
+    }
+    memcpy(d, &r, VBYTES(imm));
+    return 0;
+}
+
+VOP(pshuflw)
+{
+    X86YMMReg r = *b;
+    for (int l = 0; l < VLANES(imm); l++) {
+        for (int i = 0; i < 4; i++) {
+            r.w[8 * l + i] = b->w[8 * l + ((imm >> (2 * i)) & 3)];
+        }
+    }
+    memcpy(d, &r, VBYTES(imm));
+    return 0;
+}
+
+VOP(pshufhw)
+{
+    X86YMMReg r = *b;
+    for (int l = 0; l < VLANES(imm); l++) {
+        for (int i = 0; i < 4; i++) {
+            r.w[8 * l + 4 + i] = b->w[8 * l + 4 + ((imm >> (2 * i)) & 3)];
+        }
+    }
+    memcpy(d, &r, VBYTES(imm));
+    return 0;
+}
+
+/* PSHUFW mm, mm/m64, imm (MMX only). */
+VOP(pshufw)
+{
+    X86YMMReg r = *b;
+    for (int i = 0; i < 4; i++) {
+        r.w[i] = b->w[(imm >> (2 * i)) & 3];
+    }
+    d->q[0] = r.q[0];
+    return 0;
+}
+
+/* PEXTRW r, b, imm: returns the selected word of b (d is not written). */
+VOP(pextrw)
+{
+    return b->w[imm & ((imm & VF_MMX) ? 3 : 7)];
+}
+
+/* PINSRW d, r/m16, imm: word imm of a replaced by the low word of b. */
+VOP(pinsrw)
+{
+    X86YMMReg r = *a;
+    r.w[imm & ((imm & VF_MMX) ? 3 : 7)] = b->w[0];
+    memcpy(d, &r, VBYTES(imm));
+    return 0;
+}
+
+/* PMOVMSKB r, b: the sign bits of b's bytes. */
+VOP(pmovmskb)
+{
+    uint64_t m = 0;
+    int n = VBYTES(imm);
+    for (int i = 0; i < n; i++) {
+        m |= (uint64_t)(b->b[i] >> 7) << i;
+    }
+    return m;
+}
+
+VOP(movmskps)
+{
+    uint64_t m = 0;
+    int n = VBYTES(imm) / 4;
+    for (int i = 0; i < n; i++) {
+        m |= (uint64_t)(b->l[i] >> 31) << i;
+    }
+    return m;
+}
+
+VOP(movmskpd)
+{
+    uint64_t m = 0;
+    int n = VBYTES(imm) / 8;
+    for (int i = 0; i < n; i++) {
+        m |= (b->q[i] >> 63) << i;
+    }
+    return m;
+}
+
+/* SHUFPS d, b, imm: two dwords of a, then two of b, per 128-bit lane. */
+VOP(shufps)
+{
+    X86YMMReg r;
+    for (int l = 0; l < VLANES(imm); l++) {
+        int o = 4 * l;
+        r.l[o + 0] = a->l[o + ((imm >> 0) & 3)];
+        r.l[o + 1] = a->l[o + ((imm >> 2) & 3)];
+        r.l[o + 2] = b->l[o + ((imm >> 4) & 3)];
+        r.l[o + 3] = b->l[o + ((imm >> 6) & 3)];
+    }
+    memcpy(d, &r, VBYTES(imm));
+    return 0;
+}
+
+VOP(shufpd)
+{
+    X86YMMReg r;
+    for (int l = 0; l < VLANES(imm); l++) {
+        int o = 2 * l;
+        r.q[o + 0] = a->q[o + ((imm >> (2 * l)) & 1)];
+        r.q[o + 1] = b->q[o + ((imm >> (2 * l + 1)) & 1)];
+    }
+    memcpy(d, &r, VBYTES(imm));
+    return 0;
+}
+
+/* ---- floating point on the host under the guest MXCSR ---- */
+
+static inline uint32_t host_stmxcsr(void)
+{
+    uint32_t v;
+    __asm__ volatile("stmxcsr %0" : "=m"(v));
+    return v;
+}
+
+static inline void host_ldmxcsr(uint32_t v)
+{
+    __asm__ volatile("ldmxcsr %0" : : "m"(v));
+}
+
+/* Switch the host to the guest's rounding, FTZ and DAZ, all exceptions
+ * masked and no flags; returns the host's MXCSR to restore. */
+static inline uint32_t mxcsr_enter(CPUX86State *env)
+{
+    uint32_t old = host_stmxcsr();
+    host_ldmxcsr(((uint32_t)env->mxcsr & 0xe040) | 0x1f80);
+    return old;
+}
+
+/* Collect the flags the operation raised into the guest MXCSR; raise
+ * SIGFPE (#XM) if one of them is unmasked.  Called before the result is
+ * written, so an unmasked exception leaves the destination unchanged. */
+static inline void mxcsr_leave(CPUX86State *env, uint32_t old)
+{
+    uint32_t flags = host_stmxcsr() & 0x3f;
+    uint32_t unmasked;
+    host_ldmxcsr(old);
+    unmasked = flags & ~((uint32_t)env->mxcsr >> 7) & 0x3f;
+    if (unmasked & 0x07) {
+        /* an unmasked pre-computation exception (invalid, denormal, divide
+         * by zero) stops the instruction before the result exists: the
+         * post-computation flags the host also saw are not raised */
+        flags &= 0x07;
+        unmasked &= 0x07;
+    }
+    env->mxcsr |= flags;
+    if (unmasked) {
+        int code = (unmasked & 0x01) ? FPE_FLTINV : (unmasked & 0x04) ? FPE_FLTDIV
+                 : (unmasked & 0x08) ? FPE_FLTOVF : (unmasked & 0x12) ? FPE_FLTUND
+                 : FPE_FLTRES;
+        cpu_loop_exit_fault(env, EXCP_MF, SIGFPE, code, env->insn_pc);
+    }
+}
+
+static inline __m128i ld128(const X86YMMReg *r) { return _mm_loadu_si128((const __m128i *)r); }
+static inline void st128(X86YMMReg *r, __m128i v) { _mm_storeu_si128((__m128i *)r, v); }
+
+/* d = a OP b with the host instruction INSN (packed or scalar). */
+#define FP_BINOP(name, INSN)                                                \
+    VOP(name)                                                               \
+    {                                                                       \
+        __m128i x = ld128(a), y = ld128(b);                                 \
+        uint32_t old = mxcsr_enter(env);                                    \
+        __asm__ volatile(INSN " %1, %0" : "+x"(x) : "x"(y));                \
+        mxcsr_leave(env, old);                                              \
+        st128(d, x);                                                        \
+        return 0;                                                           \
+    }
+
+FP_BINOP(addps, "addps")
+FP_BINOP(addss, "addss")
+FP_BINOP(addpd, "addpd")
+FP_BINOP(addsd, "addsd")
+FP_BINOP(subps, "subps")
+FP_BINOP(subss, "subss")
+FP_BINOP(subpd, "subpd")
+FP_BINOP(subsd, "subsd")
+FP_BINOP(mulps, "mulps")
+FP_BINOP(mulss, "mulss")
+FP_BINOP(mulpd, "mulpd")
+FP_BINOP(mulsd, "mulsd")
+FP_BINOP(divps, "divps")
+FP_BINOP(divss, "divss")
+FP_BINOP(divpd, "divpd")
+FP_BINOP(divsd, "divsd")
+FP_BINOP(minps, "minps")
+FP_BINOP(minss, "minss")
+FP_BINOP(minpd, "minpd")
+FP_BINOP(minsd, "minsd")
+FP_BINOP(maxps, "maxps")
+FP_BINOP(maxss, "maxss")
+FP_BINOP(maxpd, "maxpd")
+FP_BINOP(maxsd, "maxsd")
+/* scalar forms keep a's upper lanes: "+x" on a copy of a */
+FP_BINOP(sqrtss, "sqrtss")
+FP_BINOP(sqrtsd, "sqrtsd")
+FP_BINOP(rcpss, "rcpss")
+FP_BINOP(rsqrtss, "rsqrtss")
+FP_BINOP(cvtss2sd, "cvtss2sd")
+FP_BINOP(cvtsd2ss, "cvtsd2ss")
+
+/* d = OP(b), whole register written by the host instruction. */
+#define FP_UNOP(name, INSN)                                                 \
+    VOP(name)                                                               \
+    {                                                                       \
+        __m128i x, y = ld128(b);                                            \
+        uint32_t old = mxcsr_enter(env);                                    \
+        __asm__ volatile(INSN " %1, %0" : "=x"(x) : "x"(y));                \
+        mxcsr_leave(env, old);                                              \
+        st128(d, x);                                                        \
+        return 0;                                                           \
+    }
+
+FP_UNOP(sqrtps, "sqrtps")
+FP_UNOP(sqrtpd, "sqrtpd")
+FP_UNOP(rcpps, "rcpps")
+FP_UNOP(rsqrtps, "rsqrtps")
+FP_UNOP(cvtpd2dq, "cvtpd2dq")
+FP_UNOP(cvttpd2dq, "cvttpd2dq")
+FP_UNOP(cvtdq2pd, "cvtdq2pd")
+FP_UNOP(cvtps2pd, "cvtps2pd")
+FP_UNOP(cvtpd2ps, "cvtpd2ps")
+FP_UNOP(cvtdq2ps, "cvtdq2ps")
+FP_UNOP(cvtps2dq, "cvtps2dq")
+FP_UNOP(cvttps2dq, "cvttps2dq")
+FP_UNOP(cvtpi2pd, "cvtdq2pd")   /* same lanes: the low two dwords of b */
+
+/* CMPccPS/SS/PD/SD with predicate imm & 7 (legacy encodings). */
+#define CMP_CASE(INSN, N) \
+    case N: __asm__ volatile(INSN " $" #N ", %1, %0" : "+x"(x) : "x"(y)); break;
+#define FP_CMP(name, INSN)                                                  \
+    VOP(name)                                                               \
+    {                                                                       \
+        __m128i x = ld128(a), y = ld128(b);                                 \
+        uint32_t old = mxcsr_enter(env);                                    \
+        switch (imm & 7) {                                                  \
+        CMP_CASE(INSN, 0) CMP_CASE(INSN, 1) CMP_CASE(INSN, 2) CMP_CASE(INSN, 3) \
+        CMP_CASE(INSN, 4) CMP_CASE(INSN, 5) CMP_CASE(INSN, 6) CMP_CASE(INSN, 7) \
+        }                                                                   \
+        mxcsr_leave(env, old);                                              \
+        st128(d, x);                                                        \
+        return 0;                                                           \
+    }
+
+FP_CMP(cmpps, "cmpps")
+FP_CMP(cmpss, "cmpss")
+FP_CMP(cmppd, "cmppd")
+FP_CMP(cmpsd, "cmpsd")
+
+/* (U)COMISS/SD: returns RFLAGS arithmetic bits (ZF PF CF; OF SF AF clear).
+ * d is not written. */
+#define FP_COMI(name, INSN)                                                 \
+    VOP(name)                                                               \
+    {                                                                       \
+        __m128i x = ld128(a), y = ld128(b);                                 \
+        bool z, p, c;                                                       \
+        uint32_t old = mxcsr_enter(env);                                    \
+        __asm__ volatile(INSN " %3, %4" : "=@ccz"(z), "=@ccp"(p), "=@ccc"(c) \
+                         : "x"(y), "x"(x));                                 \
+        mxcsr_leave(env, old);                                              \
+        return (z ? CC_Z : 0) | (p ? CC_P : 0) | (c ? CC_C : 0);            \
+    }
+
+FP_COMI(comiss, "comiss")
+FP_COMI(ucomiss, "ucomiss")
+FP_COMI(comisd, "comisd")
+FP_COMI(ucomisd, "ucomisd")
+
+/* CVTSI2SS/SD d, r/m32|64 (VF_W64): integer in b->q[0]; a's upper lanes kept. */
+#define CVT_I2F(name, INSN)                                                 \
+    VOP(name)                                                               \
+    {                                                                       \
+        __m128i x = ld128(a);                                               \
+        uint32_t old = mxcsr_enter(env);                                    \
+        if (imm & VF_W64) {                                                 \
+            int64_t v = (int64_t)b->q[0];                                   \
+            __asm__ volatile(INSN "q %1, %0" : "+x"(x) : "r"(v));           \
+        } else {                                                            \
+            int32_t v = (int32_t)b->l[0];                                   \
+            __asm__ volatile(INSN "l %1, %0" : "+x"(x) : "r"(v));           \
+        }                                                                   \
+        mxcsr_leave(env, old);                                              \
+        st128(d, x);                                                        \
+        return 0;                                                           \
+    }
+
+CVT_I2F(cvtsi2ss, "cvtsi2ss")
+CVT_I2F(cvtsi2sd, "cvtsi2sd")
+
+/* CVT(T)SS/SD2SI r32|64, b: returns the integer (32-bit forms zero-extended). */
+#define CVT_F2I(name, INSN)                                                 \
+    VOP(name)                                                               \
+    {                                                                       \
+        __m128i y = ld128(b);                                               \
+        uint64_t r;                                                         \
+        uint32_t old = mxcsr_enter(env);                                    \
+        if (imm & VF_W64) {                                                 \
+            int64_t v;                                                      \
+            __asm__ volatile(INSN " %1, %0" : "=r"(v) : "x"(y));            \
+            r = (uint64_t)v;                                                \
+        } else {                                                            \
+            int32_t v;                                                      \
+            __asm__ volatile(INSN " %1, %0" : "=r"(v) : "x"(y));            \
+            r = (uint32_t)v;                                                \
+        }                                                                   \
+        mxcsr_leave(env, old);                                              \
+        return r;                                                           \
+    }
+
+CVT_F2I(cvtss2si, "cvtss2si")
+CVT_F2I(cvttss2si, "cvttss2si")
+CVT_F2I(cvtsd2si, "cvtsd2si")
+CVT_F2I(cvttsd2si, "cvttsd2si")
+
+/* CVTPI2PS d, mm/m64: two dwords to floats in d's low half (upper kept).
+ * cvtdq2ps on zero upper lanes raises nothing, so flags are exact. */
+VOP(cvtpi2ps)
+{
+    __m128i x, y = _mm_set_epi64x(0, (long long)b->q[0]);
+    X86YMMReg r = *a;
+    uint32_t old = mxcsr_enter(env);
+    __asm__ volatile("cvtdq2ps %1, %0" : "=x"(x) : "x"(y));
+    mxcsr_leave(env, old);
+    r.q[0] = (uint64_t)_mm_cvtsi128_si64(x);
+    memcpy(d, &r, 16);
+    return 0;
+}
+
+/* MMX destinations: the low 64 bits of the 128-bit conversion of b with
+ * zeroed upper lanes (which convert exactly). */
+#define CVT_TO_MMX(name, INSN, ZERO_HI)                                     \
+    VOP(name)                                                               \
+    {                                                                       \
+        __m128i x, y = (ZERO_HI) ? _mm_set_epi64x(0, (long long)b->q[0]) : ld128(b); \
+        uint32_t old = mxcsr_enter(env);                                    \
+        __asm__ volatile(INSN " %1, %0" : "=x"(x) : "x"(y));                \
+        mxcsr_leave(env, old);                                              \
+        d->q[0] = (uint64_t)_mm_cvtsi128_si64(x);                           \
+        return 0;                                                           \
+    }
+
+CVT_TO_MMX(cvtps2pi, "cvtps2dq", 1)
+CVT_TO_MMX(cvttps2pi, "cvttps2dq", 1)
+CVT_TO_MMX(cvtpd2pi, "cvtpd2dq", 0)
+CVT_TO_MMX(cvttpd2pi, "cvttpd2dq", 0)

@@ -1,1 +1,722 @@
-/* stub: not yet written */
+/*
+ * emu/x86/tr-sse.c — SSE/SSE2 and MMX instructions.
+ *
+ * Moves and bitwise logic on XMM registers are inline IR on the 64-bit
+ * halves cpu_xmm[r][0..1].  Everything else goes through the generic vec
+ * helper (sse_helper.h): the translator loads the second source (a
+ * register's halves, or 4/8/16 bytes of guest memory — before any state
+ * is written, so faults are precise) and passes the vec op's address, the
+ * register numbers and the immediate.  One table line per instruction
+ * (SSE_VEC_OPS below) gives the vec op, the memory operand size of the XMM
+ * form and a few flags; the MMX forms (no 66 prefix, MMX operands) reuse
+ * the same vec ops at 64-bit width.
+ *
+ * Alignment: legacy SSE 16-byte memory operands must be 16-byte aligned
+ * (#GP -> SIGSEGV) except MOVUPS/MOVUPD/MOVDQU/LDDQU and MASKMOVDQU; MMX,
+ * scalar and 8-byte operands have no requirement.
+ */
+#include <glib.h>
+
+#include "translate.h"
+#include "sse_helper.h"
+
+static inline TCGv env_arg(void)
+{
+    return tcg_ctx()->env;
+}
+
+/* ---- the generic vec op table ---- */
+
+/* Flags of a table line. */
+#define G_RET      0x01  /* result is a GPR value into ops[0] */
+#define G_FLAGS    0x02  /* result is ZF/PF/CF (COMIS/UCOMIS) */
+#define G_W        0x04  /* REX.W makes the GPR operand 64-bit (VF_W64) */
+#define G_IMMCTL   0x08  /* an imm8 in ops[1] is the op's immediate (PSLLDQ) */
+#define G_NOALIGN  0x10  /* 16-byte memory operand needs no alignment */
+#define G_CVT      0x20  /* conversion: msize is exact for MMX forms too */
+#define G_MMX_M32  0x40  /* MMX form's memory operand is 32 bits (PUNPCKL*) */
+
+/*
+ * X(MNEMONIC, vec op, memory size of the XMM form, flags)  semantics
+ */
+#define SSE_VEC_OPS(X) \
+    X(PADDB, paddb, 16, 0)             /* d.b[i] += s.b[i] */ \
+    X(PADDW, paddw, 16, 0)             /* d.w[i] += s.w[i] */ \
+    X(PADDD, paddd, 16, 0)             /* d.l[i] += s.l[i] */ \
+    X(PADDQ, paddq, 16, 0)             /* d.q[i] += s.q[i] */ \
+    X(PSUBB, psubb, 16, 0)             /* d.b[i] -= s.b[i] */ \
+    X(PSUBW, psubw, 16, 0)             /* d.w[i] -= s.w[i] */ \
+    X(PSUBD, psubd, 16, 0)             /* d.l[i] -= s.l[i] */ \
+    X(PSUBQ, psubq, 16, 0)             /* d.q[i] -= s.q[i] */ \
+    X(PADDSB, paddsb, 16, 0)           /* signed saturating byte add */ \
+    X(PADDSW, paddsw, 16, 0)           /* signed saturating word add */ \
+    X(PADDUSB, paddusb, 16, 0)         /* unsigned saturating byte add */ \
+    X(PADDUSW, paddusw, 16, 0)         /* unsigned saturating word add */ \
+    X(PSUBSB, psubsb, 16, 0)           /* signed saturating byte sub */ \
+    X(PSUBSW, psubsw, 16, 0)           /* signed saturating word sub */ \
+    X(PSUBUSB, psubusb, 16, 0)         /* unsigned saturating byte sub */ \
+    X(PSUBUSW, psubusw, 16, 0)         /* unsigned saturating word sub */ \
+    X(PMULLW, pmullw, 16, 0)           /* low 16 bits of word products */ \
+    X(PMULHW, pmulhw, 16, 0)           /* high 16 bits, signed */ \
+    X(PMULHUW, pmulhuw, 16, 0)         /* high 16 bits, unsigned */ \
+    X(PMULUDQ, pmuludq, 16, 0)         /* d.q[i] = d.l[2i] * s.l[2i] */ \
+    X(PMADDWD, pmaddwd, 16, 0)         /* d.l[i] = sum of two word products */ \
+    X(PSADBW, psadbw, 16, 0)           /* sum of |byte differences| per qword */ \
+    X(PAVGB, pavgb, 16, 0)             /* rounded unsigned byte average */ \
+    X(PAVGW, pavgw, 16, 0)             /* rounded unsigned word average */ \
+    X(PMINUB, pminub, 16, 0)           /* unsigned byte minimum */ \
+    X(PMAXUB, pmaxub, 16, 0)           /* unsigned byte maximum */ \
+    X(PMINSW, pminsw, 16, 0)           /* signed word minimum */ \
+    X(PMAXSW, pmaxsw, 16, 0)           /* signed word maximum */ \
+    X(PCMPEQB, pcmpeqb, 16, 0)         /* bytes equal ? ff : 0 */ \
+    X(PCMPEQW, pcmpeqw, 16, 0)         /* words equal ? ffff : 0 */ \
+    X(PCMPEQD, pcmpeqd, 16, 0)         /* dwords equal ? -1 : 0 */ \
+    X(PCMPGTB, pcmpgtb, 16, 0)         /* signed bytes d > s ? ff : 0 */ \
+    X(PCMPGTW, pcmpgtw, 16, 0)         /* signed words d > s */ \
+    X(PCMPGTD, pcmpgtd, 16, 0)         /* signed dwords d > s */ \
+    X(PSLLW, psllw, 16, 0)             /* words << count (xmm/m128 or imm8) */ \
+    X(PSLLD, pslld, 16, 0)             /* dwords << count */ \
+    X(PSLLQ, psllq, 16, 0)             /* qwords << count */ \
+    X(PSRLW, psrlw, 16, 0)             /* words >> count, logical */ \
+    X(PSRLD, psrld, 16, 0)             /* dwords >> count, logical */ \
+    X(PSRLQ, psrlq, 16, 0)             /* qwords >> count, logical */ \
+    X(PSRAW, psraw, 16, 0)             /* words >> count, arithmetic */ \
+    X(PSRAD, psrad, 16, 0)             /* dwords >> count, arithmetic */ \
+    X(PSLLDQ, pslldq, 16, G_IMMCTL)    /* whole register << imm8 bytes */ \
+    X(PSRLDQ, psrldq, 16, G_IMMCTL)    /* whole register >> imm8 bytes */ \
+    X(PACKSSWB, packsswb, 16, 0)       /* words -> signed-saturated bytes (d, s) */ \
+    X(PACKSSDW, packssdw, 16, 0)       /* dwords -> signed-saturated words */ \
+    X(PACKUSWB, packuswb, 16, 0)       /* words -> unsigned-saturated bytes */ \
+    X(PUNPCKLBW, punpcklbw, 16, G_MMX_M32) /* interleave low bytes of d, s */ \
+    X(PUNPCKLWD, punpcklwd, 16, G_MMX_M32) /* interleave low words */ \
+    X(PUNPCKLDQ, punpckldq, 16, G_MMX_M32) /* interleave low dwords */ \
+    X(PUNPCKLQDQ, punpcklqdq, 16, 0)   /* d = {d.q[0], s.q[0]} */ \
+    X(PUNPCKHBW, punpckhbw, 16, 0)     /* interleave high bytes */ \
+    X(PUNPCKHWD, punpckhwd, 16, 0)     /* interleave high words */ \
+    X(PUNPCKHDQ, punpckhdq, 16, 0)     /* interleave high dwords */ \
+    X(PUNPCKHQDQ, punpckhqdq, 16, 0)   /* d = {d.q[1], s.q[1]} */ \
+    X(PSHUFD, pshufd, 16, 0)           /* d.l[i] = s.l[imm field i] */ \
+    X(PSHUFHW, pshufhw, 16, 0)         /* high words of s shuffled by imm */ \
+    X(PSHUFLW, pshuflw, 16, 0)         /* low words of s shuffled by imm */ \
+    X(PSHUFW, pshufw, 8, 0)            /* mm: words of s shuffled by imm */ \
+    X(PEXTRW, pextrw, 16, G_RET)       /* r32 = s.w[imm] */ \
+    X(PINSRW, pinsrw, 2, 0)            /* d.w[imm] = r32/m16 */ \
+    X(PMOVMSKB, pmovmskb, 16, G_RET)   /* r32 = sign bits of s's bytes */ \
+    X(SHUFPS, shufps, 16, 0)           /* d = {d.l[i0], d.l[i1], s.l[i2], s.l[i3]} */ \
+    X(SHUFPD, shufpd, 16, 0)           /* d = {d.q[i0], s.q[i1]} */ \
+    X(UNPCKLPS, unpcklps, 16, 0)       /* interleave low floats */ \
+    X(UNPCKHPS, unpckhps, 16, 0)       /* interleave high floats */ \
+    X(UNPCKLPD, unpcklpd, 16, 0)       /* d = {d.q[0], s.q[0]} */ \
+    X(UNPCKHPD, unpckhpd, 16, 0)       /* d = {d.q[1], s.q[1]} */ \
+    X(MOVMSKPS, movmskps, 16, G_RET)   /* r32 = sign bits of 4 floats */ \
+    X(MOVMSKPD, movmskpd, 16, G_RET)   /* r32 = sign bits of 2 doubles */ \
+    X(ADDPS, addps, 16, 0)             /* d += s, 4 floats */ \
+    X(ADDSS, addss, 4, 0)              /* d.s[0] += s.s[0] */ \
+    X(ADDPD, addpd, 16, 0)             /* d += s, 2 doubles */ \
+    X(ADDSD, addsd, 8, 0)              /* d.d[0] += s.d[0] */ \
+    X(SUBPS, subps, 16, 0)             /* d -= s */ \
+    X(SUBSS, subss, 4, 0) \
+    X(SUBPD, subpd, 16, 0) \
+    X(SUBSD, subsd, 8, 0) \
+    X(MULPS, mulps, 16, 0)             /* d *= s */ \
+    X(MULSS, mulss, 4, 0) \
+    X(MULPD, mulpd, 16, 0) \
+    X(MULSD, mulsd, 8, 0) \
+    X(DIVPS, divps, 16, 0)             /* d /= s */ \
+    X(DIVSS, divss, 4, 0) \
+    X(DIVPD, divpd, 16, 0) \
+    X(DIVSD, divsd, 8, 0) \
+    X(MINPS, minps, 16, 0)             /* d = d < s ? d : s (NaN, ±0: s) */ \
+    X(MINSS, minss, 4, 0) \
+    X(MINPD, minpd, 16, 0) \
+    X(MINSD, minsd, 8, 0) \
+    X(MAXPS, maxps, 16, 0)             /* d = d > s ? d : s (NaN, ±0: s) */ \
+    X(MAXSS, maxss, 4, 0) \
+    X(MAXPD, maxpd, 16, 0) \
+    X(MAXSD, maxsd, 8, 0) \
+    X(SQRTPS, sqrtps, 16, 0)           /* d = sqrt(s) */ \
+    X(SQRTSS, sqrtss, 4, 0)            /* d.s[0] = sqrt(s.s[0]) */ \
+    X(SQRTPD, sqrtpd, 16, 0) \
+    X(SQRTSD, sqrtsd, 8, 0) \
+    X(RCPPS, rcpps, 16, 0)             /* d ~= 1/s (host approximation) */ \
+    X(RCPSS, rcpss, 4, 0) \
+    X(RSQRTPS, rsqrtps, 16, 0)         /* d ~= 1/sqrt(s) */ \
+    X(RSQRTSS, rsqrtss, 4, 0) \
+    X(CMPPS, cmpps, 16, 0)             /* d = pred[imm&7](d, s) ? -1 : 0 */ \
+    X(CMPSS, cmpss, 4, 0) \
+    X(CMPPD, cmppd, 16, 0) \
+    X(CMPSD, cmpsd, 8, 0) \
+    X(COMISS, comiss, 4, G_FLAGS)      /* ZF,PF,CF = compare (signalling) */ \
+    X(UCOMISS, ucomiss, 4, G_FLAGS)    /* ZF,PF,CF = compare (quiet) */ \
+    X(COMISD, comisd, 8, G_FLAGS) \
+    X(UCOMISD, ucomisd, 8, G_FLAGS) \
+    X(CVTSI2SS, cvtsi2ss, 4, G_W | G_CVT)    /* d.s[0] = (float)r/m32|64 */ \
+    X(CVTSI2SD, cvtsi2sd, 4, G_W | G_CVT)    /* d.d[0] = (double)r/m32|64 */ \
+    X(CVTSS2SI, cvtss2si, 4, G_RET | G_W | G_CVT)   /* r = round(s.s[0]) */ \
+    X(CVTTSS2SI, cvttss2si, 4, G_RET | G_W | G_CVT) /* r = trunc(s.s[0]) */ \
+    X(CVTSD2SI, cvtsd2si, 8, G_RET | G_W | G_CVT)   /* r = round(s.d[0]) */ \
+    X(CVTTSD2SI, cvttsd2si, 8, G_RET | G_W | G_CVT) /* r = trunc(s.d[0]) */ \
+    X(CVTPI2PS, cvtpi2ps, 8, G_CVT)    /* d.s[0..1] = 2 int32 of mm/m64 */ \
+    X(CVTPS2PI, cvtps2pi, 8, G_CVT)    /* mm = 2 int32 of s.s[0..1] (rounded) */ \
+    X(CVTTPS2PI, cvttps2pi, 8, G_CVT)  /* mm = ... (truncated) */ \
+    X(CVTPI2PD, cvtpi2pd, 8, G_CVT)    /* d.d[0..1] = 2 int32 of mm/m64 */ \
+    X(CVTPD2PI, cvtpd2pi, 16, G_CVT)   /* mm = 2 int32 of s.d[0..1] */ \
+    X(CVTTPD2PI, cvttpd2pi, 16, G_CVT) \
+    X(CVTPD2DQ, cvtpd2dq, 16, G_CVT)   /* d.l[0..1] = int32 of 2 doubles; upper 0 */ \
+    X(CVTTPD2DQ, cvttpd2dq, 16, G_CVT) \
+    X(CVTDQ2PD, cvtdq2pd, 8, G_CVT)    /* d.d[0..1] = doubles of s.l[0..1] */ \
+    X(CVTPS2PD, cvtps2pd, 8, G_CVT)    /* d.d[0..1] = doubles of s.s[0..1] */ \
+    X(CVTPD2PS, cvtpd2ps, 16, G_CVT)   /* d.s[0..1] = floats of s.d[0..1]; upper 0 */ \
+    X(CVTSS2SD, cvtss2sd, 4, G_CVT)    /* d.d[0] = s.s[0] */ \
+    X(CVTSD2SS, cvtsd2ss, 8, G_CVT)    /* d.s[0] = s.d[0] */ \
+    X(CVTDQ2PS, cvtdq2ps, 16, G_CVT)   /* 4 int32 -> 4 floats */ \
+    X(CVTPS2DQ, cvtps2dq, 16, G_CVT)   /* 4 floats -> 4 int32 (rounded) */ \
+    X(CVTTPS2DQ, cvttps2dq, 16, G_CVT) /* 4 floats -> 4 int32 (truncated) */
+
+typedef struct SSEVecOp {
+    X86VecFn fn;
+    uint8_t msize;
+    uint8_t flags;
+} SSEVecOp;
+
+static SSEVecOp sse_vec_ops[X86_MN_NB];
+static GOnce sse_vec_once = G_ONCE_INIT;
+
+static gpointer sse_vec_build(gpointer unused)
+{
+#define X(MN, fn, size, fl) sse_vec_ops[X86_MN_##MN] = (SSEVecOp){ vop_##fn, size, fl };
+    SSE_VEC_OPS(X)
+    /* MMX forms of the logic ops (the XMM forms are inline) */
+    X(PAND, pand, 16, 0)
+    X(PANDN, pandn, 16, 0)
+    X(POR, por, 16, 0)
+    X(PXOR, pxor, 16, 0)
+#undef X
+    return NULL;
+}
+
+/* ---- operand helpers ---- */
+
+/* Branch around a #GP unless addr is 16-byte aligned. */
+static void gen_check_align16(DisasContext *s, TCGv addr)
+{
+    TCGLabel *ok = gen_new_label();
+    TCGv t = tcg_temp_new();
+
+    tcg_gen_andi_i64(t, addr, 15);
+    tcg_gen_brcondi_i64(TCG_COND_EQ, t, 0, ok);
+    tcg_gen_call1(&helper_info_sse_misaligned, NULL, env_arg());
+    gen_set_label(ok);
+}
+
+/* Load size (2, 4, 8 or 16) bytes at addr into lo/hi (zero-extended). */
+static void gen_ld_vec(DisasContext *s, TCGv addr, int size, TCGv lo, TCGv hi)
+{
+    if (size == 16) {
+        TCGv a8 = tcg_temp_new();
+        gen_ld(s, lo, addr, 8, false);
+        tcg_gen_addi_i64(a8, addr, 8);
+        gen_ld(s, hi, a8, 8, false);
+    } else {
+        gen_ld(s, lo, addr, size, false);
+        tcg_gen_movi_i64(hi, 0);
+    }
+}
+
+/* Store size (4, 8 or 16) bytes of lo/hi at addr; the high half first so
+ * that a fault on a following guard page leaves memory unchanged. */
+static void gen_st_vec(DisasContext *s, TCGv addr, int size, TCGv lo, TCGv hi)
+{
+    if (size == 16) {
+        TCGv a8 = tcg_temp_new();
+        tcg_gen_addi_i64(a8, addr, 8);
+        gen_st(s, hi, a8, 8);
+    }
+    gen_st(s, lo, addr, size == 16 ? 8 : size);
+}
+
+/* The 128-bit value of an XMM or memory operand.  Registers return the
+ * globals themselves (read them before writing the destination). */
+static void gen_src128(DisasContext *s, const X86Operand *op, int size, bool align,
+                       TCGv *lo, TCGv *hi)
+{
+    if (op->kind == X86_OPK_XMM) {
+        *lo = cpu_xmm[op->reg][0];
+        *hi = cpu_xmm[op->reg][1];
+        return;
+    }
+    TCGv addr = gen_lea(s);
+    *lo = tcg_temp_new();
+    *hi = tcg_temp_new();
+    if (align && size == 16) {
+        gen_check_align16(s, addr);
+    }
+    gen_ld_vec(s, addr, size, *lo, *hi);
+}
+
+static bool is_vec_reg(const X86Operand *op)
+{
+    return op->kind == X86_OPK_XMM || op->kind == X86_OPK_MMX;
+}
+
+/* ---- the generic vec emitter ---- */
+
+static void gen_sse_vec(DisasContext *s, X86Insn *insn)
+{
+    const SSEVecOp *g;
+    const X86Operand *d = &insn->ops[0], *src = &insn->ops[1];
+    uint32_t immf = 0;
+    int msize, dreg = 0;
+    bool w64 = (insn->rex & 8) != 0;
+    TCGv lo, hi, ret = NULL;
+
+    g_once(&sse_vec_once, sse_vec_build, NULL);
+    g = &sse_vec_ops[insn->mnemonic];
+    msize = g->msize;
+    if (!g->fn || insn->nb_ops < 2) {
+        gen_illegal_opcode(s);
+        return;
+    }
+    if (insn->prefixes & X86_PREFIX_LOCK) {
+        gen_illegal_opcode(s);
+        return;
+    }
+    if (is_vec_reg(d)) {
+        dreg = d->reg;
+    } else if (!(g->flags & (G_RET | G_FLAGS)) || d->kind != X86_OPK_GPR) {
+        gen_illegal_opcode(s);
+        return;
+    }
+    if (d->kind == X86_OPK_MMX) {
+        immf |= VF_MMX | VF_MMX_DST;
+        if (!(g->flags & G_CVT)) {
+            msize = (g->flags & G_MMX_M32) ? 4 : (msize == 16 ? 8 : msize);
+        }
+    }
+    if ((g->flags & G_W) && w64) {
+        immf |= VF_W64;
+        if (g->msize == 4 && (g->flags & G_RET) == 0) {
+            msize = 8;   /* CVTSI2SS/SD r/m64 */
+        }
+    }
+    if (insn->nb_ops > 2 && insn->ops[2].kind == X86_OPK_IMM) {
+        immf |= (uint32_t)insn->ops[2].imm & 0xff;
+    }
+
+    switch (src->kind) {
+    case X86_OPK_IMM:
+        if (g->flags & G_IMMCTL) {
+            immf |= (uint32_t)src->imm & 0xff;
+            lo = hi = tcg_constant_i64(0);
+        } else {
+            /* shift by imm8: the count as the second source */
+            lo = tcg_constant_i64((uint64_t)src->imm & 0xff);
+            hi = tcg_constant_i64(0);
+        }
+        break;
+    case X86_OPK_XMM:
+        lo = cpu_xmm[src->reg][0];
+        hi = cpu_xmm[src->reg][1];
+        break;
+    case X86_OPK_MMX:
+        lo = tcg_constant_i64(src->reg);
+        hi = tcg_constant_i64(0);
+        immf |= VF_BREG_MMX | VF_MMX_SRC;
+        if (d->kind == X86_OPK_GPR) {
+            immf |= VF_MMX;   /* PEXTRW/PMOVMSKB r, mm */
+        }
+        break;
+    case X86_OPK_GPR:
+        lo = tcg_temp_new();
+        gen_load_operand(s, lo, src);
+        hi = tcg_constant_i64(0);
+        break;
+    case X86_OPK_MEM: {
+        TCGv addr = gen_lea(s);
+        bool align = msize == 16 && !(g->flags & G_NOALIGN);
+        lo = tcg_temp_new();
+        hi = tcg_temp_new();
+        if (align) {
+            gen_check_align16(s, addr);
+        }
+        gen_ld_vec(s, addr, msize, lo, hi);
+        break;
+    }
+    default:
+        gen_illegal_opcode(s);
+        return;
+    }
+
+    if (g->flags & (G_RET | G_FLAGS)) {
+        ret = tcg_temp_new();
+    }
+    TCGv args[5] = {
+        env_arg(), tcg_constant_i64((uint64_t)(uintptr_t)g->fn),
+        tcg_constant_i64(VEC_CTL(dreg, dreg, immf)), lo, hi,
+    };
+    tcg_gen_callN(ret ? &helper_info_vec_ret : &helper_info_vec, ret, 5, args);
+    if (g->flags & G_RET) {
+        gen_write_gpr(s, d->reg, false, (immf & VF_W64) ? 8 : 4, ret);
+    } else if (g->flags & G_FLAGS) {
+        tcg_gen_mov_i64(cpu_cc_src, ret);
+        set_cc_op(s, CC_OP_EFLAGS);
+    }
+}
+
+/* ---- inline moves ---- */
+
+/* MOVAPS/MOVAPD/MOVDQA/MOVNTPS/MOVNTPD/MOVNTDQ (aligned) and
+ * MOVUPS/MOVUPD/MOVDQU/LDDQU: 128-bit copy between xmm and xmm/m128. */
+static void gen_mov128(DisasContext *s, X86Insn *insn, bool align)
+{
+    const X86Operand *d = &insn->ops[0], *src = &insn->ops[1];
+
+    if (d->kind == X86_OPK_XMM) {
+        TCGv lo, hi;
+        gen_src128(s, src, 16, align, &lo, &hi);
+        if (src->kind != X86_OPK_XMM || src->reg != d->reg) {
+            tcg_gen_mov_i64(cpu_xmm[d->reg][0], lo);
+            tcg_gen_mov_i64(cpu_xmm[d->reg][1], hi);
+        }
+    } else if (d->kind == X86_OPK_MEM && src->kind == X86_OPK_XMM) {
+        TCGv addr = gen_lea(s);
+        if (align) {
+            gen_check_align16(s, addr);
+        }
+        gen_st_vec(s, addr, 16, cpu_xmm[src->reg][0], cpu_xmm[src->reg][1]);
+    } else {
+        gen_illegal_opcode(s);
+    }
+}
+
+static void gen_MOVAPS(DisasContext *s, X86Insn *insn) { gen_mov128(s, insn, true); }
+static void gen_MOVUPS(DisasContext *s, X86Insn *insn) { gen_mov128(s, insn, false); }
+
+/* MOVNT*: memory destination only. */
+static void gen_MOVNT(DisasContext *s, X86Insn *insn)
+{
+    if (insn->ops[0].kind != X86_OPK_MEM) {
+        gen_illegal_opcode(s);
+        return;
+    }
+    gen_mov128(s, insn, true);
+}
+
+/* LDDQU: memory source only (SSE3; shares the unaligned move). */
+static void gen_LDDQU(DisasContext *s, X86Insn *insn)
+{
+    if (insn->ops[1].kind != X86_OPK_MEM) {
+        gen_illegal_opcode(s);
+        return;
+    }
+    gen_mov128(s, insn, false);
+}
+
+/* MOVSS (size 4) / MOVSD_SSE (size 8): load zero-extends into the whole
+ * register; register-register and stores touch only the low element. */
+static void gen_movs_scalar(DisasContext *s, X86Insn *insn, int size)
+{
+    const X86Operand *d = &insn->ops[0], *src = &insn->ops[1];
+
+    if (d->kind == X86_OPK_XMM && src->kind == X86_OPK_MEM) {
+        TCGv addr = gen_lea(s), v = tcg_temp_new();
+        gen_ld(s, v, addr, size, false);
+        tcg_gen_mov_i64(cpu_xmm[d->reg][0], v);
+        tcg_gen_movi_i64(cpu_xmm[d->reg][1], 0);
+    } else if (d->kind == X86_OPK_XMM && src->kind == X86_OPK_XMM) {
+        if (size == 8) {
+            tcg_gen_mov_i64(cpu_xmm[d->reg][0], cpu_xmm[src->reg][0]);
+        } else {
+            tcg_gen_deposit_i64(cpu_xmm[d->reg][0], cpu_xmm[d->reg][0],
+                                cpu_xmm[src->reg][0], 0, 32);
+        }
+    } else if (d->kind == X86_OPK_MEM && src->kind == X86_OPK_XMM) {
+        gen_st(s, cpu_xmm[src->reg][0], gen_lea(s), size);
+    } else {
+        gen_illegal_opcode(s);
+    }
+}
+
+static void gen_MOVSS(DisasContext *s, X86Insn *insn) { gen_movs_scalar(s, insn, 4); }
+static void gen_MOVSD_SSE(DisasContext *s, X86Insn *insn) { gen_movs_scalar(s, insn, 8); }
+
+/* MOVLPS/MOVLPD (half 0) and MOVHPS/MOVHPD (half 1): xmm half <-> m64. */
+static void gen_mov_half(DisasContext *s, X86Insn *insn, int half)
+{
+    const X86Operand *d = &insn->ops[0], *src = &insn->ops[1];
+
+    if (d->kind == X86_OPK_XMM && src->kind == X86_OPK_MEM) {
+        TCGv v = tcg_temp_new();
+        gen_ld(s, v, gen_lea(s), 8, false);
+        tcg_gen_mov_i64(cpu_xmm[d->reg][half], v);
+    } else if (d->kind == X86_OPK_MEM && src->kind == X86_OPK_XMM) {
+        gen_st(s, cpu_xmm[src->reg][half], gen_lea(s), 8);
+    } else if (d->kind == X86_OPK_XMM && src->kind == X86_OPK_XMM) {
+        /* the register forms of these opcodes are MOVHLPS/MOVLHPS */
+        tcg_gen_mov_i64(cpu_xmm[d->reg][half], cpu_xmm[src->reg][half ^ 1]);
+    } else {
+        gen_illegal_opcode(s);
+    }
+}
+
+static void gen_MOVLPS(DisasContext *s, X86Insn *insn) { gen_mov_half(s, insn, 0); }
+static void gen_MOVHPS(DisasContext *s, X86Insn *insn) { gen_mov_half(s, insn, 1); }
+
+/* MOVHLPS d, s: d.q[0] = s.q[1].  MOVLHPS d, s: d.q[1] = s.q[0]. */
+static void gen_MOVHLPS(DisasContext *s, X86Insn *insn)
+{
+    if (insn->ops[0].kind != X86_OPK_XMM || insn->ops[1].kind != X86_OPK_XMM) {
+        gen_illegal_opcode(s);
+        return;
+    }
+    tcg_gen_mov_i64(cpu_xmm[insn->ops[0].reg][0], cpu_xmm[insn->ops[1].reg][1]);
+}
+
+static void gen_MOVLHPS(DisasContext *s, X86Insn *insn)
+{
+    if (insn->ops[0].kind != X86_OPK_XMM || insn->ops[1].kind != X86_OPK_XMM) {
+        gen_illegal_opcode(s);
+        return;
+    }
+    tcg_gen_mov_i64(cpu_xmm[insn->ops[0].reg][1], cpu_xmm[insn->ops[1].reg][0]);
+}
+
+/* Value of an MMX register (enters MMX mode). */
+static TCGv gen_mmx_read(int reg)
+{
+    TCGv v = tcg_temp_new();
+    tcg_gen_call2(&helper_info_mmx_read, v, env_arg(), tcg_constant_i64(reg));
+    return v;
+}
+
+static void gen_mmx_write(int reg, TCGv v)
+{
+    tcg_gen_call3(&helper_info_mmx_write, NULL, env_arg(), tcg_constant_i64(reg), v);
+}
+
+/*
+ * MOVD/MOVQ: every form of moving 32 (MOVD, zero-extended) or 64 bits
+ * between GPR/memory, MMX and the low half of XMM.  An XMM destination
+ * has its upper half zeroed.
+ */
+static void gen_movdq(DisasContext *s, X86Insn *insn, int size)
+{
+    const X86Operand *d = &insn->ops[0], *src = &insn->ops[1];
+    TCGv v;
+
+    switch (src->kind) {
+    case X86_OPK_XMM:
+        v = cpu_xmm[src->reg][0];
+        break;
+    case X86_OPK_MMX:
+        v = gen_mmx_read(src->reg);
+        break;
+    case X86_OPK_GPR:
+        v = tcg_temp_new();
+        gen_load_operand(s, v, src);
+        break;
+    case X86_OPK_MEM:
+        if (d->kind == X86_OPK_MEM) {
+            gen_illegal_opcode(s);
+            return;
+        }
+        v = tcg_temp_new();
+        gen_ld(s, v, gen_lea(s), size, false);
+        break;
+    default:
+        gen_illegal_opcode(s);
+        return;
+    }
+    if (size == 4 && (src->kind == X86_OPK_XMM || src->kind == X86_OPK_MMX ||
+                      src->kind == X86_OPK_GPR)) {
+        TCGv t = tcg_temp_new();
+        tcg_gen_ext32u_i64(t, v);
+        v = t;
+    }
+    switch (d->kind) {
+    case X86_OPK_XMM:
+        tcg_gen_mov_i64(cpu_xmm[d->reg][0], v);
+        tcg_gen_movi_i64(cpu_xmm[d->reg][1], 0);
+        break;
+    case X86_OPK_MMX:
+        gen_mmx_write(d->reg, v);
+        break;
+    case X86_OPK_GPR:
+        gen_write_gpr(s, d->reg, false, size, v);
+        break;
+    case X86_OPK_MEM:
+        gen_st(s, v, gen_lea(s), size);
+        break;
+    default:
+        gen_illegal_opcode(s);
+    }
+}
+
+static void gen_MOVD(DisasContext *s, X86Insn *insn)
+{
+    gen_movdq(s, insn, (insn->rex & 8) ? 8 : 4);
+}
+
+static void gen_MOVQ(DisasContext *s, X86Insn *insn)
+{
+    gen_movdq(s, insn, 8);
+}
+
+/* MOVQ2DQ xmm, mm / MOVDQ2Q mm, xmm / MOVNTQ m64, mm: all 64-bit moves. */
+static void gen_MOVQ2DQ(DisasContext *s, X86Insn *insn) { gen_movdq(s, insn, 8); }
+
+static void gen_MOVNTQ(DisasContext *s, X86Insn *insn)
+{
+    if (insn->ops[0].kind != X86_OPK_MEM) {
+        gen_illegal_opcode(s);
+        return;
+    }
+    gen_movdq(s, insn, 8);
+}
+
+/* ---- inline logic ---- */
+
+enum { LOGIC_AND, LOGIC_ANDN, LOGIC_OR, LOGIC_XOR };
+
+static void gen_logic128(DisasContext *s, X86Insn *insn, int op)
+{
+    const X86Operand *d = &insn->ops[0], *src = &insn->ops[1];
+    TCGv lo, hi, r[2];
+
+    if (d->kind == X86_OPK_MMX) {
+        gen_sse_vec(s, insn);
+        return;
+    }
+    if (d->kind != X86_OPK_XMM || (src->kind != X86_OPK_XMM && src->kind != X86_OPK_MEM)) {
+        gen_illegal_opcode(s);
+        return;
+    }
+    gen_src128(s, src, 16, true, &lo, &hi);
+    if (src->kind == X86_OPK_XMM && src->reg == d->reg && op == LOGIC_XOR) {
+        /* the zeroing idiom */
+        tcg_gen_movi_i64(cpu_xmm[d->reg][0], 0);
+        tcg_gen_movi_i64(cpu_xmm[d->reg][1], 0);
+        return;
+    }
+    for (int i = 0; i < 2; i++) {
+        TCGv a = cpu_xmm[d->reg][i], b = i ? hi : lo;
+        r[i] = tcg_temp_new();
+        switch (op) {
+        case LOGIC_AND:  tcg_gen_and_i64(r[i], a, b); break;
+        case LOGIC_ANDN: tcg_gen_andc_i64(r[i], b, a); break;
+        case LOGIC_OR:   tcg_gen_or_i64(r[i], a, b); break;
+        default:         tcg_gen_xor_i64(r[i], a, b); break;
+        }
+    }
+    tcg_gen_mov_i64(cpu_xmm[d->reg][0], r[0]);
+    tcg_gen_mov_i64(cpu_xmm[d->reg][1], r[1]);
+}
+
+static void gen_AND128(DisasContext *s, X86Insn *insn) { gen_logic128(s, insn, LOGIC_AND); }
+static void gen_ANDN128(DisasContext *s, X86Insn *insn) { gen_logic128(s, insn, LOGIC_ANDN); }
+static void gen_OR128(DisasContext *s, X86Insn *insn) { gen_logic128(s, insn, LOGIC_OR); }
+static void gen_XOR128(DisasContext *s, X86Insn *insn) { gen_logic128(s, insn, LOGIC_XOR); }
+
+/* ---- MXCSR, MMX state, masked stores ---- */
+
+static void gen_LDMXCSR(DisasContext *s, X86Insn *insn)
+{
+    TCGv v = tcg_temp_new();
+    if (insn->ops[0].kind != X86_OPK_MEM) {
+        gen_illegal_opcode(s);
+        return;
+    }
+    gen_ld(s, v, gen_lea(s), 4, false);
+    tcg_gen_call2(&helper_info_ldmxcsr, NULL, env_arg(), v);
+}
+
+static void gen_STMXCSR(DisasContext *s, X86Insn *insn)
+{
+    if (insn->ops[0].kind != X86_OPK_MEM) {
+        gen_illegal_opcode(s);
+        return;
+    }
+    gen_st(s, cpu_mxcsr, gen_lea(s), 4);
+}
+
+static void gen_EMMS(DisasContext *s, X86Insn *insn)
+{
+    tcg_gen_call1(&helper_info_emms, NULL, env_arg());
+}
+
+/* MASKMOVDQU xmm, xmm / MASKMOVQ mm, mm: bytes of ops[0] whose mask byte
+ * in ops[1] has bit 7 set go to [rDI] (DS segment; 0x67 truncates). */
+static void gen_maskmov(DisasContext *s, X86Insn *insn, bool mmx)
+{
+    const X86Operand *d = &insn->ops[0], *m = &insn->ops[1];
+    TCGv addr = tcg_temp_new();
+
+    if (!is_vec_reg(d) || !is_vec_reg(m)) {
+        gen_illegal_opcode(s);
+        return;
+    }
+    if (insn->prefixes & X86_PREFIX_ADDR) {
+        tcg_gen_ext32u_i64(addr, cpu_regs[R_EDI]);
+    } else {
+        tcg_gen_mov_i64(addr, cpu_regs[R_EDI]);
+    }
+    if (insn->mem.seg == R_FS) {
+        tcg_gen_add_i64(addr, addr, cpu_fs_base);
+    } else if (insn->mem.seg == R_GS) {
+        tcg_gen_add_i64(addr, addr, cpu_gs_base);
+    }
+    tcg_gen_call5(&helper_info_maskmov, NULL, env_arg(), tcg_constant_i64(d->reg),
+                  tcg_constant_i64(m->reg), addr, tcg_constant_i64(mmx));
+}
+
+static void gen_MASKMOVDQU(DisasContext *s, X86Insn *insn) { gen_maskmov(s, insn, false); }
+static void gen_MASKMOVQ(DisasContext *s, X86Insn *insn) { gen_maskmov(s, insn, true); }
+
+/* ---- dispatch table ---- */
+
+const X86GenEntry x86_gen_sse[] = {
+#define X(MN, fn, size, fl) { X86_MN_##MN, gen_sse_vec },
+    SSE_VEC_OPS(X)
+#undef X
+    { X86_MN_MOVAPS, gen_MOVAPS },        /* xmm/m128 = xmm/m128, aligned */
+    { X86_MN_MOVAPD, gen_MOVAPS },
+    { X86_MN_MOVDQA, gen_MOVAPS },
+    { X86_MN_MOVUPS, gen_MOVUPS },        /* unaligned */
+    { X86_MN_MOVUPD, gen_MOVUPS },
+    { X86_MN_MOVDQU, gen_MOVUPS },
+    { X86_MN_LDDQU, gen_LDDQU },          /* xmm = m128, unaligned */
+    { X86_MN_MOVNTPS, gen_MOVNT },        /* m128 = xmm, aligned (hint ignored) */
+    { X86_MN_MOVNTPD, gen_MOVNT },
+    { X86_MN_MOVNTDQ, gen_MOVNT },
+    { X86_MN_MOVNTQ, gen_MOVNTQ },        /* m64 = mm */
+    { X86_MN_MOVSS, gen_MOVSS },          /* low float; loads zero the rest */
+    { X86_MN_MOVSD_SSE, gen_MOVSD_SSE },  /* low double; loads zero the rest */
+    { X86_MN_MOVLPS, gen_MOVLPS },        /* xmm.q[0] <-> m64 */
+    { X86_MN_MOVLPD, gen_MOVLPS },
+    { X86_MN_MOVHPS, gen_MOVHPS },        /* xmm.q[1] <-> m64 */
+    { X86_MN_MOVHPD, gen_MOVHPS },
+    { X86_MN_MOVHLPS, gen_MOVHLPS },      /* d.q[0] = s.q[1] */
+    { X86_MN_MOVLHPS, gen_MOVLHPS },      /* d.q[1] = s.q[0] */
+    { X86_MN_MOVD, gen_MOVD },            /* 32 bits gpr/m32 <-> mm/xmm (zero-extends) */
+    { X86_MN_MOVQ, gen_MOVQ },            /* 64 bits gpr/m64/mm/xmm */
+    { X86_MN_MOVQ2DQ, gen_MOVQ2DQ },      /* xmm = zext(mm) */
+    { X86_MN_MOVDQ2Q, gen_MOVQ2DQ },      /* mm = xmm.q[0] */
+    { X86_MN_PAND, gen_AND128 },          /* d &= s */
+    { X86_MN_ANDPS, gen_AND128 },
+    { X86_MN_ANDPD, gen_AND128 },
+    { X86_MN_PANDN, gen_ANDN128 },        /* d = ~d & s */
+    { X86_MN_ANDNPS, gen_ANDN128 },
+    { X86_MN_ANDNPD, gen_ANDN128 },
+    { X86_MN_POR, gen_OR128 },            /* d |= s */
+    { X86_MN_ORPS, gen_OR128 },
+    { X86_MN_ORPD, gen_OR128 },
+    { X86_MN_PXOR, gen_XOR128 },          /* d ^= s */
+    { X86_MN_XORPS, gen_XOR128 },
+    { X86_MN_XORPD, gen_XOR128 },
+    { X86_MN_LDMXCSR, gen_LDMXCSR },      /* MXCSR = m32 (#GP on reserved bits) */
+    { X86_MN_STMXCSR, gen_STMXCSR },      /* m32 = MXCSR */
+    { X86_MN_EMMS, gen_EMMS },            /* all x87 tags empty */
+    { X86_MN_MASKMOVDQU, gen_MASKMOVDQU },/* byte-masked store to [rDI] */
+    { X86_MN_MASKMOVQ, gen_MASKMOVQ },
+    { 0, NULL }
+};

@@ -36,12 +36,13 @@ typedef struct DisasContext {
     bool cc_op_dirty;        /* cc_op differs from env->cc_op */
 } DisasContext;
 
-/* Globals (registered once per thread by x86_translate_init). */
-extern TCGv cpu_regs[16];
-extern TCGv cpu_rip, cpu_cc_dst, cpu_cc_src, cpu_cc_src2, cpu_cc_op;
-extern TCGv cpu_df, cpu_eflags, cpu_fs_base, cpu_gs_base;
-extern TCGv cpu_xmm[16][4];   /* cpu_xmm[r][i] = env->xmm[r].q[i] */
-extern TCGv cpu_mxcsr;
+/* Globals (registered once per thread by x86_translate_init).  Thread-local:
+ * each thread's TCGContext has its own temps. */
+extern __thread TCGv cpu_regs[16];
+extern __thread TCGv cpu_rip, cpu_cc_dst, cpu_cc_src, cpu_cc_src2, cpu_cc_op;
+extern __thread TCGv cpu_df, cpu_eflags, cpu_fs_base, cpu_gs_base;
+extern __thread TCGv cpu_xmm[16][4];   /* cpu_xmm[r][i] = env->xmm[r].q[i] */
+extern __thread TCGv cpu_mxcsr;
 
 /* ---- operands ---- */
 /* Effective address of insn->mem (segment base added, 0x67 truncation). */
@@ -60,6 +61,16 @@ void gen_st(DisasContext *s, TCGv val, TCGv addr, int size);
 /* Write a GPR of size bytes with x86 partial-register rules. */
 void gen_write_gpr(DisasContext *s, int reg, bool hi8, int size, TCGv val);
 MemOp mo_from_size(int size);
+/* d = a zero- (sign = false) or sign-extended from size bytes (8: copy). */
+void gen_ext(TCGv d, TCGv a, int size, bool sign);
+/* Effective address of insn->mem without the FS/GS base (LEA), and adding
+ * that base to an address computed so (gen_lea = both). */
+TCGv gen_lea_noseg(DisasContext *s);
+void gen_add_seg_base(DisasContext *s, TCGv ea);
+/* dst = the full new value of GPR reg after writing val with size bytes
+ * (what gen_write_gpr would store), without writing it: for conditional
+ * writes through movcond. */
+void gen_merge_gpr(TCGv dst, int reg, bool hi8, int size, TCGv val);
 
 /* ---- flags ---- */
 void set_cc_op(DisasContext *s, CCOp op);

@@ -1,0 +1,167 @@
+/*
+ * linux-user/internal.h — shared by the files of linux-user/.
+ *
+ * The process (one per emu run) is `lu_proc`; each guest thread has a
+ * TaskState hanging off env->opaque.  Guest ABI structures are x86_64
+ * Linux's; the target_* types below spell out their layout so that the
+ * code does not silently depend on the host's.
+ */
+#ifndef LINUX_USER_INTERNAL_H
+#define LINUX_USER_INTERNAL_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <glib.h>
+
+#include "emu/cpu.h"
+#include "linux-user/user.h"
+
+/* ---- the loaded program (elfload.c) ---- */
+
+typedef struct ImageInfo {
+    char *path;             /* absolute path of the file (for /proc/self/exe) */
+    int fd;                 /* open file, kept for /proc/self/exe opens; -1 if closed */
+    uint16_t e_type;        /* ET_EXEC or ET_DYN */
+    uint64_t load_bias;     /* added to every p_vaddr (0 for ET_EXEC) */
+    uint64_t load_addr;     /* lowest mapped address */
+    uint64_t entry;         /* e_entry + load_bias */
+    uint64_t phdr;          /* guest address of the program headers (AT_PHDR) */
+    uint16_t phnum, phent;
+    uint64_t start_code, end_code;
+    uint64_t start_data, end_data;
+    uint64_t brk;           /* page-aligned end of the highest segment */
+    bool exec_stack;        /* PT_GNU_STACK with PF_X */
+    char *interp;           /* PT_INTERP path, or NULL (static program) */
+    uint64_t tls_vaddr, tls_memsz; /* PT_TLS (informational) */
+} ImageInfo;
+
+/* Validate and load `path` into the guest address space (mm_init done).
+ * Returns true, or false with a g_malloc'ed message in *err ("not an ELF
+ * file", ...) that the caller prints after the file name. */
+bool elf_load_program(const char *path, ImageInfo *info, char **err);
+/* Validate only (no mapping): used before the address space exists. */
+bool elf_check_program(const char *path, char **err);
+
+/* ---- the initial stack (stack.c) ---- */
+
+/* Map the stack, write strings, auxv, envp, argv, argc; returns the
+ * initial rsp (points at argc, 16-byte aligned), or 0 with *err set. */
+uint64_t stack_setup(const LinuxUserConfig *cfg, const ImageInfo *info, char **err);
+
+/* ---- per-process state ---- */
+
+#define TARGET_NSIG 64
+#define TARGET_MINSIGSTKSZ 2048   /* AT_MINSIGSTKSZ and sigaltstack's minimum */
+
+/* struct sigaction as the x86_64 kernel takes it (rt_sigaction). */
+typedef struct TargetSigaction {
+    uint64_t handler;   /* SIG_DFL 0, SIG_IGN 1, or the guest handler */
+    uint64_t flags;
+    uint64_t restorer;
+    uint64_t mask;
+} TargetSigaction;
+
+#define TARGET_SIG_DFL 0
+#define TARGET_SIG_IGN 1
+
+typedef struct LinuxUserProc {
+    ImageInfo image;
+    char *execfn;           /* AT_EXECFN string (program as given) */
+    GByteArray *auxv;       /* the auxv as written to the stack (/proc/self/auxv) */
+    GByteArray *cmdline;    /* argv joined by NULs (/proc/self/cmdline) */
+    uint64_t stack_size;    /* mapped stack size: reported as RLIMIT_STACK */
+    uint64_t stack_top;
+    uint64_t rlimit_stack_max;
+    bool have_seed;
+    uint64_t rng_state;     /* splitmix64 state for -seed */
+    TargetSigaction sigact[TARGET_NSIG + 1];
+    uint64_t sigpending;    /* process-directed pending signals (bit sig-1) */
+    int pid;
+} LinuxUserProc;
+
+extern LinuxUserProc lu_proc;
+
+/* Per-thread state (env->opaque). */
+typedef struct TaskState {
+    int tid;
+    uint64_t set_child_tid, clear_child_tid;
+    uint64_t robust_list, robust_list_len;
+    uint64_t sigmask;       /* blocked signals (bit sig-1) */
+    uint64_t sigpending;    /* thread-directed pending signals */
+    uint64_t ss_sp, ss_size;/* sigaltstack */
+    int ss_flags;
+} TaskState;
+
+static inline TaskState *task_state(CPUX86State *env) { return env->opaque; }
+
+/* Fill buf with random bytes: deterministic stream under -seed, else
+ * the host's getrandom. */
+void lu_random_bytes(void *buf, size_t len);
+
+/* ---- the cpu loop (cpu-loop.c) ---- */
+
+void cpu_loop(CPUX86State *env) __attribute__((noreturn));
+/* Flush logs and leave with the guest's exit status. */
+void lu_exit(int status) __attribute__((noreturn));
+
+/* ---- signals (signal.c) ---- */
+
+#define SIGBIT(sig) (1ULL << ((sig) - 1))
+
+/* A synchronous fault (#UD, #PF...) hit the guest: for now always the
+ * default action (the guest dies of signo), as Linux forces it when the
+ * signal is blocked or ignored. */
+void signal_raise_sync(CPUX86State *env, int signo, int code, uint64_t addr);
+/* Make signo pending for the thread (tgkill/tkill) or process (kill). */
+void signal_queue(CPUX86State *env, int signo, bool thread);
+/* Act on pending unblocked signals (after each syscall). */
+void signal_process_pending(CPUX86State *env);
+/* Die of signo as the native program would: no core file, same status. */
+void signal_die(int signo) __attribute__((noreturn));
+/* Default action of a signal is to ignore it (SIGCHLD, SIGURG, SIGWINCH, SIGCONT). */
+bool signal_default_ignored(int signo);
+void signal_init(void);
+
+int64_t signal_do_sigaction(CPUX86State *env, int sig, uint64_t act, uint64_t oact, uint64_t sigsetsize);
+int64_t signal_do_sigprocmask(CPUX86State *env, int how, uint64_t set, uint64_t oset, uint64_t sigsetsize);
+int64_t signal_do_sigaltstack(CPUX86State *env, uint64_t ss, uint64_t old_ss);
+
+/* ---- syscalls (syscall*.c, syscalls.def) ---- */
+
+typedef int64_t (*SyscallHandler)(CPUX86State *env, const uint64_t *a);
+
+#define SYSCALL(nr, name, handler, nargs, fmt) \
+    int64_t handler(CPUX86State *env, const uint64_t *a);
+#include "linux-user/syscalls.def"
+#undef SYSCALL
+
+/* Dispatch the syscall in env (rax = nr, args in rdi rsi rdx r10 r8 r9);
+ * the result goes to rax. */
+void do_syscall(CPUX86State *env);
+
+/* Host result (-1/errno convention) to the guest's (-errno). */
+static inline int64_t host_ret(int64_t r) { return r == -1 ? -(int64_t)errno : r; }
+
+/* Guest pointer helpers: host pointer or NULL (caller returns -EFAULT).
+ * A zero-length range is always fine (and gives a harmless pointer). */
+void *g_ptr_r(uint64_t addr, uint64_t len);
+void *g_ptr_w(uint64_t addr, uint64_t len);
+/* Guest path string (PATH_MAX), g_malloc'ed; NULL with *err. */
+char *g_path(uint64_t addr, int *err);
+
+/* /proc emulation (syscall-fs.c): if path names one of the emulated
+ * /proc/self files, return an fd with its content (>= 0), or -errno;
+ * return INT_MIN when the path is not emulated. */
+int proc_self_open(const char *path, int flags);
+/* readlink of /proc/self/exe: the program path; NULL if not emulated. */
+const char *proc_self_readlink(const char *path);
+
+/* ---- strace (strace.c) ---- */
+
+void strace_enter(int nr, const char *name, const char *fmt, int nargs, const uint64_t *a);
+void strace_exit(const char *fmt, int64_t ret);
+void strace_unknown(int nr, const uint64_t *a);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * linux-user/process.c — create the guest process and start its first
+ * thread: check the program, set up the address space and the core, load
+ * the ELF image, build the stack, set the registers the ABI promises and
+ * enter the cpu loop.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "emu/exec.h"
+#include "emu/log.h"
+#include "linux-user/internal.h"
+#include "softmmu/softmmu.h"
+
+LinuxUserProc lu_proc;
+static TaskState main_task;
+
+static void __attribute__((noreturn)) load_failed(const char *path, char *err)
+{
+    emu_error("%s: %s", path, err);
+    g_free(err);
+    exit(1);
+}
+
+void linux_user_run(const LinuxUserConfig *cfg)
+{
+    char *err = NULL;
+    ImageInfo *info = &lu_proc.image;
+
+    /* Refuse bad files before anything is reserved or mapped. */
+    if (!elf_check_program(cfg->exec_path, &err)) {
+        load_failed(cfg->exec_path, err);
+    }
+    if (mm_init() < 0) {
+        exit(1);
+    }
+    cpu_exec_init_all();
+
+    lu_proc.pid = getpid();
+    lu_proc.have_seed = cfg->have_seed;
+    lu_proc.rng_state = cfg->seed;
+    lu_proc.execfn = g_strdup(cfg->exec_path);
+    lu_proc.cmdline = g_byte_array_new();
+    for (int i = 0; i < cfg->argc; i++) {
+        g_byte_array_append(lu_proc.cmdline, (const guint8 *)cfg->argv[i],
+                            strlen(cfg->argv[i]) + 1);
+    }
+    signal_init();
+
+    if (!elf_load_program(cfg->exec_path, info, &err)) {
+        load_failed(cfg->exec_path, err);
+    }
+    uint64_t sp = stack_setup(cfg, info, &err);
+    if (sp == 0) {
+        load_failed(cfg->exec_path, err);
+    }
+
+    /* The first thread: all registers zero (rdx = 0: no rtld_fini for
+     * atexit), rsp at argc, rip at the entry point. */
+    CPUX86State *env = NULL;
+    if (posix_memalign((void **)&env, 64, sizeof(*env)) != 0) {
+        emu_error("out of memory");
+        exit(1);
+    }
+    memset(env, 0, sizeof(*env));
+    cpu_x86_init(env);
+    main_task.tid = gettid();
+    env->opaque = &main_task;
+    env->cpu_index = 0;
+    cpu_exec_init_vcpu(env);
+    env->regs[R_ESP] = sp;
+    env->regs[R_EDX] = 0;
+    env->rip = info->entry;
+    cpu_loop(env);
+}

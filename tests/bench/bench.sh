@@ -1,0 +1,83 @@
+#!/bin/sh
+# tests/bench/bench.sh [--quick] [--mm-iterations N] [--no-mm] [--no-build]
+#                      [--emu "COMMAND"]
+# Not a test: builds emu and the benchmark guests into build/ (via
+# ./build.sh), then prints for each CPU-bound guest the native and emu wall
+# time, their ratio, and peak RSS native vs emu (GNU time; the Debian
+# package `time` is installed if missing), checking that emu's output equals
+# the native one.  Then the memory scenario (tests/bench/mm-scenario.c):
+# native vs emu peak RSS, their difference (must be <= 32 MiB), and whether
+# the guest's /proc/self/maps line count returned to its baseline.
+# BUILD_DIR=DIR uses DIR instead of build/.  --emu runs the guests under
+# another command instead of build/emu (e.g. --emu qemu-x86_64, to compare).
+set -eu
+root=$(cd "$(dirname "$0")/../.." && pwd)
+quick=0
+mm_iters=10000
+do_mm=1
+do_build=1
+emu=""
+while [ $# -gt 0 ]; do
+    case $1 in
+    --quick) quick=1; mm_iters=1000 ;;
+    --mm-iterations) mm_iters=$2; shift ;;
+    --no-mm) do_mm=0 ;;
+    --no-build) do_build=0 ;;
+    --emu) emu=$2; shift ;;
+    *) echo "usage: $0 [--quick] [--mm-iterations N] [--no-mm] [--no-build] [--emu CMD]" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+[ $do_build = 0 ] || "$root/build.sh" >&2
+if [ ! -x /usr/bin/time ]; then
+    sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q time >&2 ||
+        { $sudo apt-get update -q >&2 && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q time >&2; }
+fi
+[ -n "$emu" ] || emu="$root/${BUILD_DIR:-build}/emu"
+bin="$root/${BUILD_DIR:-build}/tests/bench"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# measure NAME CMD...: sets t (seconds), rss (KiB), rc; stdout in $tmp/NAME.out
+measure() {
+    name=$1; shift
+    rc=0
+    /usr/bin/time -f "%e %M" -o "$tmp/$name.time" "$@" > "$tmp/$name.out" 2> "$tmp/$name.err" || rc=$?
+    t=$(tail -n 1 "$tmp/$name.time" | cut -d' ' -f1)
+    rss=$(tail -n 1 "$tmp/$name.time" | cut -d' ' -f2)
+}
+
+if [ $quick = 1 ]; then
+    set -- "sieve 5000000" "sha256 4" "nbody 500000" "qsort-ints 300000"
+else
+    set -- "sieve 20000000" "sha256 16" "nbody 2000000" "qsort-ints 1000000"
+fi
+printf '%-22s %9s %9s %8s %12s %12s  %s\n' program native_s emu_s ratio native_rss emu_rss output
+for spec in "$@"; do
+    prog=${spec%% *}; arg=${spec#* }
+    measure native "$bin/$prog" $arg; nt=$t; nrss=$rss; nrc=$rc
+    measure emu $emu "$bin/$prog" $arg; et=$t; erss=$rss; erc=$rc
+    if [ $nrc = $erc ] && cmp -s "$tmp/native.out" "$tmp/emu.out"; then same=same; else same="DIFFERS (rc $nrc vs $erc)"; fi
+    ratio=$(awk -v a="$et" -v b="$nt" 'BEGIN { if (b > 0) printf "%.1f", a / b; else printf "n/a" }')
+    printf '%-22s %9s %9s %8s %9s KiB %9s KiB  %s\n' "$prog $arg" "$nt" "$et" "${ratio}x" "$nrss" "$erss" "$same"
+done
+
+[ $do_mm = 1 ] || exit 0
+echo
+echo "memory scenario: $mm_iters x (map 6 GiB PROT_NONE, mprotect 64 MiB RW, touch 1 byte / 64 KiB, unmap)"
+printf '%-8s %9s %9s %12s %12s %10s  %s\n' mode native_s emu_s native_rss emu_rss diff verdict
+status=0
+for mode in plain pinned; do
+    measure native "$bin/mm-scenario" "$mm_iters" $mode; nt=$t; nrss=$rss
+    measure emu $emu "$bin/mm-scenario" "$mm_iters" $mode; et=$t; erss=$rss; erc=$rc
+    diff=$(( (erss - nrss) / 1024 ))
+    verdict="ok"
+    [ $diff -le 32 ] || { verdict="RSS TOO HIGH"; status=1; }
+    [ $erc = 0 ] || { verdict="$verdict, emu exit $erc"; status=1; }
+    printf '%-8s %9s %9s %8s KiB %8s KiB %6s MiB  %s\n' $mode "$nt" "$et" "$nrss" "$erss" "$diff" "$verdict"
+    echo "  native: $(cat "$tmp/native.out")"
+    echo "  emu:    $(cat "$tmp/emu.out" | head -c 300)$(head -c 300 "$tmp/emu.err")"
+done
+exit $status

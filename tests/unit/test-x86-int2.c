@@ -1,0 +1,766 @@
+/*
+ * tests/unit/test-x86-int2.c — shifts/rotates, mul/div, bit operations,
+ * string instructions and miscellaneous instructions under emu vs. natively,
+ * plus CPU-model (CPUID) checks.
+ *
+ * Same method as test-x86-int.c: each snippet is assembled into .rodata and
+ * run twice from one random initial state (registers, RFLAGS, a data page
+ * and a stack page at fixed addresses, GS base = the data page): under emu
+ * (decode + translate + optimize + interpret) until the ud2 appended to it
+ * (or a fault), and natively in a forked child entered through a
+ * trampoline, whose signal handler records the state at the ud2 (or fault).
+ * Registers, rip, RFLAGS (minus the bits left undefined), both pages and
+ * the signal must match.  A snippet may give a different native sequence
+ * where emu's CPU model deliberately differs from the host (TZCNT without
+ * BMI1 is BSF; POPCNT without the feature is #UD).
+ *
+ * Flags the manual leaves undefined are folded out with the CAPF macro:
+ * `CAPF mask` ORs (RFLAGS & mask) into r15 rotated, so every intermediate
+ * flag result is compared, not just the last.
+ */
+#include <check.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <ucontext.h>
+#include <unistd.h>
+#include <asm/prctl.h>
+#include <sys/syscall.h>
+#include <glib.h>
+
+#include "emu/cpu.h"
+#include "emu/exec.h"
+#include "emu/x86/cpu-model.h"
+#include "softmmu/softmmu.h"
+
+#define G_CODE   0x10000000ull
+#define G_DATA   0x10010000ull
+#define G_STACK  0x10020000ull
+#define G_SIZE   0x30000ull
+#define STACK_SZ 0x10000ull
+#define G_RSP    (G_STACK + STACK_SZ - 0x1000)
+#define G_UNMAPPED 0x10040000ull    /* never mapped */
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* ---- snippets ---- */
+
+typedef struct Snippet {
+    const char *name;
+    const uint8_t *start, *end;
+    const uint8_t *nstart, *nend;   /* native code if different, else NULL */
+    uint64_t undef_flags;           /* final RFLAGS bits left undefined */
+} Snippet;
+
+/* Flag masks for CAPF: everything, all but AF, all but AF/OF, CF only... */
+#define FM_ALL   "0x8d5"
+#define FM_NOA   "0x8c5"
+/* OF after counts > 1 is undefined but deterministic on Intel: compared. */
+#define FM_NOAO  "0x8c5"
+#define FM_CO    "0x801"
+#define FM_C     "0x001"
+#define FM_Z     "0x040"
+#define FM_CZ    "0x041"
+
+__asm__(
+    ".macro CAPF mask\n"
+    "  pushf\n"
+    "  andq $\\mask, (%rsp)\n"   /* no undefined bits left in memory */
+    "  pop %r14\n"
+    "  rol $11, %r15\n"
+    "  xor %r14, %r15\n"
+    ".endm\n"
+    /* op by 1, by CL (as is) and by immediates, on a register; flags after
+     * each.  OF is defined only for count 1. */
+    ".macro SHREG op, r\n"
+    "  \\op \\r\n            CAPF " FM_NOA "\n"
+    "  \\op %cl, \\r\n       CAPF " FM_NOAO "\n"
+    "  \\op $0, \\r\n        CAPF " FM_ALL "\n"
+    "  \\op $1, \\r\n        CAPF " FM_NOA "\n"
+    "  \\op $7, \\r\n        CAPF " FM_NOAO "\n"
+    "  \\op $8, \\r\n        CAPF " FM_NOAO "\n"
+    "  \\op $15, \\r\n       CAPF " FM_NOAO "\n"
+    "  \\op $17, \\r\n       CAPF " FM_NOAO "\n"
+    "  \\op $31, \\r\n       CAPF " FM_NOAO "\n"
+    ".endm\n"
+    ".macro SHREG64 op, r\n"
+    "  SHREG \\op, \\r\n"
+    "  \\op $32, \\r\n       CAPF " FM_NOAO "\n"
+    "  \\op $63, \\r\n       CAPF " FM_NOAO "\n"
+    ".endm\n");
+
+#define SNIP(name, code)                                                   \
+    extern const uint8_t snip_##name##_start[], snip_##name##_end[];      \
+    __asm__(".pushsection .rodata\n"                                       \
+            "snip_" #name "_start:\n" code "\nsnip_" #name "_end:\n"      \
+            ".popsection\n");
+
+/* Shifts and rotates on every size; also the memory forms. */
+#define SHSNIPS(op)                                                        \
+    SNIP(op##_b, "SHREG " #op "b, %al\n SHREG " #op "b, %bh")              \
+    SNIP(op##_w, "SHREG " #op "w, %dx")                                    \
+    SNIP(op##_l, "SHREG " #op "l, %esi")                                   \
+    SNIP(op##_q, "SHREG64 " #op "q, %rdi")                                 \
+    SNIP(op##_m, "mov $" STR(G_DATA) ", %r9d\n " #op "b %cl, 8(%r9)\n CAPF " FM_NOAO "\n" \
+                 #op "w $1, 16(%r9)\n CAPF " FM_NOA "\n " #op "l %cl, 24(%r9)\n CAPF " FM_NOAO "\n" \
+                 #op "q $13, 32(%r9)\n CAPF " FM_NOAO "\n " #op "q 40(%r9)\n CAPF " FM_NOA "\n")
+SHSNIPS(shl)
+SHSNIPS(shr)
+SHSNIPS(sar)
+SHSNIPS(rol)
+SHSNIPS(ror)
+SHSNIPS(rcl)
+SHSNIPS(rcr)
+/* count 1 in CL: OF defined */
+SNIP(sh_cl1, "mov $1, %cl\n shl %cl, %eax\n CAPF " FM_NOA "\n shr %cl, %bx\n CAPF " FM_NOA "\n"
+             "sar %cl, %dl\n CAPF " FM_NOA "\n rol %cl, %rsi\n CAPF " FM_ALL "\n"
+             "ror %cl, %di\n CAPF " FM_ALL "\n rcl %cl, %r8b\n CAPF " FM_ALL "\n"
+             "rcr %cl, %r10d\n CAPF " FM_ALL "\n")
+/* a zero count in CL after a flag-setting op (flags must survive), also
+ * across a TB boundary */
+SNIP(sh_cl0, "and $0xe0, %ecx\n add %rbx, %rax\n shl %cl, %eax\n CAPF " FM_ALL "\n"
+             "sub %rbx, %rdx\n jmp 1f\n 1: sar %cl, %rdx\n CAPF " FM_ALL "\n"
+             "cmp %rsi, %rdi\n rol %cl, %sil\n CAPF " FM_ALL "\n"
+             "adc %r8, %r9\n rcr %cl, %r9\n jc 2f\n inc %r10\n 2: CAPF " FM_ALL "\n")
+SNIP(shld, "shld $1, %rbx, %rax\n CAPF " FM_NOA "\n shld %cl, %ebx, %edx\n CAPF " FM_NOAO "\n"
+           "shld $5, %si, %di\n CAPF " FM_NOAO "\n shld $13, %r8, %r9\n CAPF " FM_NOAO "\n"
+           "shld %cl, %rbp, %rsi\n CAPF " FM_NOAO "\n"
+           "shld $0, %r8, %r9\n CAPF " FM_ALL "\n shld $31, %r10d, %r11d\n CAPF " FM_NOAO "\n"
+           "mov $" STR(G_DATA) ", %r12d\n shld %cl, %r13, 8(%r12)\n CAPF " FM_NOAO "\n"
+           "shld $3, %r13d, 16(%r12)\n CAPF " FM_NOAO "\n")
+SNIP(shrd, "shrd $1, %rbx, %rax\n CAPF " FM_NOA "\n shrd %cl, %ebx, %edx\n CAPF " FM_NOAO "\n"
+           "shrd $5, %si, %di\n CAPF " FM_NOAO "\n shrd $13, %r8, %r9\n CAPF " FM_NOAO "\n"
+           "shrd %cl, %rbp, %rsi\n CAPF " FM_NOAO "\n"
+           "shrd $0, %r8, %r9\n CAPF " FM_ALL "\n shrd $31, %r10d, %r11d\n CAPF " FM_NOAO "\n"
+           "mov $" STR(G_DATA) ", %r12d\n shrd %cl, %r13, 8(%r12)\n CAPF " FM_NOAO "\n"
+           "shrd $3, %r13d, 16(%r12)\n CAPF " FM_NOAO "\n")
+/* 16-bit double shifts with counts up to 31 (result undefined above 16;
+ * we match Intel parts, flags not compared) */
+SNIP(shd16, "and $15, %ecx\n shld %cl, %bx, %ax\n CAPF " FM_NOAO "\n shrd %cl, %si, %dx\n"
+            "CAPF " FM_NOAO "\n or $16, %ecx\n shld %cl, %r8w, %r9w\n shrd %cl, %r10w, %r11w\n")
+
+/* multiply: CF/OF defined, SF ZF AF PF not */
+SNIP(mul, "mul %cl\n CAPF " FM_CO "\n mov %rax, %r8\n mov %rsi, %rax\n mul %bx\n CAPF " FM_CO "\n"
+          "mov %rdx, %r9\n mul %edi\n CAPF " FM_CO "\n mov %rax, %r10\n mul %rbp\n CAPF " FM_CO "\n"
+          "mov $" STR(G_DATA) ", %r12d\n mulq 8(%r12)\n CAPF " FM_CO "\n mulb 16(%r12)\n CAPF " FM_CO "\n"
+          "mul %ah\n CAPF " FM_CO "\n")
+SNIP(imul1, "imul %cl\n CAPF " FM_CO "\n mov %rax, %r8\n mov %rsi, %rax\n imul %bx\n CAPF " FM_CO "\n"
+            "mov %rdx, %r9\n imul %edi\n CAPF " FM_CO "\n mov %rax, %r10\n imul %rbp\n CAPF " FM_CO "\n"
+            "mov $" STR(G_DATA) ", %r12d\n imulq 8(%r12)\n CAPF " FM_CO "\n imulw 16(%r12)\n CAPF " FM_CO "\n")
+SNIP(imul2, "imul %rcx, %rax\n CAPF " FM_CO "\n imul %ebx, %edx\n CAPF " FM_CO "\n"
+            "imul %si, %di\n CAPF " FM_CO "\n imul $-3, %rbp, %r8\n CAPF " FM_CO "\n"
+            "imul $1000000, %ecx, %r9d\n CAPF " FM_CO "\n imul $127, %bx, %r10w\n CAPF " FM_CO "\n"
+            "mov $" STR(G_DATA) ", %r12d\n imul 8(%r12), %r11\n CAPF " FM_CO "\n"
+            "imul $-0x80000000, 16(%r12), %r13\n CAPF " FM_CO "\n")
+/* divide: flags undefined; #DE on zero divisor / overflow (random inputs
+ * overflow often: the fault must be precise) */
+#define DE_UNDEF CC_ARITH_MASK
+SNIP(div_b, "div %cl")
+SNIP(div_w, "div %cx")
+SNIP(div_l, "div %ecx")
+SNIP(div_q, "div %rcx")
+SNIP(idiv_b, "idiv %cl")
+SNIP(idiv_w, "idiv %cx")
+SNIP(idiv_l, "idiv %ecx")
+SNIP(idiv_q, "idiv %rcx")
+SNIP(div_ok, "or $1, %rcx\n mov $0, %edx\n div %rcx\n mov %rax, %r8\n mov %rdx, %r9\n"
+             "mov %rbx, %rax\n cqo\n idiv %rcx\n mov %rax, %r10\n mov %rdx, %r11\n"
+             "mov %esi, %eax\n cdq\n or $1, %ebp\n idiv %ebp\n mov %rax, %r12\n"
+             "mov %rdi, %rax\n mov $0, %dx\n or $1, %cx\n div %cx\n"
+             "movzbl %bl, %eax\n or $3, %bh\n div %bh\n"
+             "mov $" STR(G_DATA) ", %r13d\n mov %rbx, %rax\n mov $0, %edx\n orq $1, 8(%r13)\n divq 8(%r13)\n")
+SNIP(idiv_min, "movabs $0x8000000000000000, %rax\n cqo\n mov $-1, %rcx\n add $1, %rbx\n idiv %rcx\n")
+SNIP(idiv_min32, "mov $0x80000000, %eax\n cdq\n mov $-1, %ecx\n idiv %ecx\n")
+SNIP(div_mem_fault, "mov $" STR(G_UNMAPPED) ", %r9d\n sub %rcx, %rax\n div 8(%r9)\n")
+
+/* bit tests */
+SNIP(bt_reg, "bt %rcx, %rax\n CAPF " FM_C "\n bts %ecx, %ebx\n CAPF " FM_C "\n btr %cx, %dx\n CAPF " FM_C "\n"
+             "btc %rcx, %rsi\n CAPF " FM_C "\n bt $63, %rdi\n CAPF " FM_C "\n bts $35, %r8d\n CAPF " FM_C "\n"
+             "btr $17, %r9w\n CAPF " FM_C "\n btc $0, %r10\n CAPF " FM_C "\n"
+             "cmp %rax, %rbx\n bt $5, %r11\n CAPF " FM_CZ "\n")
+SNIP(bt_mem, "mov $" STR(G_DATA) "+0x800, %r9d\n and $0x3fff, %rcx\n sub $0x2000, %rcx\n"
+             "bts %rcx, (%r9)\n CAPF " FM_C "\n btl %ecx, 4(%r9)\n CAPF " FM_C "\n"
+             "btcw %cx, 2(%r9)\n CAPF " FM_C "\n btr %rcx, -8(%r9)\n CAPF " FM_C "\n"
+             "lea 7(%rcx), %rdx\n btsw %dx, (%r9)\n CAPF " FM_C "\n"
+             "btsl $40, 16(%r9)\n CAPF " FM_C "\n btrq $3, 24(%r9)\n CAPF " FM_C "\n"
+             "btcw $15, 32(%r9)\n CAPF " FM_C "\n lock btsq %rcx, (%r9)\n CAPF " FM_C "\n")
+SNIP(bsf_bsr, "bsf %rcx, %rax\n CAPF " FM_Z "\n bsr %rcx, %rbx\n CAPF " FM_Z "\n"
+              "bsf %esi, %edx\n CAPF " FM_Z "\n bsr %esi, %edi\n CAPF " FM_Z "\n"
+              "bsf %r8w, %r9w\n CAPF " FM_Z "\n bsr %r8w, %r10w\n CAPF " FM_Z "\n"
+              "and $0xff, %r11\n bsf %r11, %r12\n CAPF " FM_Z "\n"
+              "mov $" STR(G_DATA) ", %r13d\n bsr 8(%r13), %rbp\n CAPF " FM_Z "\n")
+SNIP(bswap, "bswap %eax\n bswap %rcx\n bswap %r9\n bswap %r10d\n")
+SNIP(tzcnt, "tzcnt %rcx, %rax\n CAPF " FM_Z "\n lzcnt %ebx, %edx\n CAPF " FM_Z "\n"
+            "tzcnt %si, %di\n CAPF " FM_Z "\n lzcnt %r8, %r9\n CAPF " FM_Z "\n")
+SNIP(tzcnt_native, "nop\n bsf %rcx, %rax\n CAPF " FM_Z "\n nop\n bsr %ebx, %edx\n CAPF " FM_Z "\n"
+                   "nop\n bsf %si, %di\n CAPF " FM_Z "\n nop\n bsr %r8, %r9\n CAPF " FM_Z "\n")
+SNIP(popcnt, "popcnt %rcx, %rax\n")
+SNIP(popcnt_native, "ud2; nop; nop; nop\n")
+
+/* string instructions */
+#define SRC_DST "mov $" STR(G_DATA) ", %esi\n lea 0x800(%rsi), %rdi\n"
+SNIP(movs1, SRC_DST "movsb\n movsw\n movsl\n movsq\n std\n movsq\n movsb\n cld\n")
+SNIP(rep_movsb, SRC_DST "and $0x3f, %ecx\n rep movsb\n")
+SNIP(rep_movsq, SRC_DST "and $0x1f, %ecx\n rep movsq\n")
+SNIP(rep_movs_std, "mov $" STR(G_DATA) "+0x3f8, %esi\n lea 0x400(%rsi), %rdi\n and $0x1f, %ecx\n"
+                   "std\n rep movsl\n cld\n")
+SNIP(rep_movs_zero, SRC_DST "mov $0, %ecx\n rep movsb\n add %rcx, %rbx\n")
+SNIP(rep_stos, "mov $" STR(G_DATA) "+0x100, %edi\n and $0x3f, %ecx\n rep stosb\n"
+               "and $0x1f, %edx\n mov %edx, %ecx\n rep stosw\n mov %edx, %ecx\n rep stosl\n"
+               "mov %edx, %ecx\n rep stosq\n std\n mov %edx, %ecx\n rep stosq\n cld\n")
+SNIP(rep_lods, "mov $" STR(G_DATA) ", %esi\n and $0x3f, %ecx\n rep lodsb\n lodsw\n lodsl\n lodsq\n")
+SNIP(cmps, SRC_DST "mov (%rsi), %rax\n mov %rax, (%rdi)\n cmpsb\n CAPF " FM_ALL "\n cmpsw\n CAPF " FM_ALL "\n"
+           "cmpsl\n CAPF " FM_ALL "\n cmpsq\n CAPF " FM_ALL "\n")
+SNIP(repe_cmps, SRC_DST "and $0x3f, %ecx\n mov %ecx, %edx\n mov %rcx, %rax\n"
+                /* make the first rdx&0xf bytes equal */
+                "and $0xf, %edx\n 1: movb (%rsi,%rdx), %bl\n movb %bl, (%rdi,%rdx)\n dec %edx\n jns 1b\n"
+                "repe cmpsb\n CAPF " FM_ALL "\n")
+SNIP(repne_scas, "mov $" STR(G_DATA) ", %edi\n and $0x7f, %ecx\n mov 0x20(%rdi), %al\n"
+                 "repne scasb\n CAPF " FM_ALL "\n mov %ecx, %edx\n mov $5, %ecx\n repe scasb\n"
+                 "CAPF " FM_ALL "\n mov $8, %ecx\n repne scasw\n CAPF " FM_ALL "\n")
+SNIP(rep_a32, "mov $" STR(G_DATA) ", %esi\n lea 0x800(%rsi), %rdi\n movabs $0xffffffff00000005, %rcx\n"
+              "addr32 rep movsb\n bts $40, %rsi\n addr32 lodsb\n")
+SNIP(rep_gs, "mov $0x10, %esi\n mov $" STR(G_DATA) "+0x800, %edi\n and $0x3f, %ecx\n"
+             "rep movsb %gs:(%rsi), %es:(%rdi)\n mov $8, %esi\n lodsq %gs:(%rsi)\n")
+SNIP(rep_fault, "mov $" STR(G_UNMAPPED) "-5, %edi\n mov $16, %ecx\n add %rbx, %rdx\n rep stosb\n")
+SNIP(rep_fault_src, "mov $" STR(G_UNMAPPED) "-0x10, %esi\n mov $" STR(G_DATA) ", %edi\n"
+                    "mov $7, %ecx\n cmp %rax, %rbx\n rep movsl\n")
+SNIP(rep_mid_tb, "add $1, %rax\n mov $3, %ecx\n mov $" STR(G_DATA) ", %edi\n rep stosb\n add $1, %rbx\n")
+
+/* misc */
+SNIP(cmpxchg8b, "mov $" STR(G_DATA) ", %r9d\n cmpxchg8b 8(%r9)\n CAPF " FM_ALL "\n"
+                "mov 16(%r9), %eax\n mov 20(%r9), %edx\n cmpxchg8b 16(%r9)\n CAPF " FM_ALL "\n"
+                "mov 8(%r9), %r10\n mov 16(%r9), %r11\n")
+SNIP(xlat, "mov $" STR(G_DATA) ", %ebx\n xlat\n mov %rax, %rcx\n mov $0x20, %ebx\n xlat %gs:(%rbx)\n")
+SNIP(int3, "add %rcx, %rax\n int3\n")
+SNIP(hlt, "add %rcx, %rax\n hlt\n")
+SNIP(int_n, "add %rcx, %rax\n int $0x21\n")
+SNIP(ud2, "add %rcx, %rax\n ud2\n")
+SNIP(fences, "lfence\n mfence\n sfence\n pause\n prefetcht0 (%rax)\n prefetchnta 8(%rbx)\n"
+             "mov $" STR(G_DATA) ", %r9d\n clflush (%r9)\n add %rcx, %rax\n")
+
+#define S(name, undef) { #name, snip_##name##_start, snip_##name##_end, NULL, NULL, undef }
+#define F(name) S(name, 0)
+#define N(name, nat, undef) { #name, snip_##name##_start, snip_##name##_end, \
+                              snip_##nat##_start, snip_##nat##_end, undef }
+/* SF ZF AF PF after a final multiply, AF after a final shift */
+#define SHF(op) S(op##_b, CC_A), S(op##_w, CC_A), S(op##_l, CC_A), S(op##_q, CC_A), S(op##_m, CC_A)
+
+static const Snippet snippets[] = {
+    SHF(shl), SHF(shr), SHF(sar), SHF(rol), SHF(ror), SHF(rcl), SHF(rcr),
+    S(sh_cl1, CC_A), F(sh_cl0), S(shld, CC_A), S(shrd, CC_A),
+    S(shd16, CC_ARITH_MASK),
+    S(mul, CC_S | CC_Z | CC_A | CC_P), S(imul1, CC_S | CC_Z | CC_A | CC_P),
+    S(imul2, CC_S | CC_Z | CC_A | CC_P),
+    S(div_b, DE_UNDEF), S(div_w, DE_UNDEF), S(div_l, DE_UNDEF), S(div_q, DE_UNDEF),
+    S(idiv_b, DE_UNDEF), S(idiv_w, DE_UNDEF), S(idiv_l, DE_UNDEF), S(idiv_q, DE_UNDEF),
+    S(div_ok, DE_UNDEF), S(idiv_min, CC_A), S(idiv_min32, 0), S(div_mem_fault, 0),
+    S(bt_reg, CC_ARITH_MASK & ~(CC_C | CC_Z)), S(bt_mem, CC_ARITH_MASK & ~CC_C),
+    S(bsf_bsr, CC_ARITH_MASK & ~CC_Z), F(bswap),
+    N(tzcnt, tzcnt_native, CC_ARITH_MASK & ~CC_Z), N(popcnt, popcnt_native, 0),
+    F(movs1), F(rep_movsb), F(rep_movsq), F(rep_movs_std), F(rep_movs_zero), F(rep_stos),
+    F(rep_lods), F(cmps), F(repe_cmps), F(repne_scas), F(rep_a32), F(rep_gs),
+    F(rep_fault), F(rep_fault_src), F(rep_mid_tb),
+    F(cmpxchg8b), F(xlat), F(int3), F(hlt), F(int_n), F(ud2), F(fences),
+};
+
+/* ---- machine state ---- */
+
+typedef struct State {
+    uint64_t regs[16];
+    uint64_t rflags;
+    uint64_t rip;
+    int signo;            /* SIGILL (the final ud2), SIGSEGV... */
+    uint64_t fault_addr;  /* SIGSEGV only */
+    uint8_t data[4096];
+    uint8_t stack[STACK_SZ];
+} State;
+
+static const char *const reg_names[16] = {
+    "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+    "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+};
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint64_t rng(void)
+{
+    uint64_t x = rng_state;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return rng_state = x;
+}
+
+/* Values near the edges of each size, where flags change. */
+static uint64_t interesting(void)
+{
+    static const uint64_t v[] = {
+        0, 1, 2, 3, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x10000,
+        0x7fffffff, 0x80000000, 0xffffffff, 0x100000000ull, 0x7fffffffffffffffull,
+        0x8000000000000000ull, 0xffffffffffffffffull, 0xfffffffffffffffeull, 0x0f0f, 0x10,
+    };
+    uint64_t r = rng();
+    switch (r % 4) {
+    case 0: return v[(r >> 8) % G_N_ELEMENTS(v)];
+    case 1: return v[(r >> 8) % G_N_ELEMENTS(v)] + ((r >> 16) % 3) - 1;
+    case 2: return rng() & 0xffff;
+    default: return rng();
+    }
+}
+
+static void random_state(State *st)
+{
+    memset(st, 0, sizeof(*st));
+    for (int i = 0; i < 16; i++) {
+        st->regs[i] = interesting();
+    }
+    if (rng() % 4 == 0) {
+        st->regs[R_ECX] = st->regs[R_EAX];   /* equal operands */
+    }
+    st->regs[R_ESP] = G_RSP;
+    st->rflags = 0x202 | (rng() & CC_ARITH_MASK);
+    st->rip = G_CODE;
+    for (size_t i = 0; i < sizeof(st->data); i++) {
+        st->data[i] = (uint8_t)rng();
+    }
+    for (size_t i = 0; i < sizeof(st->stack); i += 8) {
+        uint64_t v = rng();
+        memcpy(st->stack + i, &v, 8);
+    }
+    uint64_t entry = G_CODE;   /* the native trampoline enters by a ret from G_RSP - 8 */
+    memcpy(st->stack + (G_RSP - 8 - G_STACK), &entry, 8);
+}
+
+/* ---- native run (forked child) ---- */
+
+static uint64_t native_regs[18];       /* 16 regs, rflags, target */
+static State *native_out;              /* shared with the parent */
+
+void native_enter(const uint64_t *regs) __attribute__((noreturn));
+__asm__(
+    ".text\n"
+    ".globl native_enter\n"
+    "native_enter:\n"
+    "  pushq 0x80(%rdi)\n"
+    "  popfq\n"
+    "  mov 0x00(%rdi), %rax\n"
+    "  mov 0x08(%rdi), %rcx\n"
+    "  mov 0x10(%rdi), %rdx\n"
+    "  mov 0x18(%rdi), %rbx\n"
+    "  mov 0x20(%rdi), %rsp\n"
+    "  mov 0x28(%rdi), %rbp\n"
+    "  mov 0x30(%rdi), %rsi\n"
+    "  mov 0x40(%rdi), %r8\n"
+    "  mov 0x48(%rdi), %r9\n"
+    "  mov 0x50(%rdi), %r10\n"
+    "  mov 0x58(%rdi), %r11\n"
+    "  mov 0x60(%rdi), %r12\n"
+    "  mov 0x68(%rdi), %r13\n"
+    "  mov 0x70(%rdi), %r14\n"
+    "  mov 0x78(%rdi), %r15\n"
+    "  push 0x88(%rdi)\n"          /* target on the snippet's stack... */
+    "  mov 0x38(%rdi), %rdi\n"
+    "  ret\n");                    /* ...and popped: rsp back to its value */
+
+static void native_handler(int sig, siginfo_t *si, void *uc_void)
+{
+    ucontext_t *uc = uc_void;
+    static const int map[16] = {
+        REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
+        REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15,
+    };
+    for (int i = 0; i < 16; i++) {
+        native_out->regs[i] = (uint64_t)uc->uc_mcontext.gregs[map[i]];
+    }
+    native_out->rflags = (uint64_t)uc->uc_mcontext.gregs[REG_EFL];
+    native_out->rip = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
+    native_out->signo = sig;
+    native_out->fault_addr = sig == SIGSEGV ? (uint64_t)si->si_addr : 0;
+    memcpy(native_out->data, (void *)G_DATA, sizeof(native_out->data));
+    memcpy(native_out->stack, (void *)G_STACK, sizeof(native_out->stack));
+    _exit(0);
+}
+
+static void run_native(const State *in, const uint8_t *code, size_t len, State *out)
+{
+    State *shared = mmap(NULL, sizeof(State), PROT_READ | PROT_WRITE,
+                         MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    ck_assert_ptr_ne(shared, MAP_FAILED);
+    memset(shared, 0, sizeof(*shared));
+
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        void *m = mmap((void *)G_CODE, G_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
+                       MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m != (void *)G_CODE) {
+            _exit(2);
+        }
+        munmap((void *)G_UNMAPPED, 0x10000);
+        memcpy((void *)G_CODE, code, len);
+        memcpy((void *)G_DATA, in->data, sizeof(in->data));
+        memcpy((void *)G_STACK, in->stack, sizeof(in->stack));
+        native_out = shared;
+
+        static uint8_t altstack[65536];
+        stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
+        sigaltstack(&ss, NULL);
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_sigaction = native_handler;
+        sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+        sigfillset(&sa.sa_mask);
+        sigaction(SIGILL, &sa, NULL);
+        sigaction(SIGSEGV, &sa, NULL);
+        sigaction(SIGBUS, &sa, NULL);
+        sigaction(SIGFPE, &sa, NULL);
+        sigaction(SIGTRAP, &sa, NULL);
+        syscall(SYS_arch_prctl, ARCH_SET_GS, G_DATA);
+
+        memcpy(native_regs, in->regs, sizeof(in->regs));
+        native_regs[16] = in->rflags;
+        native_regs[17] = G_CODE;
+        native_enter(native_regs);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "native child failed (status 0x%x)", status);
+    *out = *shared;
+    munmap(shared, sizeof(State));
+}
+
+/* ---- emu run ---- */
+
+static CPUX86State *env;
+
+static void emu_setup(void)
+{
+    static bool done;
+    if (done) {
+        return;
+    }
+    done = true;
+    ck_assert_int_eq(mm_init(), 0);
+    cpu_exec_init_all();
+    env = g_malloc0(sizeof(*env));
+    cpu_x86_init(env);
+    cpu_exec_init_vcpu(env);
+    int64_t r = mm_mmap(G_CODE, G_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
+                        MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ck_assert_int_eq(r, (int64_t)G_CODE);
+}
+
+static void run_emu(const State *in, const uint8_t *code, size_t len, State *out)
+{
+    emu_setup();
+    tb_flush();
+    ck_assert_int_eq(mm_copy_to_guest(G_CODE, code, len), 0);
+    ck_assert_int_eq(mm_copy_to_guest(G_DATA, in->data, sizeof(in->data)), 0);
+    ck_assert_int_eq(mm_copy_to_guest(G_STACK, in->stack, sizeof(in->stack)), 0);
+    tb_invalidate_range(G_CODE, G_CODE + G_SIZE);
+
+    void *jc = env->tb_jmp_cache;
+    cpu_x86_init(env);
+    env->tb_jmp_cache = jc;
+    memcpy(env->regs, in->regs, sizeof(in->regs));
+    cpu_set_eflags(env, in->rflags);
+    env->rip = G_CODE;
+    env->gs_base = G_DATA;
+
+    int excp = cpu_exec(env);
+    memset(out, 0, sizeof(*out));
+    memcpy(out->regs, env->regs, sizeof(out->regs));
+    out->rflags = cpu_get_eflags(env);
+    out->rip = env->rip;
+    switch (excp) {
+    case EXCP_UD: out->signo = SIGILL; break;
+    case EXCP_PF:
+    case EXCP_GP:
+    case EXCP_HLT:
+        out->signo = env->fault_signo;
+        out->fault_addr = env->fault_addr;
+        break;
+    case EXCP_DE: out->signo = SIGFPE; break;
+    case EXCP_BP: out->signo = SIGTRAP; break;
+    default: out->signo = -excp; break;
+    }
+    ck_assert_int_eq(mm_copy_from_guest(out->data, G_DATA, sizeof(out->data)), 0);
+    ck_assert_int_eq(mm_copy_from_guest(out->stack, G_STACK, sizeof(out->stack)), 0);
+}
+
+/* ---- comparison ---- */
+
+static int compare(const Snippet *sn, int iter, const State *in, const State *nat,
+                   const State *emu)
+{
+    uint64_t fmask = (CC_ARITH_MASK | DF_MASK) & ~sn->undef_flags;
+    int bad = 0;
+    GString *msg = g_string_new(NULL);
+
+    for (int i = 0; i < 16; i++) {
+        if (nat->regs[i] != emu->regs[i]) {
+            g_string_append_printf(msg, "  %s: native %016lx emu %016lx (in %016lx)\n",
+                                   reg_names[i], nat->regs[i], emu->regs[i], in->regs[i]);
+            bad++;
+        }
+    }
+    if ((nat->rflags & fmask) != (emu->rflags & fmask)) {
+        g_string_append_printf(msg, "  rflags: native %04lx emu %04lx (in %04lx)\n",
+                               nat->rflags & fmask, emu->rflags & fmask, in->rflags);
+        bad++;
+    }
+    if (nat->rip != emu->rip) {
+        g_string_append_printf(msg, "  rip: native %lx emu %lx\n", nat->rip, emu->rip);
+        bad++;
+    }
+    if (nat->signo != emu->signo || nat->fault_addr != emu->fault_addr) {
+        g_string_append_printf(msg, "  signal: native %d@%lx emu %d@%lx\n", nat->signo,
+                               nat->fault_addr, emu->signo, emu->fault_addr);
+        bad++;
+    }
+    for (size_t i = 0; i < sizeof(nat->data); i++) {
+        if (nat->data[i] != emu->data[i]) {
+            g_string_append_printf(msg, "  data[%#zx]: native %02x emu %02x\n", i,
+                                   nat->data[i], emu->data[i]);
+            bad++;
+            break;
+        }
+    }
+    for (size_t i = 0; i < sizeof(nat->stack); i++) {
+        if (nat->stack[i] != emu->stack[i]) {
+            g_string_append_printf(msg, "  stack[%#zx]: native %02x emu %02x\n", i,
+                                   nat->stack[i], emu->stack[i]);
+            bad++;
+            break;
+        }
+    }
+    if (bad) {
+        fprintf(stderr, "MISMATCH %s (iteration %d):\n%s", sn->name, iter, msg->str);
+    }
+    g_string_free(msg, TRUE);
+    return bad;
+}
+
+
+#define ITERS 32
+
+START_TEST(test_snippet)
+{
+    const Snippet *sn = &snippets[_i];
+    size_t n = (size_t)(sn->end - sn->start);
+    const uint8_t *nat_code = sn->nstart ? sn->nstart : sn->start;
+    size_t nn = sn->nstart ? (size_t)(sn->nend - sn->nstart) : n;
+    uint8_t *code = g_malloc(n + 2), *ncode = g_malloc(nn + 2);
+    int failures = 0;
+
+    memcpy(code, sn->start, n);
+    code[n] = 0x0f;       /* ud2: ends the snippet */
+    code[n + 1] = 0x0b;
+    memcpy(ncode, nat_code, nn);
+    ncode[nn] = 0x0f;
+    ncode[nn + 1] = 0x0b;
+    rng_state = 0x9e3779b97f4a7c15ull ^ ((uint64_t)(_i + 1) * 0x100000001b3ull);
+    for (int it = 0; it < ITERS && failures < 3; it++) {
+        State *in = g_malloc(sizeof(State)), *nat = g_malloc(sizeof(State));
+        State *emu = g_malloc(sizeof(State));
+        random_state(in);
+        run_native(in, ncode, nn + 2, nat);
+        run_emu(in, code, n + 2, emu);
+        failures += compare(sn, it, in, nat, emu) != 0;
+        g_free(in);
+        g_free(nat);
+        g_free(emu);
+    }
+    g_free(code);
+    g_free(ncode);
+    ck_assert_msg(failures == 0, "%s: %d of the runs differ from native", sn->name, failures);
+}
+END_TEST
+
+/* ---- CPU model ---- */
+
+/* Run `cpuid` under emu for (leaf, subleaf). */
+static void emu_cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4])
+{
+    static const uint8_t code[] = { 0x0f, 0xa2, 0x0f, 0x0b };   /* cpuid; ud2 */
+    State *in = g_malloc0(sizeof(State)), *st = g_malloc0(sizeof(State));
+    in->regs[R_EAX] = leaf;
+    in->regs[R_ECX] = sub;
+    in->regs[R_EBX] = 0xdeadbeefdeadbeefull;
+    in->regs[R_EDX] = 0xdeadbeefdeadbeefull;
+    in->regs[R_ESP] = G_RSP;
+    in->rflags = 0x202;
+    run_emu(in, code, sizeof(code), st);
+    ck_assert_int_eq(st->signo, SIGILL);
+    ck_assert_uint_eq(st->rip, G_CODE + 2);
+    for (int i = 0; i < 4; i++) {
+        static const int r[4] = { R_EAX, R_EBX, R_ECX, R_EDX };
+        /* CPUID writes all four, zero-extended. */
+        ck_assert_uint_eq(st->regs[r[i]] >> 32, 0);
+        out[i] = (uint32_t)st->regs[r[i]];
+    }
+    g_free(in);
+    g_free(st);
+}
+
+START_TEST(test_cpuid_model)
+{
+    uint32_t a[4], b[4];
+    char vendor[13];
+
+    ck_assert(x86_cpu_model_set("x86-64-v1"));
+    ck_assert_str_eq(x86_cpu_model_name(), "x86-64-v1");
+    ck_assert(!x86_cpu_model_set("no-such-cpu"));
+    ck_assert_str_eq(x86_cpu_model_name(), "x86-64-v1");
+
+    /* Same answers every time, through the translator and directly. */
+    static const uint32_t leaves[][2] = {
+        { 0, 0 }, { 1, 0 }, { 2, 0 }, { 4, 0 }, { 4, 1 }, { 4, 2 }, { 4, 3 }, { 4, 4 },
+        { 7, 0 }, { 0xb, 0 }, { 0xb, 1 }, { 0x80000000, 0 }, { 0x80000001, 0 },
+        { 0x80000002, 0 }, { 0x80000006, 0 }, { 0x80000008, 0 },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(leaves); i++) {
+        emu_cpuid(leaves[i][0], leaves[i][1], a);
+        emu_cpuid(leaves[i][0], leaves[i][1], b);
+        ck_assert_mem_eq(a, b, sizeof(a));
+        x86_cpu_cpuid(leaves[i][0], leaves[i][1], b);
+        ck_assert_mem_eq(a, b, sizeof(a));
+    }
+
+    emu_cpuid(0, 0, a);
+    ck_assert_uint_ge(a[0], 4);
+    memcpy(vendor, &a[1], 4);
+    memcpy(vendor + 4, &a[3], 4);
+    memcpy(vendor + 8, &a[2], 4);
+    vendor[12] = 0;
+    ck_assert_str_eq(vendor, "GenuineIntel");
+
+    /* Leaf 1: hwcap is EDX; the v1 baseline and nothing beyond it. */
+    emu_cpuid(1, 0, a);
+    ck_assert_uint_eq(a[3], x86_cpu_hwcap());
+    static const int v1[] = { X86_FEAT_FPU, X86_FEAT_TSC, X86_FEAT_CX8, X86_FEAT_CMOV,
+                              X86_FEAT_MMX, X86_FEAT_FXSR, X86_FEAT_SSE, X86_FEAT_SSE2 };
+    for (size_t i = 0; i < G_N_ELEMENTS(v1); i++) {
+        ck_assert(x86_cpu_has(v1[i]));
+        ck_assert(a[3] & (1u << (v1[i] & 31)));
+    }
+    ck_assert_uint_eq(a[2], 0);   /* no SSE3, POPCNT, CX16, XSAVE... for v1 */
+    ck_assert(!x86_cpu_has(X86_FEAT_POPCNT));
+    ck_assert(!x86_cpu_has(X86_FEAT_BMI1));
+    ck_assert(!x86_cpu_has(X86_FEAT_ERMS));
+    ck_assert_uint_eq(x86_cpu_hwcap2(), 0);
+    emu_cpuid(7, 0, a);
+    ck_assert_uint_eq(a[1] | a[2] | a[3], 0);
+    emu_cpuid(0x80000001, 0, a);
+    ck_assert(a[3] & (1u << 29));   /* LM */
+    ck_assert(a[3] & (1u << 11));   /* SYSCALL */
+
+    /* Leaf 4: a terminated list of caches with sane geometry. */
+    int n = 0;
+    for (;; n++) {
+        emu_cpuid(4, (uint32_t)n, a);
+        if ((a[0] & 0x1f) == 0) {
+            break;
+        }
+        ck_assert_int_lt(n, 8);
+        uint64_t size = (uint64_t)((a[1] >> 22) + 1) * (((a[1] >> 12) & 0x3ff) + 1) *
+                        ((a[1] & 0xfff) + 1) * (a[2] + 1);
+        ck_assert_uint_ge(size, 16 * 1024);
+    }
+    ck_assert_int_ge(n, 3);
+
+    /* Brand string names the model. */
+    char brand[49] = { 0 };
+    for (uint32_t l = 0; l < 3; l++) {
+        emu_cpuid(0x80000002 + l, 0, a);
+        memcpy(brand + 16 * l, a, 16);
+    }
+    ck_assert_ptr_nonnull(strstr(brand, "x86-64-v1"));
+
+    /* -cpu help lists every model; unimplemented ones are marked. */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    x86_cpu_model_list(f);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(buf, "x86-64-v1"));
+    if (strstr(buf, "x86-64-v3")) {
+        ck_assert(!x86_cpu_model_set("x86-64-v3") || !strstr(buf, "v3 ") ||
+                  strstr(buf, "not yet") == NULL);
+    }
+    free(buf);
+}
+END_TEST
+
+/* RDTSC: EDX:EAX, upper halves clear, and it advances. */
+START_TEST(test_rdtsc)
+{
+    /* rdtsc; mov %eax,%ebx; mov %edx,%esi; rdtsc; ud2 */
+    static const uint8_t code[] = { 0x0f, 0x31, 0x89, 0xc3, 0x89, 0xd6, 0x0f, 0x31, 0x0f, 0x0b };
+    State *in = g_malloc0(sizeof(State)), *st = g_malloc0(sizeof(State));
+    in->regs[R_EAX] = in->regs[R_EDX] = ~0ull;
+    in->regs[R_ESP] = G_RSP;
+    in->rflags = 0x202;
+    run_emu(in, code, sizeof(code), st);
+    ck_assert_int_eq(st->signo, SIGILL);
+    ck_assert_uint_eq(st->regs[R_EAX] >> 32, 0);
+    ck_assert_uint_eq(st->regs[R_EDX] >> 32, 0);
+    uint64_t t0 = st->regs[R_EBX] | (st->regs[R_ESI] << 32);
+    uint64_t t1 = st->regs[R_EAX] | (st->regs[R_EDX] << 32);
+    ck_assert_uint_gt(t1, t0);
+    g_free(in);
+    g_free(st);
+}
+END_TEST
+
+/* SYSCALL leaves cpu_exec with EXCP_SYSCALL: rip and rcx = next insn,
+ * r11 = RFLAGS. */
+START_TEST(test_syscall)
+{
+    /* stc; std; syscall */
+    static const uint8_t code[] = { 0xf9, 0xfd, 0x0f, 0x05, 0x0f, 0x0b };
+    emu_setup();
+    tb_flush();
+    ck_assert_int_eq(mm_copy_to_guest(G_CODE, code, sizeof(code)), 0);
+    tb_invalidate_range(G_CODE, G_CODE + G_SIZE);
+    void *jc = env->tb_jmp_cache;
+    cpu_x86_init(env);
+    env->tb_jmp_cache = jc;
+    env->regs[R_ESP] = G_RSP;
+    env->rip = G_CODE;
+    int excp = cpu_exec(env);
+    ck_assert_int_eq(excp, EXCP_SYSCALL);
+    ck_assert_uint_eq(env->rip, G_CODE + 4);
+    ck_assert_uint_eq(env->regs[R_ECX], G_CODE + 4);
+    ck_assert_uint_eq(env->regs[R_R11] & (CC_C | DF_MASK | IF_MASK),
+                      CC_C | DF_MASK | IF_MASK);
+    ck_assert_uint_eq(env->regs[R_R11], cpu_get_eflags(env));
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("x86-int2");
+    TCase *tc = tcase_create("native-diff");
+    tcase_set_timeout(tc, 300);
+    tcase_add_loop_test(tc, test_snippet, 0, (int)G_N_ELEMENTS(snippets));
+    suite_add_tcase(s, tc);
+    TCase *tm = tcase_create("model");
+    tcase_add_test(tm, test_cpuid_model);
+    tcase_add_test(tm, test_rdtsc);
+    tcase_add_test(tm, test_syscall);
+    suite_add_tcase(s, tm);
+    SRunner *sr = srunner_create(s);
+    srunner_set_fork_status(sr, CK_NOFORK);
+    srunner_run_all(sr, CK_NORMAL);
+    int nf = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return nf == 0 ? 0 : 1;
+}
