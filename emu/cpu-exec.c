@@ -31,6 +31,13 @@
  * a guest fault). */
 static __thread CPUX86State *current_cpu;
 static __thread volatile int in_guest_code;
+/* The TB this thread is executing (valid while in_guest_code). */
+static __thread TranslationBlock *volatile current_tb;
+
+/* Internal exit: a store invalidated the TB that is running it (x86 lets
+ * code modify its own block).  cpu_exec restarts the storing instruction
+ * alone in a one-instruction TB, then goes on with fresh translations. */
+#define EXCP_SMC_RESTART (-1)
 
 /* ---- leaving generated code ---- */
 
@@ -145,6 +152,13 @@ static void host_fault_handler(int sig, siginfo_t *si, void *uc_void)
     MMFaultResult r = mm_handle_host_fault((uintptr_t)si->si_addr, is_write, &gaddr, &si_code);
     switch (r) {
     case MM_FAULT_RETRY:
+        if (env && in_guest_code && current_tb && current_tb->invalid &&
+            !(current_tb->flags & TB_FLAG_ONE_INSN)) {
+            /* The rest of this TB is stale.  The faulting instruction has
+             * not written architectural state yet (front-end rule), so
+             * restart it on its own. */
+            cpu_loop_exit_restore(env, EXCP_SMC_RESTART);
+        }
         return;
     case MM_FAULT_SEGV:
     case MM_FAULT_BUS:
@@ -202,7 +216,7 @@ static void log_cpu_state(CPUX86State *env)
              env->rip, cpu_get_eflags(env), env->fs_base, env->gs_base);
 }
 
-static int __attribute__((noinline)) cpu_exec_loop(CPUX86State *env)
+static int __attribute__((noinline)) cpu_exec_loop(CPUX86State *env, bool one_insn)
 {
     TranslationBlock *last = NULL;
     unsigned last_exit = TB_EXIT_NOCHAIN;
@@ -222,7 +236,10 @@ static int __attribute__((noinline)) cpu_exec_loop(CPUX86State *env)
                 tb = NULL;
             }
         }
-        if (tb == NULL) {
+        if (one_insn) {
+            tb = tb_lookup(env, env->rip, TB_FLAG_ONE_INSN);
+            one_insn = false;
+        } else if (tb == NULL) {
             tb = tb_lookup(env, env->rip, 0);
             if (last && last_exit <= TB_EXIT_SLOT1 && !last->invalid &&
                 last->jmp_target[last_exit] == tb->pc) {
@@ -240,6 +257,7 @@ static int __attribute__((noinline)) cpu_exec_loop(CPUX86State *env)
             }
         }
 
+        current_tb = tb;
         in_guest_code = 1;
         unsigned exit = tcg_backend->exec(env, tb->code);
         in_guest_code = 0;
@@ -255,12 +273,17 @@ static int __attribute__((noinline)) cpu_exec_loop(CPUX86State *env)
 
 int cpu_exec(CPUX86State *env)
 {
+    volatile bool one_insn = false;
+
     current_cpu = env;
     if (sigsetjmp(env->jmp_env, 1) != 0) {
         /* An exception: generated code, a helper or the fault handler
          * filled env and jumped here. */
         in_guest_code = 0;
-        return env->exception_index;
+        if (env->exception_index != EXCP_SMC_RESTART) {
+            return env->exception_index;
+        }
+        one_insn = true;
     }
-    return cpu_exec_loop(env);
+    return cpu_exec_loop(env, one_insn);
 }

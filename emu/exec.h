@@ -28,6 +28,9 @@ enum {
 
 #define TB_MAX_INSNS 512
 
+/* TranslationBlock.flags bits. */
+#define TB_FLAG_ONE_INSN 0x1   /* exactly one instruction (self-modifying code restart) */
+
 typedef struct TranslationBlock {
     uint64_t pc;           /* guest address of the first instruction */
     uint32_t flags;        /* translation-affecting state (cpu model, ...) */

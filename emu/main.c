@@ -9,6 +9,9 @@
  * the command line overrides.  See docs/cli.md.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -338,6 +341,30 @@ static char **build_guest_env(EmuOptions *o)
     return (char **)g_ptr_array_free(env, FALSE);
 }
 
+/* The -D file must not take the descriptor the guest's first open()
+ * would get (natively 3): move it near the top of the fd range. */
+static void log_fd_out_of_the_way(void)
+{
+    struct rlimit rl;
+    int min = 512;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        rl.rlim_cur > 16 && rl.rlim_cur < 1048576) {
+        min = (int)rl.rlim_cur - 8;
+    }
+    int hi = fcntl(fileno(emu_logfile), F_DUPFD_CLOEXEC, min);
+    if (hi < 0) {
+        return;
+    }
+    FILE *f = fdopen(hi, "w");
+    if (f == NULL) {
+        close(hi);
+        return;
+    }
+    setvbuf(f, NULL, _IOLBF, 0);
+    fclose(emu_logfile);
+    emu_logfile = f;
+}
+
 int main(int argc, char **argv)
 {
     EmuOptions o;
@@ -356,6 +383,9 @@ int main(int argc, char **argv)
 
     if (!emu_log_set_file(o.log_file)) {
         exit(1);
+    }
+    if (o.log_file) {
+        log_fd_out_of_the_way();
     }
     emu_loglevel = (o.log_mask_set ? o.log_mask : 0) | (o.strace ? LOG_STRACE : 0);
 

@@ -274,7 +274,7 @@ static TranslationBlock *tb_gen_code_locked(CPUX86State *env, uint64_t pc, uint3
 
     tcg_func_start();
     s->tb = tb;
-    x86_translate_code(env, tb, TB_MAX_INSNS);
+    x86_translate_code(env, tb, (flags & TB_FLAG_ONE_INSN) ? 1 : TB_MAX_INSNS);
 
     tb_log_translation(tb);
     if (emu_log_enabled(LOG_OP)) {

@@ -13,6 +13,7 @@
 
 #include "emu/exec.h"
 #include "emu/log.h"
+#include "emu/x86/decode.h"
 #include "linux-user/internal.h"
 #include "softmmu/softmmu.h"
 
@@ -31,8 +32,12 @@ static void report_unimplemented(CPUX86State *env)
     size_t n = mm_fetch_code(env->rip, buf, sizeof(buf));
     GString *s = g_string_new(NULL);
 
-    /* The length is not known here: show what the decoder could have
-     * looked at, up to 15 bytes (or to the end of executable memory). */
+    /* The instruction's own bytes when the decoder can tell its length,
+     * else what it could have looked at. */
+    int len = x86_insn_length(buf, n);
+    if (len > 0 && (size_t)len < n) {
+        n = (size_t)len;
+    }
     for (size_t i = 0; i < n; i++) {
         g_string_append_printf(s, "%s%02x", i ? " " : "", buf[i]);
     }
@@ -55,7 +60,9 @@ void cpu_loop(CPUX86State *env)
             signal_process_pending(env);
             break;
         case EXCP_UD:
-            if (env->ud_unimplemented) {
+            /* (-d unimp to stderr already said so when translating) */
+            if (env->ud_unimplemented &&
+                !(emu_log_enabled(LOG_UNIMP) && (!emu_logfile || emu_logfile == stderr))) {
                 report_unimplemented(env);
             }
             signal_raise_sync(env, SIGILL, ILL_ILLOPN, env->rip);

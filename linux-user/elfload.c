@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 
 #include "emu/log.h"
 #include "linux-user/internal.h"
@@ -210,8 +211,6 @@ static bool elf_parse(const char *path, ElfFile *ef, char **err)
     elf_end(elf);
 
     /* ---- the program headers ---- */
-    uint64_t prev_end = 0;
-    bool have_prev = false;
     ef->lo = UINT64_MAX;
     ef->hi = 0;
     ef->max_align = GUEST_PAGE_SIZE;
@@ -245,8 +244,16 @@ static bool elf_parse(const char *path, ElfFile *ef, char **err)
                 end > UINT64_MAX - GUEST_PAGE_SIZE) {
                 return fail(err, "segment %zu: address range overflows", i);
             }
-            if (have_prev && p->p_vaddr < prev_end) {
-                return fail(err, "segment %zu overlaps the previous one or is out of order", i);
+            /* Out of order is fine (Linux maps them in table order).
+             * Bytes claimed by two segments are refused: Linux lets the
+             * later mapping replace the earlier one, which for any real
+             * file means a corrupt image that runs the wrong bytes. */
+            for (size_t j = 0; j < i; j++) {
+                const GElf_Phdr *q = &ef->ph[j];
+                if (q->p_type == PT_LOAD && q->p_memsz != 0 &&
+                    p->p_vaddr < q->p_vaddr + q->p_memsz && q->p_vaddr < end) {
+                    return fail(err, "segments %zu and %zu overlap", j, i);
+                }
             }
             /* p_align is a hint (Linux ignores one that is not a power of
              * two); a valid one larger than a page aligns a PIE's base. */
@@ -254,8 +261,6 @@ static bool elf_parse(const char *path, ElfFile *ef, char **err)
                 (p->p_align & (p->p_align - 1)) == 0) {
                 ef->max_align = p->p_align;
             }
-            prev_end = end;
-            have_prev = true;
             ef->lo = MIN(ef->lo, PAGE_FLOOR(p->p_vaddr));
             ef->hi = MAX(ef->hi, PAGE_FLOOR(end + GUEST_PAGE_SIZE - 1));
             ef->nload++;
@@ -288,6 +293,18 @@ static bool elf_parse(const char *path, ElfFile *ef, char **err)
     }
     if (ef->nload == 0) {
         return fail(err, "no loadable segments");
+    }
+    /* The first instruction in a file page past the end of the file:
+     * Linux's exec "succeeds" and the program dies of SIGBUS at once;
+     * refuse it with a clearer message instead. */
+    uint64_t eof_page_end = PAGE_FLOOR(ef->size + GUEST_PAGE_SIZE - 1);
+    for (size_t i = 0; i < n; i++) {
+        const GElf_Phdr *p = &ef->ph[i];
+        uint64_t e = ef->eh.e_entry;
+        if (p->p_type == PT_LOAD && e >= p->p_vaddr && e - p->p_vaddr < p->p_filesz &&
+            p->p_offset + (e - p->p_vaddr) >= eof_page_end) {
+            return fail(err, "the entry point lies beyond the end of the file (truncated?)");
+        }
     }
     return true;
 }
@@ -323,21 +340,6 @@ static bool copy_file_to_guest(ElfFile *ef, uint64_t off, uint64_t addr, uint64_
     return true;
 }
 
-/* Zero guest [addr, addr+len) (writable now). */
-static bool zero_guest(uint64_t addr, uint64_t len)
-{
-    static const uint8_t zeros[4096];
-    while (len > 0) {
-        size_t chunk = len < sizeof(zeros) ? (size_t)len : sizeof(zeros);
-        if (mm_copy_to_guest(addr, zeros, chunk) < 0) {
-            return false;
-        }
-        addr += chunk;
-        len -= chunk;
-    }
-    return true;
-}
-
 /*
  * Map one PT_LOAD at bias.  The segment's pages:
  *
@@ -349,42 +351,19 @@ static bool zero_guest(uint64_t addr, uint64_t len)
  * agree modulo the page size); a partial last file page that is followed
  * by .bss is copied into an anonymous page instead, so that its tail is
  * zero.
- * When the segment shares its first page with the previous one
- * (prev_pend > pstart), that page is already mapped: its bytes are copied
- * in, and its protection becomes the union of both.
+ * A segment whose first page is also the previous segment's last page
+ * replaces that page (MAP_FIXED), with its own protection: that is what
+ * Linux does (linkers never produce it for a reason).
  */
-static bool elf_map_segment(ElfFile *ef, const GElf_Phdr *p, uint64_t bias,
-                            uint64_t *prev_pend, int *prev_prot, char **err)
+static bool elf_map_segment(ElfFile *ef, const GElf_Phdr *p, uint64_t bias, char **err)
 {
     const int prot = prot_of(p->p_flags);
     const uint64_t vaddr = p->p_vaddr + bias;
     const uint64_t file_end = vaddr + p->p_filesz;
     const uint64_t mem_end = vaddr + p->p_memsz;
-    uint64_t pstart = PAGE_FLOOR(vaddr);
+    const uint64_t pstart = PAGE_FLOOR(vaddr);
     const uint64_t pend = PAGE_FLOOR(mem_end + GUEST_PAGE_SIZE - 1);
     int r;
-
-    if (pstart < *prev_pend) {
-        /* Shared first page: make it writable, copy, merge protections. */
-        uint64_t share_end = MIN(pend, *prev_pend);
-        int merged = prot | *prev_prot;
-        if ((r = mm_mprotect(pstart, GUEST_PAGE_SIZE, PROT_READ | PROT_WRITE)) < 0) {
-            return fail(err, "cannot map segment at 0x%" G_GINT64_MODIFIER "x: %s",
-                        vaddr, g_strerror(-r));
-        }
-        uint64_t cend = MIN(file_end, share_end);
-        if ((cend > vaddr && !copy_file_to_guest(ef, p->p_offset, vaddr, cend - vaddr)) ||
-            (share_end > MAX(vaddr, cend) && mem_end > MAX(vaddr, cend) &&
-             !zero_guest(MAX(vaddr, cend), MIN(share_end, mem_end) - MAX(vaddr, cend)))) {
-            return fail(err, "cannot load segment at 0x%" G_GINT64_MODIFIER "x", vaddr);
-        }
-        mm_mprotect(pstart, GUEST_PAGE_SIZE, merged);
-        pstart = share_end;
-        if (pstart >= pend) {
-            *prev_prot = merged;
-            return true;
-        }
-    }
 
     bool congruent = PAGE_OFFSET(vaddr) == PAGE_OFFSET(p->p_offset);
     uint64_t cur = pstart;
@@ -411,7 +390,8 @@ static bool elf_map_segment(ElfFile *ef, const GElf_Phdr *p, uint64_t bias,
             return fail(err, "cannot map segment at 0x%" G_GINT64_MODIFIER "x: %s",
                         vaddr, g_strerror(-r));
         }
-        uint64_t cstart = MAX(cur, vaddr);
+        /* From the start of the page, as a file mapping would show it. */
+        uint64_t cstart = congruent ? cur : MAX(cur, vaddr);
         if (file_end > cstart &&
             !copy_file_to_guest(ef, p->p_offset + (cstart - vaddr), cstart, file_end - cstart)) {
             return fail(err, "cannot load segment at 0x%" G_GINT64_MODIFIER "x", vaddr);
@@ -420,17 +400,29 @@ static bool elf_map_segment(ElfFile *ef, const GElf_Phdr *p, uint64_t bias,
             mm_mprotect(cur, pend - cur, prot);
         }
     }
-    *prev_pend = pend;
-    *prev_prot = prot;
     return true;
+}
+
+/* RAM + swap, or 0 when the host overcommits without limit
+ * (vm.overcommit_memory = 1) or cannot tell. */
+static uint64_t host_memory_limit(void)
+{
+    struct sysinfo si;
+    g_autofree char *mode = NULL;
+
+    if (g_file_get_contents("/proc/sys/vm/overcommit_memory", &mode, NULL, NULL) &&
+        mode[0] == '1') {
+        return 0;
+    }
+    if (sysinfo(&si) != 0) {
+        return 0;
+    }
+    return ((uint64_t)si.totalram + si.totalswap) * (si.mem_unit ? si.mem_unit : 1);
 }
 
 /* Map all PT_LOADs at bias and fill info. */
 static bool elf_map(ElfFile *ef, uint64_t bias, ImageInfo *info, char **err)
 {
-    uint64_t prev_pend = 0;
-    int prev_prot = 0;
-
     if (ef->lo + bias < GUEST_MMAP_MIN_ADDR) {
         return fail(err, "segment address 0x%" G_GINT64_MODIFIER "x is below the lowest "
                     "mappable address 0x%llx", ef->lo + bias, GUEST_MMAP_MIN_ADDR);
@@ -438,6 +430,18 @@ static bool elf_map(ElfFile *ef, uint64_t bias, ImageInfo *info, char **err)
     if (ef->hi + bias > guest_addr_limit || ef->hi + bias < ef->hi) {
         return fail(err, "segments extend beyond the guest address space (0x%"
                     G_GINT64_MODIFIER "x)", guest_addr_limit);
+    }
+
+    /* A .bss larger than the host could ever provide: Linux's exec fails
+     * under its default overcommit heuristic; refuse it rather than run
+     * into ENOMEM later. */
+    uint64_t host_mem = host_memory_limit();
+    for (size_t i = 0; i < ef->phnum; i++) {
+        const GElf_Phdr *p = &ef->ph[i];
+        if (p->p_type == PT_LOAD && host_mem && p->p_memsz > host_mem) {
+            return fail(err, "segment %zu: memory size 0x%" G_GINT64_MODIFIER "x exceeds the "
+                        "host's memory", i, p->p_memsz);
+        }
     }
 
     info->load_bias = bias;
@@ -462,7 +466,7 @@ static bool elf_map(ElfFile *ef, uint64_t bias, ImageInfo *info, char **err)
         if (p->p_type != PT_LOAD || p->p_memsz == 0) {
             continue;
         }
-        if (!elf_map_segment(ef, p, bias, &prev_pend, &prev_prot, err)) {
+        if (!elf_map_segment(ef, p, bias, err)) {
             return false;
         }
         uint64_t v = p->p_vaddr + bias;

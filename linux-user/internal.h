@@ -22,7 +22,7 @@
 
 typedef struct ImageInfo {
     char *path;             /* absolute path of the file (for /proc/self/exe) */
-    int fd;                 /* open file, kept for /proc/self/exe opens; -1 if closed */
+    int fd;                 /* -1: the file is closed once loaded */
     uint16_t e_type;        /* ET_EXEC or ET_DYN */
     uint64_t load_bias;     /* added to every p_vaddr (0 for ET_EXEC) */
     uint64_t load_addr;     /* lowest mapped address */

@@ -126,8 +126,10 @@ static void signal_take_default(CPUX86State *env, int sig)
         return;
     }
     if (signal_default_stops(sig)) {
-        /* Stop emu itself; it continues with SIGCONT as the guest would. */
-        raise(SIGSTOP);
+        /* Stop emu itself with the same signal (its host action is the
+         * default one, or the guest would have ignored it); it continues
+         * with SIGCONT as the guest would. */
+        raise(sig);
         return;
     }
     signal_die(sig);

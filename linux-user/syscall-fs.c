@@ -211,14 +211,37 @@ int64_t sys_creat(CPUX86State *env, const uint64_t *a)
     return do_openat(AT_FDCWD, a[0], O_CREAT | O_WRONLY | O_TRUNC, (unsigned)a[1]);
 }
 
+/* emu's own descriptor (the -D log) is not the guest's to close: it
+ * behaves as if it were not open. */
+static int emu_own_fd(void)
+{
+    return emu_logfile && emu_logfile != stderr ? fileno(emu_logfile) : -1;
+}
+
 int64_t sys_close(CPUX86State *env, const uint64_t *a)
 {
+    if ((int)a[0] >= 0 && (int)a[0] == emu_own_fd()) {
+        return -EBADF;
+    }
     return RAW(SYS_close, (int)a[0]);
 }
 
 int64_t sys_close_range(CPUX86State *env, const uint64_t *a)
 {
-    return RAW(SYS_close_range, (unsigned)a[0], (unsigned)a[1], (unsigned)a[2]);
+    unsigned first = (unsigned)a[0], last = (unsigned)a[1], flags = (unsigned)a[2];
+    int own = emu_own_fd();
+    if (own < 0 || first > last || (unsigned)own < first || (unsigned)own > last) {
+        return RAW(SYS_close_range, first, last, flags);
+    }
+    /* Around emu's descriptor. */
+    int64_t r = 0;
+    if ((unsigned)own > first) {
+        r = RAW(SYS_close_range, first, (unsigned)own - 1, flags);
+    }
+    if (r == 0 && (unsigned)own < last) {
+        r = RAW(SYS_close_range, (unsigned)own + 1, last, flags);
+    }
+    return r;
 }
 
 int64_t sys_read(CPUX86State *env, const uint64_t *a)

@@ -55,14 +55,24 @@ static int get_guest(void *dst, uint64_t addr, size_t len)
 
 /* ---- exit ---- */
 
+/* The strace line of a call that does not return ends like strace's. */
+static void strace_noreturn(void)
+{
+    if (emu_log_enabled(LOG_STRACE)) {
+        qemu_log(" = ?\n");
+    }
+}
+
 int64_t sys_exit(CPUX86State *env, const uint64_t *a)
 {
     /* One thread: leaving it leaves the process. */
+    strace_noreturn();
     lu_exit((int)a[0]);
 }
 
 int64_t sys_exit_group(CPUX86State *env, const uint64_t *a)
 {
+    strace_noreturn();
     lu_exit((int)a[0]);
 }
 

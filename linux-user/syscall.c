@@ -31,14 +31,9 @@ static const SyscallDef syscall_table[SYSCALL_TABLE_SIZE] = {
 #undef SYSCALL
 };
 
-/* Known but not emulated: ENOSYS, visible under -d unimp. */
+/* Known but not emulated: ENOSYS (do_syscall logs it under -d unimp). */
 int64_t sys_ni(CPUX86State *env, const uint64_t *a)
 {
-    unsigned nr = (uint32_t)env->regs[R_EAX];
-    if (emu_log_enabled(LOG_UNIMP)) {
-        qemu_log("emu: unsupported syscall %u (%s)\n", nr,
-                 nr < SYSCALL_TABLE_SIZE && syscall_table[nr].name ? syscall_table[nr].name : "?");
-    }
     return -ENOSYS;
 }
 
@@ -58,25 +53,27 @@ void do_syscall(CPUX86State *env)
     env->regs[R_ECX] = env->rip;
     env->regs[R_R11] = cpu_get_eflags(env);
 
-    if (nr >= SYSCALL_TABLE_SIZE || syscall_table[nr].fn == NULL) {
+    const SyscallDef *d = nr < SYSCALL_TABLE_SIZE && syscall_table[nr].fn ? &syscall_table[nr] : NULL;
+    if (d == NULL) {
         if (trace) {
             strace_unknown(nr, a);
         }
-        if (emu_log_enabled(LOG_UNIMP)) {
-            qemu_log("emu: unsupported syscall %u\n", nr);
-        }
         ret = -ENOSYS;
-        if (trace) {
-            strace_exit("", ret);
-        }
     } else {
-        const SyscallDef *d = &syscall_table[nr];
         if (trace) {
             strace_enter(nr, d->name, d->fmt, d->nargs, a);
         }
         ret = d->fn(env, a);
-        if (trace) {
-            strace_exit(d->fmt, ret);
+    }
+    if (trace) {
+        strace_exit(d ? d->fmt : "", ret);
+    }
+    /* After the strace line, so that the two do not interleave. */
+    if ((d == NULL || d->fn == sys_ni) && emu_log_enabled(LOG_UNIMP)) {
+        if (d) {
+            qemu_log("emu: unsupported syscall %u (%s)\n", nr, d->name);
+        } else {
+            qemu_log("emu: unsupported syscall %u\n", nr);
         }
     }
     env->regs[R_EAX] = (uint64_t)ret;

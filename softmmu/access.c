@@ -247,15 +247,24 @@ static void mm_info_of(const Vma *v, MMVmaInfo *info)
     info->name = v->name;
 }
 
+/* fn runs on a snapshot, without mm_lock, so it may call mm_* itself. */
 void mm_foreach_vma(MMVmaFn fn, void *opaque)
 {
     mm_lock();
-    for (Vma *v = vma_first(&mm_tree); v; v = vma_next(&mm_tree, v)) {
-        MMVmaInfo info;
-        mm_info_of(v, &info);
-        fn(&info, opaque);
+    size_t n = vma_count(&mm_tree), i = 0;
+    MMVmaInfo *infos = g_new(MMVmaInfo, n ? n : 1);
+    for (Vma *v = vma_first(&mm_tree); v && i < n; v = vma_next(&mm_tree, v), i++) {
+        mm_info_of(v, &infos[i]);
+        infos[i].name = g_strdup(v->name);
     }
     mm_unlock();
+    for (size_t j = 0; j < i; j++) {
+        fn(&infos[j], opaque);
+    }
+    for (size_t j = 0; j < i; j++) {
+        g_free((char *)infos[j].name);
+    }
+    g_free(infos);
 }
 
 size_t mm_vma_count(void)

@@ -58,6 +58,10 @@ bool mm_code_clear_range(uint64_t start, uint64_t end);
  * that was marked to what its range's guest prot gives. */
 bool mm_code_release_range_locked(uint64_t start, uint64_t end);
 
+/* Re-apply the write protection of the marked pages in [start, end)
+ * after their host protection was reset (mprotect that keeps exec). */
+void mm_code_protect_range_locked(uint64_t start, uint64_t end);
+
 /* Pending invalidation, flushed after mm_unlock(). */
 typedef struct MMInval {
     uint64_t start, end;

@@ -43,12 +43,17 @@
 #endif
 #define MM_MAP_TYPE 0x0f
 
-/* Flags MAP_SHARED_VALIDATE accepts (Linux's LEGACY_MAP_MASK). */
+#define MM_MAP_DROPPABLE 0x08       /* 6.11+: private anonymous, may be dropped */
+#define MM_MAP_ABOVE4G 0x80
+#define MM_MAP_HUGE_BITS 0x7c000000  /* MAP_HUGE_2MB | MAP_HUGE_1GB */
+
+/* Flags MAP_SHARED_VALIDATE accepts (Linux's LEGACY_MAP_MASK; note that
+ * MAP_FIXED_NOREPLACE is not among them). */
 #define MM_LEGACY_MAP_MASK (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | \
                             MAP_DENYWRITE | MAP_EXECUTABLE | MAP_UNINITIALIZED | \
                             MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE | \
                             MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | \
-                            MAP_FIXED_NOREPLACE)
+                            MAP_32BIT | MM_MAP_ABOVE4G | MM_MAP_HUGE_BITS)
 
 static uint64_t brk_start, brk_cur;
 static uint64_t shanon_next_inode = 1;
@@ -124,6 +129,9 @@ static int mm_unmap_locked(uint64_t start, uint64_t end, MMInval *iv)
 static uint64_t mm_place_locked(uint64_t hint, uint64_t len, int flags)
 {
     uint64_t a, lim = mm_mmap_limit();
+    if (len > lim) {
+        return 0;
+    }
     if (flags & MAP_32BIT) {
         /* x86_64 Linux: the second GiB, lowest first. */
         return vma_find_free(&mm_tree, 0x40000000, len, 0x80000000, &a) ? a : 0;
@@ -210,10 +218,13 @@ static int64_t mm_do_mmap(uint64_t addr, uint64_t len, int prot, int flags, int 
     if (len == 0) {
         return -EINVAL;
     }
-    if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE) {
+    if (type == MM_MAP_DROPPABLE && anon) {
+        type = MAP_PRIVATE;          /* emu never drops it: still correct */
+    } else if (type != MAP_SHARED && type != MAP_PRIVATE &&
+               !(type == MAP_SHARED_VALIDATE && !anon)) {
         return -EINVAL;
     }
-    if (type == MAP_SHARED_VALIDATE && !anon &&
+    if (type == MAP_SHARED_VALIDATE &&
         ((flags & ~MM_LEGACY_MAP_MASK) || (flags & MAP_SYNC))) {
         return -EOPNOTSUPP;
     }
@@ -244,6 +255,18 @@ static int64_t mm_do_mmap(uint64_t addr, uint64_t len, int prot, int flags, int 
         }
     }
 
+    if (flags & MAP_HUGETLB) {
+        /* Whether huge pages are available is the host's to say (usually
+         * ENOMEM: none reserved); if they are, emu backs the mapping with
+         * ordinary pages. */
+        void *probe = mmap(NULL, alen, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS |
+                           MAP_HUGETLB | (flags & MM_MAP_HUGE_BITS), -1, 0);
+        if (probe == MAP_FAILED) {
+            return -errno;
+        }
+        munmap(probe, alen);
+    }
+
     VmaDesc d = { .prot = prot & (PROT_READ | PROT_WRITE | PROT_EXEC),
                   .flags = mm_vma_flags(flags), .name = name };
     char *path = NULL;
@@ -255,7 +278,7 @@ static int64_t mm_do_mmap(uint64_t addr, uint64_t len, int prot, int flags, int 
         if (mode == O_WRONLY) {
             return -EACCES;
         }
-        if (shared && (prot & PROT_WRITE) && (mode != O_RDWR || (acc & O_APPEND))) {
+        if (shared && (prot & PROT_WRITE) && mode != O_RDWR) {
             return -EACCES;
         }
         if (shared && mode != O_RDWR) {
@@ -421,7 +444,10 @@ int mm_mprotect(uint64_t addr, uint64_t len, int prot)
             break;
         }
         uint64_t e = v->end < end ? v->end : end;
-        if (mm_code_clear_range(a, e)) {
+        /* Translations stay valid while the code stays executable (a
+         * later store still faults first); dropping exec kills them. */
+        bool keep_code = (prot & PROT_EXEC) != 0;
+        if (!keep_code && mm_code_clear_range(a, e)) {
             mm_inval_add(&iv, a, e);
         }
         if (mprotect(g2h(a), e - a, mm_host_prot(prot)) != 0) {
@@ -429,6 +455,9 @@ int mm_mprotect(uint64_t addr, uint64_t len, int prot)
             break;
         }
         vma_set_prot(&mm_tree, a, e, prot);
+        if (keep_code) {
+            mm_code_protect_range_locked(a, e);
+        }
         a = e;
     }
     mm_unlock();
@@ -524,7 +553,7 @@ static int64_t mm_move_locked(Vma *v, uint64_t old_addr, uint64_t old_len, uint6
  *   before:  |----v----|..........|--next--|
  *   after:   |----v-------------|.|--next--|
  */
-static int mm_grow_locked(Vma *v, uint64_t new_end, MMInval *iv)
+static int mm_grow_locked(Vma *v, uint64_t old_addr, uint64_t new_end, MMInval *iv)
 {
     uint64_t old_end = v->end;
     VmaDesc d = mm_desc_of(v, old_end);
@@ -538,11 +567,11 @@ static int mm_grow_locked(Vma *v, uint64_t new_end, MMInval *iv)
     } else {
         /* File or shared object: let the host extend its own mapping into
          * a hole opened in the reservation just for this. */
-        if (mm_code_release_range_locked(v->start, old_end)) {
-            mm_inval_add(iv, v->start, old_end);
+        if (mm_code_release_range_locked(old_addr, old_end)) {
+            mm_inval_add(iv, old_addr, old_end);
         }
         munmap(g2h(old_end), new_end - old_end);
-        void *p = mremap(g2h(v->start), old_end - v->start, new_end - v->start, 0);
+        void *p = mremap(g2h(old_addr), old_end - old_addr, new_end - old_addr, 0);
         if (p == MAP_FAILED) {
             mm_host_release(old_end, new_end);
             return -ENOMEM;
@@ -623,7 +652,7 @@ static int64_t mm_mremap_locked(uint64_t old_addr, uint64_t old_len, uint64_t ne
     uint64_t new_end = old_addr + new_len;
     if (old_len && old_addr + old_len == v->end && new_end > old_addr &&
         new_end <= guest_addr_limit && vma_range_free(&mm_tree, v->end, new_end)) {
-        if (mm_grow_locked(v, new_end, iv) == 0) {
+        if (mm_grow_locked(v, old_addr, new_end, iv) == 0) {
             return (int64_t)old_addr;
         }
     }
@@ -687,7 +716,8 @@ uint64_t mm_brk(uint64_t new_brk)
     MMInval iv = { 0, 0 };
     mm_lock();
     uint64_t ret = brk_cur;
-    if (new_brk < brk_start || new_brk > guest_addr_limit) {
+    /* Before mm_brk_init() there is no heap to move. */
+    if (brk_start < GUEST_MMAP_MIN_ADDR || new_brk < brk_start || new_brk > guest_addr_limit) {
         goto out;
     }
     uint64_t oldp = mm_page_up(brk_cur), newp = mm_page_up(new_brk);
@@ -809,6 +839,8 @@ int mm_madvise(uint64_t addr, uint64_t len, int advice)
     }
     mm_unlock();
     mm_inval_flush(&iv);
+    PAGE_LOG("page: madvise(0x%" PRIx64 ", 0x%" PRIx64 ", %d) = %d\n",
+             addr, len, advice, err ? err : hole);
     return err ? err : hole;
 }
 

@@ -71,7 +71,12 @@ int mm_init(void)
     }
     uint64_t limit = GUEST_ADDR_LIMIT_DEFAULT;
     void *want = (void *)(uintptr_t)GUEST_MMAP_MIN_ADDR;
-    void *p = mm_try_reserve(want, limit - GUEST_MMAP_MIN_ADDR, MAP_FIXED_NOREPLACE);
+    /* EMU_MM_NO_IDENTITY=1 forces the nonzero-base variant (for tests). */
+    const char *no_id = getenv("EMU_MM_NO_IDENTITY");
+    void *p = NULL;
+    if (no_id == NULL || strcmp(no_id, "1") != 0) {
+        p = mm_try_reserve(want, limit - GUEST_MMAP_MIN_ADDR, MAP_FIXED_NOREPLACE);
+    }
     if (p == want) {
         /* Identity: guest address == host address. */
         guest_base = 0;
@@ -113,6 +118,9 @@ int mm_init(void)
     mm_stack_gap = ((stack + (1ULL << 20)) + GUEST_PAGE_SIZE - 1) & GUEST_PAGE_MASK;
 
     vma_tree_init(&mm_tree, GUEST_MMAP_MIN_ADDR);
+    /* A fork (guest fork, or any host fork) must not copy the lock held
+     * by another thread mid-change. */
+    pthread_atfork(mm_lock, mm_unlock, mm_unlock);
     mm_ready = true;
     if (emu_log_enabled(LOG_PAGE)) {
         qemu_log("page: guest space [0, 0x%" PRIx64 ") at host base 0x%" PRIxPTR
@@ -336,6 +344,19 @@ static void code_release_page(uint64_t page)
     if (v) {
         mprotect(g2h(page), GUEST_PAGE_SIZE, mm_host_prot(v->prot));
     }
+}
+
+static void code_protect_page(uint64_t page)
+{
+    Vma *v = vma_lookup(&mm_tree, page);
+    if (v && (v->prot & PROT_WRITE)) {
+        mprotect(g2h(page), GUEST_PAGE_SIZE, mm_host_prot(v->prot) & ~PROT_WRITE);
+    }
+}
+
+void mm_code_protect_range_locked(uint64_t start, uint64_t end)
+{
+    code_foreach_in(start, end, code_protect_page);
 }
 
 bool mm_code_clear_range(uint64_t start, uint64_t end)

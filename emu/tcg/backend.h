@@ -29,6 +29,17 @@ typedef struct TCGBackend {
     void (*dump_code)(void *code, FILE *f);
 } TCGBackend;
 
+/*
+ * Contract every backend keeps (the core relies on it):
+ *  - exec returns TB_EXIT_REQUESTED without running anything when
+ *    env->exit_request is set at entry;
+ *  - env->insn_pc / env->insn_cc_op hold the current guest instruction's
+ *    insn_start values whenever an op that can fault or call out runs
+ *    (qemu_ld, qemu_st, call); elsewhere they may be stale (the
+ *    interpreter writes them lazily, only before such ops);
+ *  - every write to a global reaches its env slot, in op order, before the
+ *    next op that can fault or call out.
+ */
 extern const TCGBackend tcg_backend_interp;
 
 /* Guest memory as the backends see it: guest address g lives at host

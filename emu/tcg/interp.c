@@ -52,12 +52,13 @@ enum {
     FMT_CALL,   /* [h] [fn] [ret a0 a1 a2] [a3 a4 a5] */
     FMT_S2II,   /* [h] [d e] [imm] [imm] */
     FMT_S5I,    /* [h] [d a b c] [e] [imm] */
+    FMT_S1II,   /* [h] [d] [imm] [imm] */
 };
 static const uint8_t fmt_words[] = {
     [FMT_0] = 1, [FMT_I] = 2, [FMT_II] = 3, [FMT_T] = 2, [FMT_S2] = 2,
     [FMT_S3] = 2, [FMT_S4] = 2, [FMT_S1I] = 3, [FMT_S2I] = 3, [FMT_S3I] = 3,
     [FMT_S4I] = 3, [FMT_S5] = 3, [FMT_S2T] = 3, [FMT_S1IT] = 4, [FMT_CALL] = 4,
-    [FMT_S2II] = 4, [FMT_S5I] = 4,
+    [FMT_S2II] = 4, [FMT_S5I] = 4, [FMT_S1II] = 4,
 };
 
 /* Handlers that are not generated from the semantic tables. */
@@ -90,6 +91,7 @@ static const uint8_t fmt_words[] = {
     X(call6v,    FMT_CALL) \
     X(insn_start, FMT_II)   /* env->insn_pc = imm0, env->insn_cc_op = imm1 */ \
     X(exit_tb,   FMT_I)     /* return imm */ \
+    X(movi_exit, FMT_S1II)  /* d = imm; return imm2 (rip = target; exit) */ \
     X(mb,        FMT_0)     /* full memory barrier */
 
 /*
@@ -391,6 +393,9 @@ L_insn_start:
     NEXT(3);
 L_exit_tb:
     return (unsigned)ip[1];
+L_movi_exit:
+    S(0) = ip[2];
+    return (unsigned)ip[3];
 L_mb:
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     NEXT(1);
@@ -1039,7 +1044,13 @@ static void *interp_gen_code(TCGContext *s, size_t *host_size)
             terminal = true;
             continue;
         case INDEX_op_exit_tb:
-            emit_handler(g, H_exit_tb);
+            if (g->last_h == H_movi) {
+                /* the usual TB end: rip = target; exit */
+                g->buf[g->last_pos] = (uint64_t)(uintptr_t)interp_htab[H_movi_exit];
+                g->last_h = H_movi_exit;
+            } else {
+                emit_handler(g, H_exit_tb);
+            }
             emit_word(g, op->args[0]);
             terminal = true;
             continue;
@@ -1104,7 +1115,7 @@ static void interp_dump_code(void *code_v, FILE *f)
     static const uint8_t nslots[] = {
         [FMT_S2] = 2, [FMT_S3] = 3, [FMT_S4] = 4, [FMT_S1I] = 1, [FMT_S2I] = 2,
         [FMT_S3I] = 3, [FMT_S4I] = 4, [FMT_S5] = 5, [FMT_S2T] = 2, [FMT_S1IT] = 1,
-        [FMT_S2II] = 2, [FMT_S5I] = 5,
+        [FMT_S2II] = 2, [FMT_S5I] = 5, [FMT_S1II] = 1,
     };
 
     interp_init_once();
@@ -1164,6 +1175,7 @@ static void interp_dump_code(void *code_v, FILE *f)
             fprintf(f, "%s$0x%" PRIx64, sep, imm[0]);
             break;
         case FMT_S2II:
+        case FMT_S1II:
             fprintf(f, "%s$0x%" PRIx64 ", $0x%" PRIx64, sep, imm[0], imm[1]);
             break;
         case FMT_S2T:

@@ -723,11 +723,6 @@ static void backward_pass(OptState *o)
     memset(o->live, 0, nw * sizeof(uint64_t));
     memset(o->label_seen, 0, nl);
 
-    /* A surviving `mov x, t` where t dies: if the op right before computes
-     * t, it computes x directly instead (saves a move per guest insn). */
-    int64_t mov_j = -1;
-    bool mov_x_live = false;
-
     for (int64_t j = (int64_t)o->nout - 1; j >= 0; j--) {
         TCGOp *op = &o->out[j];
         unsigned no = tcg_op_nb_oargs(op), ni = tcg_op_nb_iargs(op);
@@ -736,28 +731,6 @@ static void backward_pass(OptState *o)
         if (op->opc == INDEX_op_nop) {
             continue;
         }
-        if (mov_j >= 0) {
-            TCGOp *mv = &o->out[mov_j];
-            TCGTemp *t = tcg_op_temp(mv, 1), *x = tcg_op_temp(mv, 0);
-            mov_j = -1;
-            if (no == 1 && op->opc != INDEX_op_discard && tcg_op_temp(op, 0) == t) {
-                op->args[0] = (TCGArg)x;
-                mv->opc = INDEX_op_nop;
-                bit_clear(o->live, t->index);
-                if (x->kind == TEMP_TB && mov_x_live) {
-                    bit_set(o->live, x->index);
-                }
-            }
-        }
-        if (op->opc == INDEX_op_mov) {
-            TCGTemp *t = tcg_op_temp(op, 1), *x = tcg_op_temp(op, 0);
-            if (t->kind == TEMP_TB && t != x && !bit_test(o->live, t->index) &&
-                (x->kind != TEMP_TB || bit_test(o->live, x->index))) {
-                mov_j = j;
-                mov_x_live = x->kind == TEMP_TB;
-            }
-        }
-
         switch (op->opc) {
         case INDEX_op_exit_tb:
             memset(o->live, 0, nw * sizeof(uint64_t));
@@ -827,9 +800,113 @@ static void backward_pass(OptState *o)
     }
 }
 
+/* EMU_TCG_NO_OPT=1 in the environment turns the optimizer off: a quick
+ * way to tell an optimizer bug from a front-end one. */
+static bool opt_disabled(void)
+{
+    static int disabled = -1;
+    if (G_UNLIKELY(disabled < 0)) {
+        const char *e = g_getenv("EMU_TCG_NO_OPT");
+        disabled = e && *e && strcmp(e, "0") != 0;
+    }
+    return disabled;
+}
+
+/* Ops retarget_pass looks back over, from a move to the op computing its
+ * source. */
+#define RETARGET_WINDOW 12
+
+static bool op_uses_temp(const TCGOp *op, unsigned from, unsigned to, const TCGTemp *t)
+{
+    for (unsigned k = from; k < to; k++) {
+        if (tcg_op_temp(op, k) == t) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * `t = op ...; (a few ops); mov x, t` with t dead after the move becomes
+ * `x = op ...; (the same ops reading x for t)`: the front end computes a
+ * result, derives flags from it, then writes it back, so this saves one
+ * move per such guest instruction.  Allowed when, in between, nothing
+ * branches or joins, nothing reads or writes x, and — if x is a global —
+ * nothing can fault or call out (x would be written early).
+ */
+static void retarget_pass(OptState *o)
+{
+    TCGContext *s = o->s;
+
+    for (uint32_t i = s->nb_globals; i < s->nb_temps; i++) {
+        s->temps[i].state = -1;
+    }
+    for (uint32_t j = 0; j < o->nout; j++) {
+        const TCGOp *op = &o->out[j];
+        unsigned n = tcg_op_nb_oargs(op) + tcg_op_nb_iargs(op);
+        if (op->opc == INDEX_op_nop) {
+            continue;
+        }
+        for (unsigned k = 0; k < n; k++) {
+            tcg_op_temp(op, k)->state = (int32_t)j;
+        }
+    }
+
+    for (uint32_t m = 1; m < o->nout; m++) {
+        TCGOp *mv = &o->out[m];
+        if (mv->opc != INDEX_op_mov) {
+            continue;
+        }
+        TCGTemp *x = tcg_op_temp(mv, 0), *t = tcg_op_temp(mv, 1);
+        if (t->kind != TEMP_TB || t == x || t->state != (int32_t)m) {
+            continue;
+        }
+        int64_t def = -1;
+        for (int64_t k = (int64_t)m - 1, seen = 0; k >= 0 && seen < RETARGET_WINDOW; k--) {
+            TCGOp *op = &o->out[k];
+            unsigned no = tcg_op_nb_oargs(op), ni = tcg_op_nb_iargs(op);
+            if (op->opc == INDEX_op_nop) {
+                continue;
+            }
+            seen++;
+            if (no == 1 && tcg_op_temp(op, 0) == t) {
+                if (op->opc != INDEX_op_discard) {
+                    def = k;
+                }
+                break;
+            }
+            if ((tcg_op_defs[op->opc].flags & TCG_OPF_BB_END) ||
+                op->opc == INDEX_op_set_label ||
+                op_uses_temp(op, 0, no + ni, x) || op_uses_temp(op, 0, no, t) ||
+                (x->kind == TEMP_GLOBAL &&
+                 (op->opc == INDEX_op_call || op->opc == INDEX_op_qemu_ld ||
+                  op->opc == INDEX_op_qemu_st || op->opc == INDEX_op_mb))) {
+                break;
+            }
+        }
+        if (def < 0) {
+            continue;
+        }
+        o->out[def].args[0] = (TCGArg)x;
+        for (uint32_t k = (uint32_t)def + 1; k < m; k++) {
+            TCGOp *op = &o->out[k];
+            unsigned no = tcg_op_nb_oargs(op), ni = tcg_op_nb_iargs(op);
+            for (unsigned a = no; a < no + ni; a++) {
+                if (tcg_op_temp(op, a) == t) {
+                    op->args[a] = (TCGArg)x;
+                }
+            }
+        }
+        mv->opc = INDEX_op_nop;
+    }
+}
+
 void tcg_optimize(TCGContext *s)
 {
     OptState *o = &opt_state;
+    if (opt_disabled()) {
+        return;
+    }
     o->s = s;
     o->nout = 0;
     o->seq = 0;
@@ -838,6 +915,7 @@ void tcg_optimize(TCGContext *s)
 
     forward_pass(o);
     backward_pass(o);
+    retarget_pass(o);
 
     /* Compact into the output array and make it the context's op list. */
     uint32_t n = 0;

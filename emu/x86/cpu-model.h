@@ -93,6 +93,10 @@ enum X86Feature {
  * is unknown or the model is not implemented yet (nothing changes then).
  * Call before translating any code. */
 bool x86_cpu_model_set(const char *name);
+/* Tests only: select a model even if it is not fully implemented (so the
+ * translator's paths for its optional instructions can be exercised).
+ * Not reachable from -cpu.  Returns false for an unknown name. */
+bool x86_cpu_model_force_for_test(const char *name);
 /* Print the models, one per line with a description (for -cpu help). */
 void x86_cpu_model_list(FILE *f);
 /* Name of the current model. */

@@ -99,6 +99,17 @@ bool x86_cpu_model_set(const char *name)
     return false;
 }
 
+bool x86_cpu_model_force_for_test(const char *name)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(x86_models); i++) {
+        if (strcmp(x86_models[i].name, name) == 0) {
+            x86_cur_model = &x86_models[i];
+            return true;
+        }
+    }
+    return false;
+}
+
 void x86_cpu_model_list(FILE *f)
 {
     fprintf(f, "Available CPU models:\n");

@@ -43,6 +43,7 @@ enum X86OpSpec {
     Evw,            /* register: v, memory: w (MOV Ev,Sw; SLDT; SMSW) */
     Edb,            /* register: d, memory: b (PEXTRB, PINSRB) */
     Edw,            /* register: d, memory: w (PEXTRW m16, PINSRW) */
+    Ezw,            /* register: 2 or 4 (z), memory: w (LAR, LSL) */
     /* ModRM.reg: GPR */
     Gb, Gw, Gd, Gq, Gv, Gy,
     /* ModRM.rm: GPR only (mod ignored for Rq of MOV CR/DR) */
@@ -406,6 +407,12 @@ static bool line_matches(DecodeState *st, const X86InsnDesc *d, bool has_modrm)
             return false;
         }
     }
+    /* VSIB (gathers) needs a SIB byte */
+    for (int k = 0; k < 4; k++) {
+        if (d->ops[k] == Mvsib && (!has_modrm || st->mod == 3 || st->rm != 4)) {
+            return false;
+        }
+    }
     if (((f & W0) && st->rex_w) || ((f & W1) && !st->rex_w)) {
         return false;
     }
@@ -481,11 +488,11 @@ static void decode_operand(DecodeState *st, uint8_t s, X86Operand *op, int k)
             set_gpr(st, op, rm, os);
         }
         break;
-    case Edb: case Edw:
+    case Edb: case Edw: case Ezw:
         if (is_mem) {
             set_mem(st, op, s == Edb ? 1 : 2);
         } else {
-            set_gpr(st, op, rm, 4);
+            set_gpr(st, op, rm, s == Ezw && os == 2 ? 2 : 4);
         }
         break;
     case Gb: case Gw: case Gd: case Gq: case Gv: case Gy:
@@ -583,7 +590,7 @@ static void decode_operand(DecodeState *st, uint8_t s, X86Operand *op, int k)
         set_gpr(st, op, R_EAX, os);
         break;
     case eAX:
-        set_gpr(st, op, R_EAX, os == 2 ? 2 : 4);
+        set_gpr(st, op, R_EAX, st->has_66 ? 2 : 4);
         break;
     case Sw:
         op->kind = X86_OPK_SEG;
@@ -827,7 +834,10 @@ prefixes_done:
         }
     }
     if (!d) {
-        if (!regular) {
+        /* Opcodes with lines: the unmatched forms are invalid (#UD).  In
+         * the regular maps an opcode without lines is a valid-looking
+         * encoding of something emu doesn't know: UNKNOWN, with a length. */
+        if (!regular || ix->count) {
             return X86_DECODE_INVALID;
         }
         /* Valid-looking VEX/0F38/0F3A encoding emu has no line for. */
@@ -871,15 +881,18 @@ prefixes_done:
             }
             if (s == Ev || s == Gv || s == Zv || s == rAX || s == eAX ||
                 s == Ov || s == Gy || s == Ey || s == Gw || s == Gd ||
-                s == Ew || s == Ed || s == Gq || s == Eq || s == Evw) {
+                s == Ew || s == Ed || s == Gq || s == Eq || s == Evw ||
+                s == Ezw) {
                 break;
             }
         }
     }
-    /* INS/OUTS and IN/OUT move at most a dword; REX.W doesn't widen them. */
-    if ((insn->mnemonic == X86_MN_INS || insn->mnemonic == X86_MN_OUTS) &&
-        insn->opsize == 8) {
-        insn->opsize = 4;
+    /* INS/OUTS and IN/OUT move at most a dword: REX.W is ignored, 66
+     * still selects a word. */
+    if ((insn->mnemonic == X86_MN_INS || insn->mnemonic == X86_MN_OUTS ||
+         insn->mnemonic == X86_MN_IN || insn->mnemonic == X86_MN_OUT) &&
+        insn->opsize > 1) {
+        insn->opsize = st->has_66 ? 2 : 4;
     }
     if (f & COND(0)) {
         insn->cond = (f >> 27) & 15;
@@ -909,7 +922,8 @@ prefixes_done:
         return X86_DECODE_INVALID;
     }
     /* VEX.vvvv must be 1111 when the instruction has no use for it. */
-    if (st->vex && !st->uses_vvvv && insn->vex_v != 0) {
+    if (st->vex && !st->uses_vvvv && insn->vex_v != 0 &&
+        insn->mnemonic != X86_MN_UNKNOWN) {
         return X86_DECODE_INVALID;
     }
     return 0;

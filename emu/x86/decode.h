@@ -55,7 +55,8 @@ enum X86Map { X86_MAP_ONE, X86_MAP_0F, X86_MAP_0F38, X86_MAP_0F3A, X86_MAP_X87 }
 
 typedef enum X86OpKind {
     X86_OPK_NONE,
-    X86_OPK_GPR,    /* reg = 0..15; hi8 = AH/CH/DH/BH (reg is 4..7) */
+    X86_OPK_GPR,    /* reg = 0..15; hi8 = AH/CH/DH/BH: reg is 0..3, the register
+                       holding it (AH -> 0) */
     X86_OPK_MEM,    /* the memory operand X86Insn.mem */
     X86_OPK_IMM,    /* imm = value, already extended to 64 bits as the
                        instruction defines it (sign-extended Ib/Iz where the

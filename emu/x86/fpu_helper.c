@@ -143,15 +143,12 @@ static void fpush_val(CPUX86State *env, X86FPReg v)
 }
 
 /* An unmasked exception is pending (ES): waiting instructions raise #MF. */
-static void fpu_check_pending(CPUX86State *env)
+void fpu_check_pending(CPUX86State *env)
 {
     if (env->fpus & FSW_ES) {
         uint16_t e = env->fpus & FSW_EXC & ~env->fpuc;
         int code = (e & 0x01) ? FPE_FLTINV : (e & 0x04) ? FPE_FLTDIV
                  : (e & 0x08) ? FPE_FLTOVF : (e & 0x12) ? FPE_FLTUND : FPE_FLTRES;
-        if (e & 0x01 && env->fpus & FSW_SF) {
-            code = FPE_FLTSUB;
-        }
         cpu_loop_exit_fault(env, EXCP_MF, SIGFPE, code, env->insn_pc);
     }
 }
@@ -284,11 +281,12 @@ static void host_x87_m(CPUX86State *env, int op, HostX87 *h, bool guest_masks)
     h->eflags = (z ? CC_Z : 0) | (p ? CC_P : 0) | (c ? CC_C : 0);
 }
 
-/* Computations: under the guest's masks.  Conversions of memory operands
- * (loads and stores): all masked, the unmasked cases are decided in C. */
+/* Everything runs under the guest's masks: which flags an unmasked
+ * exception leaves (underflow without precision on a store...) and what
+ * is written are then the hardware's. */
 static void host_x87(CPUX86State *env, int op, HostX87 *h)
 {
-    host_x87_m(env, op, h, op < H_LD_F32 || op >= H_LD1);
+    host_x87_m(env, op, h, true);
 }
 
 /* ST(0) = x0 op memory image m (FKIND_F32/F64/I16/I32) with the very
@@ -404,6 +402,11 @@ void helper_fld_mem(CPUX86State *env, uint64_t addr, uint64_t kind)
 
     fpu_check_pending(env);
     mem_read(env, addr, fkind_bytes(kind), &h);
+    if (!st_empty(env, 7)) {
+        /* stack overflow comes first: no conversion, no operand flags */
+        fpush_val(env, fp_from(0));
+        return;
+    }
     sw = load_kind(env, kind, &h);
     fpu_merge(env, sw, kind == FKIND_F80 ? 0 : FSW_CC);
     if (sw & FSW_IE & ~env->fpuc) {
@@ -527,12 +530,13 @@ static uint16_t do_compare(CPUX86State *env, long double a, long double b, bool 
     return h.sw;
 }
 
-static void compare_underflow(CPUX86State *env)
+/* Compare with an empty operand: unordered with IM masked; returns a
+ * status word for fpu_suppress (the IE that suppresses pops if unmasked). */
+static uint16_t compare_underflow(CPUX86State *env)
 {
     fpu_underflow(env);
-    if (im_masked(env)) {
-        env->fpus |= FSW_C0 | FSW_C2 | FSW_C3;
-    }
+    env->fpus |= FSW_C0 | FSW_C2 | FSW_C3;   /* unordered, masked or not */
+    return FSW_IE;
 }
 
 void helper_farith(CPUX86State *env, uint64_t ctl)
@@ -546,7 +550,7 @@ void helper_farith(CPUX86State *env, uint64_t ctl)
     if (op == FOP_COM || op == FOP_COMP) {
         uint16_t csw = 0;
         if (st_empty(env, 0) || st_empty(env, src)) {
-            compare_underflow(env);
+            csw = compare_underflow(env);
         } else {
             csw = do_compare(env, fp_ld(ST(0)), fp_ld(ST(src)), false);
         }
@@ -617,7 +621,7 @@ void helper_fcom_st(CPUX86State *env, uint64_t ctl)
 
     fpu_check_pending(env);
     if (st_empty(env, 0) || st_empty(env, i)) {
-        compare_underflow(env);
+        csw = compare_underflow(env);
     } else {
         csw = do_compare(env, fp_ld(ST(0)), fp_ld(ST(i)), unordered);
     }
@@ -636,6 +640,7 @@ uint64_t helper_fcomi(CPUX86State *env, uint64_t ctl)
     if (st_empty(env, 0) || st_empty(env, i)) {
         fpu_underflow(env);
         flags = CC_Z | CC_P | CC_C;   /* unordered (masked response) */
+        pop = pop && im_masked(env);
     } else {
         HostX87 h;
         memset(&h, 0, sizeof(h));
@@ -670,6 +675,9 @@ static void unary_st0(CPUX86State *env, int hop, uint16_t cmask)
     HostX87 h;
 
     if (st_empty(env, 0)) {
+        if (hop == H_SIN || hop == H_COS) {
+            env->fpus &= ~(uint64_t)FSW_C2;
+        }
         if (fpu_underflow(env)) {
             st_set(env, 0, fp_indefinite());
         }
@@ -733,6 +741,9 @@ static void unary_push(CPUX86State *env, int hop)
 {
     HostX87 h;
 
+    if (hop != H_XTRACT) {
+        env->fpus &= ~(uint64_t)FSW_C2;   /* in range (stack faults included) */
+    }
     if (st_empty(env, 0)) {
         if (fpu_underflow(env)) {
             st_set(env, 0, fp_indefinite());
@@ -1044,85 +1055,107 @@ void helper_frstor(CPUX86State *env, uint64_t addr, uint64_t data16)
 
 /* FXSAVE image: 0 FCW, 2 FSW, 4 abridged FTW, 6 FOP, 8 FIP, 16 FDP, 24 MXCSR,
  * 28 MXCSR_MASK, 32 + 16*i ST(i), 160 + 16*i XMMi; 416..511 untouched. */
-void helper_fxsave(CPUX86State *env, uint64_t addr, uint64_t rexw)
+void x86_fxsave_image(CPUX86State *env, uint8_t *img, bool rexw)
 {
+    uint16_t cw = env->fpuc, sw = helper_fnstsw(env), fop = env->fpop & 0x7ff;
+    uint64_t ip = rexw ? env->fpip : (uint32_t)env->fpip;
+    uint64_t dp = rexw ? env->fpdp : (uint32_t)env->fpdp;
+    uint32_t mxcsr = env->mxcsr, mask = MXCSR_MASK;
     uint8_t ftw = 0;
 
-    if (addr & 15) {
-        cpu_loop_exit_fault(env, EXCP_GP, SIGSEGV, SI_KERNEL, 0);
-    }
-    /* probe the ends: the image spans at most two pages */
-    cpu_stq_data(env, addr + 408, env->xmm[15].q[1]);
     for (int p = 0; p < 8; p++) {
         if (!((env->fptags >> p) & 1)) {
             ftw |= 1u << p;
         }
     }
-    cpu_stw_data(env, addr + 0, env->fpuc);
-    cpu_stw_data(env, addr + 2, helper_fnstsw(env));
-    cpu_stw_data(env, addr + 4, ftw);   /* and the reserved byte 5 = 0 */
-    cpu_stw_data(env, addr + 6, env->fpop);
-    cpu_stq_data(env, addr + 8, rexw ? env->fpip : (uint32_t)env->fpip);
-    cpu_stq_data(env, addr + 16, rexw ? env->fpdp : (uint32_t)env->fpdp);
-    cpu_stl_data(env, addr + 24, env->mxcsr);
-    cpu_stl_data(env, addr + 28, MXCSR_MASK);
+    memset(img, 0, 416);
+    memcpy(img + 0, &cw, 2);
+    memcpy(img + 2, &sw, 2);
+    img[4] = ftw;
+    memcpy(img + 6, &fop, 2);
+    memcpy(img + 8, &ip, 8);
+    memcpy(img + 16, &dp, 8);
+    memcpy(img + 24, &mxcsr, 4);
+    memcpy(img + 28, &mask, 4);
     for (int i = 0; i < 8; i++) {
         X86FPReg r = ST(i);
-        cpu_stq_data(env, addr + 32 + 16 * i, r.q[0]);
-        cpu_stq_data(env, addr + 40 + 16 * i, r.q[1] & 0xffff);
+        uint16_t se = r.q[1];
+        memcpy(img + 32 + 16 * i, &r.q[0], 8);
+        memcpy(img + 40 + 16 * i, &se, 2);
     }
     for (int i = 0; i < 16; i++) {
-        cpu_stq_data(env, addr + 160 + 16 * i, env->xmm[i].q[0]);
-        cpu_stq_data(env, addr + 168 + 16 * i, env->xmm[i].q[1]);
+        memcpy(img + 160 + 16 * i, &env->xmm[i], 16);
     }
 }
 
-void helper_fxrstor(CPUX86State *env, uint64_t addr, uint64_t rexw)
+bool x86_fxrstor_image(CPUX86State *env, const uint8_t *img, bool rexw)
 {
-    X86FPReg regs[8];
-    uint64_t xmm[16][2];
+    uint16_t cw, sw, fop;
     uint32_t mxcsr;
-    uint16_t cw, sw;
-    uint8_t ftw;
 
-    if (addr & 15) {
-        cpu_loop_exit_fault(env, EXCP_GP, SIGSEGV, SI_KERNEL, 0);
-    }
-    cw = cpu_lduw_data(env, addr);
-    sw = cpu_lduw_data(env, addr + 2);
-    ftw = cpu_ldub_data(env, addr + 4);
-    mxcsr = cpu_ldl_data(env, addr + 24);
+    memcpy(&mxcsr, img + 24, 4);
     if (mxcsr & ~MXCSR_MASK) {
-        cpu_loop_exit_fault(env, EXCP_GP, SIGSEGV, SI_KERNEL, 0);
+        return false;
     }
-    for (int i = 0; i < 8; i++) {
-        regs[i].q[0] = cpu_ldq_data(env, addr + 32 + 16 * i);
-        regs[i].q[1] = cpu_lduw_data(env, addr + 40 + 16 * i);
-    }
-    for (int i = 0; i < 16; i++) {
-        xmm[i][0] = cpu_ldq_data(env, addr + 160 + 16 * i);
-        xmm[i][1] = cpu_ldq_data(env, addr + 168 + 16 * i);
-    }
+    memcpy(&cw, img, 2);
+    memcpy(&sw, img + 2, 2);
+    memcpy(&fop, img + 6, 2);
     env->fpuc = (cw & 0x1f7f) | 0x40;
     env->fpstt = (sw >> 11) & 7;
     env->fpus = sw & ~0x3800u;
-    env->fptags = (uint8_t)~ftw;
-    env->fpop = cpu_lduw_data(env, addr + 6) & 0x7ff;
-    env->fpip = cpu_ldq_data(env, addr + 8);
-    env->fpdp = cpu_ldq_data(env, addr + 16);
+    env->fptags = (uint8_t)~img[4];
+    env->fpop = fop & 0x7ff;
+    memcpy(&env->fpip, img + 8, 8);
+    memcpy(&env->fpdp, img + 16, 8);
     if (!rexw) {
         env->fpip &= 0xffffffff;
         env->fpdp &= 0xffffffff;
     }
     env->mxcsr = mxcsr;
     for (int i = 0; i < 8; i++) {
-        env->fpregs[(env->fpstt + i) & 7] = regs[i];
+        X86FPReg *r = &env->fpregs[(env->fpstt + i) & 7];
+        uint16_t se;
+        memcpy(&r->q[0], img + 32 + 16 * i, 8);
+        memcpy(&se, img + 40 + 16 * i, 2);
+        r->q[1] = se;
     }
     for (int i = 0; i < 16; i++) {
-        env->xmm[i].q[0] = xmm[i][0];
-        env->xmm[i].q[1] = xmm[i][1];
+        memcpy(&env->xmm[i].q[0], img + 160 + 16 * i, 16);
     }
     fpu_update_es(env);
+    return true;
+}
+
+void helper_fxsave(CPUX86State *env, uint64_t addr, uint64_t rexw)
+{
+    uint8_t img[416];
+
+    if (addr & 15) {
+        cpu_loop_exit_fault(env, EXCP_GP, SIGSEGV, SI_KERNEL, 0);
+    }
+    x86_fxsave_image(env, img, rexw);
+    /* the last quadword first: a fault on the second page writes nothing */
+    for (int off = 408; off >= 0; off -= 8) {
+        uint64_t q;
+        memcpy(&q, img + off, 8);
+        cpu_stq_data(env, addr + off, q);
+    }
+}
+
+void helper_fxrstor(CPUX86State *env, uint64_t addr, uint64_t rexw)
+{
+    uint8_t img[416];
+
+    if (addr & 15) {
+        cpu_loop_exit_fault(env, EXCP_GP, SIGSEGV, SI_KERNEL, 0);
+    }
+    for (int off = 0; off < 416; off += 8) {
+        uint64_t q = cpu_ldq_data(env, addr + off);
+        memcpy(img + off, &q, 8);
+    }
+    if (!x86_fxrstor_image(env, img, rexw)) {
+        cpu_loop_exit_fault(env, EXCP_GP, SIGSEGV, SI_KERNEL, 0);
+    }
 }
 
 void fpu_reset(CPUX86State *env)

@@ -6,17 +6,19 @@
  * physical register i empty), fpus (status word without TOP), fpuc
  * (control word).  ST(i) is fpregs[(fpstt + i) & 7].
  *
- * Arithmetic runs the same x87 instruction on the host under the guest's
- * precision and rounding control with every exception masked; the host's
- * status word gives the raised exceptions and the condition codes, so
- * results, C0-C3 and flags are bit-exact with hardware.  The stack logic
- * (tags, overflow/underflow -> IE|SF with C1, the default NaN when IM is
- * masked) is emulated here.
+ * Arithmetic runs the same x87 instruction on the host (FLDENV of the
+ * guest's control word and condition codes, an empty stack), so results,
+ * C0-C3 (including the "undefined" ones, which hardware leaves as they
+ * were) and exception flags are bit-exact with hardware.  The host runs
+ * under the guest's exception masks too: unmasked overflow/underflow give
+ * the biased results, unmasked invalid/denormal/zero-divide leave the
+ * operands, and the pending host exception is cleared before any waiting
+ * instruction.  The stack logic (tags, overflow/underflow -> IE|SF with
+ * C1, the default NaN when IM is masked) is emulated here.
  *
- * Exceptions the guest unmasked: the flag and ES/B are set, the
- * destination is left unchanged for IE/DE/ZE, and the next waiting x87
- * instruction (FWAIT or any non-FN* instruction) raises SIGFPE (#MF), as
- * on hardware.
+ * Exceptions the guest unmasked: the flag and ES/B are set, and the next
+ * waiting x87 instruction (FWAIT, any non-FN* x87 instruction, any MMX
+ * instruction) raises SIGFPE (#MF), as on hardware.
  *
  * Memory operands are read and written inside the helpers with
  * cpu_ld*_data / cpu_st*_data (precise faults), always before the x87 state changes.
@@ -25,6 +27,7 @@
 #ifndef EMU_X86_FPU_HELPER_H
 #define EMU_X86_FPU_HELPER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "emu/cpu.h"
 #include "emu/tcg/tcg.h"
@@ -93,6 +96,19 @@ extern const TCGHelperInfo helper_info_fld_mem, helper_info_fld_st, helper_info_
     helper_info_fcmov, helper_info_fnstsw, helper_info_fnstcw, helper_info_fldcw,
     helper_info_fnstenv, helper_info_fldenv, helper_info_fnsave, helper_info_frstor,
     helper_info_fxsave, helper_info_fxrstor;
+
+/*
+ * The 512-byte FXSAVE layout in host memory (bytes 0..415 written, the rest
+ * left alone), for signal frames and the like.  rexw selects the 64-bit
+ * FIP/FDP form.  x86_fxrstor_image returns false (and changes nothing) if
+ * the MXCSR image has reserved bits set.
+ */
+void x86_fxsave_image(CPUX86State *env, uint8_t *img, bool rexw);
+bool x86_fxrstor_image(CPUX86State *env, const uint8_t *img, bool rexw);
+
+/* Raise #MF (SIGFPE) if an unmasked x87 exception is pending (ES set):
+ * what every waiting x87 instruction, and every MMX instruction, does first. */
+void fpu_check_pending(CPUX86State *env);
 
 /* Reset state of the FPU (FNINIT) and MXCSR; for cpu_x86_init. */
 void fpu_reset(CPUX86State *env);

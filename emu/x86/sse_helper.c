@@ -13,6 +13,7 @@
 
 #include "emu/exec.h"
 #include "sse_helper.h"
+#include "fpu_helper.h"
 
 HELPER_INFO(vec, 0, 5, false);
 HELPER_INFO(vec_ret, 0, 5, true);
@@ -41,18 +42,21 @@ static void mmx_set(CPUX86State *env, unsigned reg, uint64_t v)
 
 uint64_t helper_mmx_read(CPUX86State *env, uint64_t reg)
 {
+    fpu_check_pending(env);
     mmx_enter(env);
     return env->fpregs[reg & 7].q[0];
 }
 
 void helper_mmx_write(CPUX86State *env, uint64_t reg, uint64_t val)
 {
+    fpu_check_pending(env);
     mmx_enter(env);
     mmx_set(env, reg, val);
 }
 
 void helper_emms(CPUX86State *env)
 {
+    fpu_check_pending(env);
     env->fptags = 0xff;
 }
 
@@ -66,37 +70,33 @@ uint64_t helper_vec(CPUX86State *env, uint64_t fn, uint64_t ctl, uint64_t b_lo, 
     X86YMMReg b;
     uint64_t r;
 
-    memset(&b, 0, sizeof(b));
     b.q[0] = b_lo;
     b.q[1] = b_hi;
-    if (imm & VF_BREG_MMX) {
-        b.q[0] = env->fpregs[b_lo & 7].q[0];
+    b.q[2] = b.q[3] = 0;
+    if (imm & (VF_MMX | VF_MMX_DST | VF_MMX_SRC)) {
+        /* MMX instructions wait like x87 ones, and the transition to MMX
+         * mode happens even if the operation then faults */
+        fpu_check_pending(env);
+        if (imm & VF_BREG_MMX) {
+            b.q[0] = env->fpregs[b_lo & 7].q[0];
+        }
+        mmx_enter(env);
     }
-    if (imm & VF_MMX_DST) {
+    if (imm & (VF_MMX_DST | VF_MMX)) {
         X86YMMReg d, a;
         memset(&d, 0, sizeof(d));
         memset(&a, 0, sizeof(a));
-        d.q[0] = env->fpregs[dreg & 7].q[0];
-        a.q[0] = env->fpregs[areg & 7].q[0];
+        if (imm & VF_MMX_DST) {
+            d.q[0] = env->fpregs[dreg & 7].q[0];
+            a.q[0] = env->fpregs[areg & 7].q[0];
+        }
         r = f(env, &d, &a, &b, imm);
-        mmx_enter(env);
-        mmx_set(env, dreg, d.q[0]);
-        return r;
+        if (imm & VF_MMX_DST) {
+            mmx_set(env, dreg, d.q[0]);
+        }
+        return r;   /* VF_MMX alone (PEXTRW, PMOVMSKB r, mm): d is not written */
     }
-    if (imm & VF_MMX) {
-        /* MMX source only (PEXTRW, PMOVMSKB r, mm): d is not written */
-        X86YMMReg d, a;
-        memset(&d, 0, sizeof(d));
-        memset(&a, 0, sizeof(a));
-        r = f(env, &d, &a, &b, imm);
-        mmx_enter(env);
-        return r;
-    }
-    r = f(env, &env->xmm[dreg & 15], &env->xmm[areg & 15], &b, imm);
-    if (imm & VF_MMX_SRC) {
-        mmx_enter(env);
-    }
-    return r;
+    return f(env, &env->xmm[dreg & 15], &env->xmm[areg & 15], &b, imm);
 }
 
 uint64_t helper_vec_ret(CPUX86State *env, uint64_t fn, uint64_t ctl, uint64_t b_lo, uint64_t b_hi)
@@ -124,6 +124,7 @@ void helper_maskmov(CPUX86State *env, uint64_t data_reg, uint64_t mask_reg,
     int n = mmx ? 8 : 16;
 
     if (mmx) {
+        fpu_check_pending(env);
         memcpy(data, &env->fpregs[data_reg & 7].q[0], 8);
         memcpy(mask, &env->fpregs[mask_reg & 7].q[0], 8);
         mmx_enter(env);
@@ -146,23 +147,35 @@ void helper_maskmov(CPUX86State *env, uint64_t data_reg, uint64_t mask_reg,
 /* 128-bit lanes (AVX2 in-lane semantics); MMX counts as one lane. */
 #define VLANES(imm) (((imm) & VF_256) ? 2 : 1)
 
+static inline __m128i ld128(const X86YMMReg *r) { return _mm_loadu_si128((const __m128i *)r); }
+static inline void st128(X86YMMReg *r, __m128i v) { _mm_storeu_si128((__m128i *)r, v); }
+
 static inline int sat_s8(int v)   { return v < -128 ? -128 : v > 127 ? 127 : v; }
 static inline int sat_u8(int v)   { return v < 0 ? 0 : v > 255 ? 255 : v; }
 static inline int sat_s16(int v)  { return v < -32768 ? -32768 : v > 32767 ? 32767 : v; }
 static inline int sat_u16(int v)  { return v < 0 ? 0 : v > 65535 ? 65535 : v; }
 
-/* r.F[i] = EXPR(x = (T)a.F[i], y = (T)b.F[i]) over all lanes of element type T. */
+/* r.F[i] = EXPR(x = (T)a.F[i], y = (T)b.F[i]) over all lanes of element
+ * type T.  One body per vector size with a constant trip count, so that
+ * the compiler turns the common 16-byte case into host SIMD code. */
 #define LANEWISE(name, F, T, EXPR)                                          \
+    static inline __attribute__((always_inline)) void                       \
+    name##_lanes(X86YMMReg *r, const X86YMMReg *a, const X86YMMReg *b, const int bytes) \
+    {                                                                       \
+        for (int i = 0; i < bytes / (int)sizeof(a->F[0]); i++) {            \
+            T x = (T)a->F[i], y = (T)b->F[i];                               \
+            (void)x; (void)y;                                               \
+            r->F[i] = (EXPR);                                               \
+        }                                                                   \
+    }                                                                       \
     VOP(name)                                                               \
     {                                                                       \
         X86YMMReg r;                                                        \
-        int n = VBYTES(imm) / (int)sizeof(a->F[0]);                         \
-        for (int i = 0; i < n; i++) {                                       \
-            T x = (T)a->F[i], y = (T)b->F[i];                               \
-            (void)x; (void)y;                                               \
-            r.F[i] = (EXPR);                                                \
+        switch (VBYTES(imm)) {                                              \
+        case 16: name##_lanes(&r, a, b, 16); memcpy(d, &r, 16); break;      \
+        case 8: name##_lanes(&r, a, b, 8); memcpy(d, &r, 8); break;         \
+        default: name##_lanes(&r, a, b, 32); memcpy(d, &r, 32); break;      \
         }                                                                   \
-        memcpy(d, &r, VBYTES(imm));                                         \
         return 0;                                                           \
     }
 
@@ -419,6 +432,9 @@ VOP(pmovmskb)
 {
     uint64_t m = 0;
     int n = VBYTES(imm);
+    if (n == 16) {
+        return (uint64_t)_mm_movemask_epi8(ld128(b));
+    }
     for (int i = 0; i < n; i++) {
         m |= (uint64_t)(b->b[i] >> 7) << i;
     }
@@ -491,13 +507,176 @@ static inline void host_ldmxcsr(uint32_t v)
 static inline uint32_t mxcsr_enter(CPUX86State *env)
 {
     uint32_t old = host_stmxcsr();
-    host_ldmxcsr(((uint32_t)env->mxcsr & 0xe040) | 0x1f80);
+    uint32_t g = (uint32_t)env->mxcsr;
+    /* FTZ applies only while underflow is masked */
+    host_ldmxcsr((g & ((g & 0x0800) ? 0xe040 : 0x6040)) | 0x1f80);
     return old;
 }
 
 /* Collect the flags the operation raised into the guest MXCSR; raise
  * SIGFPE (#XM) if one of them is unmasked.  Called before the result is
  * written, so an unmasked exception leaves the destination unchanged. */
+/* Result lanes that can underflow, for tininess with UM unmasked. */
+enum { TINY_NONE, TINY_PS, TINY_SS, TINY_PS2, TINY_PD, TINY_SD };
+
+/* True if a result lane of kind is a nonzero denormal. */
+static bool has_tiny(const void *res, int kind)
+{
+    uint32_t l[4];
+    uint64_t q[2];
+    int n;
+
+    memcpy(l, res, 16);
+    memcpy(q, res, 16);
+    switch (kind) {
+    case TINY_PS: case TINY_SS: case TINY_PS2:
+        n = kind == TINY_PS ? 4 : kind == TINY_SS ? 1 : 2;
+        for (int i = 0; i < n; i++) {
+            if ((l[i] & 0x7f800000) == 0 && (l[i] & 0x007fffff) != 0) {
+                return true;
+            }
+        }
+        return false;
+    case TINY_PD: case TINY_SD:
+        n = kind == TINY_PD ? 2 : 1;
+        for (int i = 0; i < n; i++) {
+            if ((q[i] & 0x7ff0000000000000ull) == 0 && (q[i] & 0x000fffffffffffffull) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+    return false;
+}
+
+static inline void mxcsr_leave(CPUX86State *env, uint32_t old);
+
+/* The host instruction of a vec op: *x = x OP y (or OP(y)). */
+typedef void (*HostVecInsn)(__m128i *x, __m128i y);
+
+/* Which arithmetic a vec op does, for the precision check below. */
+enum { XOP_NONE, XOP_ADD, XOP_SUB, XOP_MUL, XOP_DIV, XOP_CVT };
+
+static long double lane_value(uint64_t bits, bool f64, bool daz)
+{
+    if (f64) {
+        double d;
+        if (daz && (bits & 0x7ff0000000000000ull) == 0) {
+            bits &= 0x8000000000000000ull;
+        }
+        memcpy(&d, &bits, 8);
+        return d;
+    } else {
+        float f;
+        uint32_t l = (uint32_t)bits;
+        if (daz && (l & 0x7f800000u) == 0) {
+            l &= 0x80000000u;
+        }
+        memcpy(&f, &l, 4);
+        return f;
+    }
+}
+
+/*
+ * With overflow or underflow unmasked, a lane reports inexact only if its
+ * result rounded to the destination's precision, with an unbounded
+ * exponent, is inexact.  The x87 computes exactly that: precision control
+ * 24/53 bits with its wide exponent range, under the guest's rounding.
+ */
+static bool lane_inexact_unbounded(int xop, bool f64_in, bool f64_out, uint64_t a, uint64_t b,
+                                   uint32_t mxcsr)
+{
+    bool daz = mxcsr & 0x40;
+    long double x = lane_value(a, f64_in, daz), y = lane_value(b, f64_in, daz);
+    uint16_t old_cw, sw = 0;
+    uint16_t cw = (uint16_t)(0x007f | ((mxcsr >> 3) & 0x0c00) | (f64_out ? 0x0200 : 0));
+
+    if (xop == XOP_CVT) {
+        x = y;
+        y = 1.0L;
+        xop = XOP_MUL;
+    }
+    __asm__ volatile("fnstcw %0\n\tfninit\n\tfldcw %1" : "=m"(old_cw) : "m"(cw));
+    switch (xop) {
+    case XOP_ADD: __asm__ volatile("fldt %1\n\tfldt %2\n\tfadd %%st(1), %%st\n\tfnstsw %0\n\tfninit" : "=m"(sw) : "m"(y), "m"(x)); break;
+    case XOP_SUB: __asm__ volatile("fldt %1\n\tfldt %2\n\tfsub %%st(1), %%st\n\tfnstsw %0\n\tfninit" : "=m"(sw) : "m"(y), "m"(x)); break;
+    case XOP_MUL: __asm__ volatile("fldt %1\n\tfldt %2\n\tfmul %%st(1), %%st\n\tfnstsw %0\n\tfninit" : "=m"(sw) : "m"(y), "m"(x)); break;
+    case XOP_DIV: __asm__ volatile("fldt %1\n\tfldt %2\n\tfdiv %%st(1), %%st\n\tfnstsw %0\n\tfninit" : "=m"(sw) : "m"(y), "m"(x)); break;
+    }
+    __asm__ volatile("fldcw %0" : : "m"(old_cw));
+    return sw & 0x20;
+}
+
+/*
+ * Flags of an operation with an unmasked overflow/underflow, lane by lane
+ * (the host ran all lanes with those exceptions masked and ORed the
+ * flags): each lane is rerun alone with 1.0 in the other lanes, which
+ * computes exactly; a lane that overflows or underflows reports inexact
+ * per lane_inexact_unbounded.
+ */
+static uint32_t lane_flags(CPUX86State *env, HostVecInsn insn, int xop, __m128i x, __m128i y,
+                           int kind, uint32_t mode)
+{
+    bool f64_in = kind == TINY_PD || kind == TINY_SD || kind == TINY_PS2 || xop == XOP_CVT;
+    bool f64_out = kind == TINY_PD || kind == TINY_SD;
+    int lanes = (kind == TINY_SS || kind == TINY_SD) ? 1 : f64_in ? 2 : 4;
+    uint32_t um = !(env->mxcsr & 0x0800), masks = ((uint32_t)env->mxcsr >> 7) & 0x3f;
+    uint32_t all = 0;
+
+    for (int i = 0; i < lanes; i++) {
+        X86YMMReg xa, ya, r;
+        __m128i xi, yi;
+        uint32_t f;
+        st128(&xa, x);
+        st128(&ya, y);
+        for (int j = 0; j < lanes; j++) {
+            if (j != i) {
+                if (f64_in) {
+                    xa.q[j] = ya.q[j] = 0x3ff0000000000000ull;
+                } else {
+                    xa.l[j] = ya.l[j] = 0x3f800000u;
+                }
+            }
+        }
+        xi = ld128(&xa);
+        yi = ld128(&ya);
+        host_ldmxcsr(mode);
+        insn(&xi, yi);
+        f = host_stmxcsr() & 0x3f;
+        st128(&r, xi);
+        if (um && (f64_out ? has_tiny(&r.q[i], TINY_SD) : has_tiny(&r.l[i], TINY_SS))) {
+            f |= 0x10;
+        }
+        if (f & ~masks & 0x18) {
+            bool pe = lane_inexact_unbounded(xop, f64_in, f64_out,
+                                             f64_in ? xa.q[i] : xa.l[i],
+                                             f64_in ? ya.q[i] : ya.l[i], (uint32_t)env->mxcsr);
+            f = (f & ~0x20u) | (pe ? 0x20 : 0);
+        }
+        all |= f;
+    }
+    return all;
+}
+
+/* Like mxcsr_leave, for operations whose result may be tiny: with UM
+ * unmasked, underflow is signalled on tininess alone (exact or not), which
+ * the host, running with UM masked, reports only when inexact. */
+static inline void mxcsr_leave_res(CPUX86State *env, uint32_t old, const void *res, int kind,
+                                   HostVecInsn insn, int xop, __m128i x, __m128i y)
+{
+    uint32_t cur = host_stmxcsr();
+    uint32_t masks = ((uint32_t)env->mxcsr >> 7) & 0x3f;
+
+    if (!(env->mxcsr & 0x0800) && kind != TINY_NONE && has_tiny(res, kind)) {
+        cur |= 0x10;
+    }
+    if ((cur & ~masks & 0x18) && !(cur & ~masks & 0x07) && xop != XOP_NONE) {
+        cur = (cur & ~0x3fu) | lane_flags(env, insn, xop, x, y, kind, cur & ~0x3fu);
+    }
+    host_ldmxcsr(cur);
+    mxcsr_leave(env, old);
+}
+
 static inline void mxcsr_leave(CPUX86State *env, uint32_t old)
 {
     uint32_t flags = host_stmxcsr() & 0x3f;
@@ -520,78 +699,84 @@ static inline void mxcsr_leave(CPUX86State *env, uint32_t old)
     }
 }
 
-static inline __m128i ld128(const X86YMMReg *r) { return _mm_loadu_si128((const __m128i *)r); }
-static inline void st128(X86YMMReg *r, __m128i v) { _mm_storeu_si128((__m128i *)r, v); }
 
 /* d = a OP b with the host instruction INSN (packed or scalar). */
-#define FP_BINOP(name, INSN)                                                \
+#define FP_BINOP(name, INSN, TINY, XOP)                                          \
+    static void name##_host(__m128i *x, __m128i y)                          \
+    {                                                                       \
+        __asm__ volatile(INSN " %1, %0" : "+x"(*x) : "x"(y));               \
+    }                                                                       \
     VOP(name)                                                               \
     {                                                                       \
-        __m128i x = ld128(a), y = ld128(b);                                 \
+        __m128i x = ld128(a), y = ld128(b), x0 = x;                         \
         uint32_t old = mxcsr_enter(env);                                    \
-        __asm__ volatile(INSN " %1, %0" : "+x"(x) : "x"(y));                \
-        mxcsr_leave(env, old);                                              \
+        name##_host(&x, y);                                                 \
+        mxcsr_leave_res(env, old, &x, TINY, name##_host, XOP, x0, y);       \
         st128(d, x);                                                        \
         return 0;                                                           \
     }
 
-FP_BINOP(addps, "addps")
-FP_BINOP(addss, "addss")
-FP_BINOP(addpd, "addpd")
-FP_BINOP(addsd, "addsd")
-FP_BINOP(subps, "subps")
-FP_BINOP(subss, "subss")
-FP_BINOP(subpd, "subpd")
-FP_BINOP(subsd, "subsd")
-FP_BINOP(mulps, "mulps")
-FP_BINOP(mulss, "mulss")
-FP_BINOP(mulpd, "mulpd")
-FP_BINOP(mulsd, "mulsd")
-FP_BINOP(divps, "divps")
-FP_BINOP(divss, "divss")
-FP_BINOP(divpd, "divpd")
-FP_BINOP(divsd, "divsd")
-FP_BINOP(minps, "minps")
-FP_BINOP(minss, "minss")
-FP_BINOP(minpd, "minpd")
-FP_BINOP(minsd, "minsd")
-FP_BINOP(maxps, "maxps")
-FP_BINOP(maxss, "maxss")
-FP_BINOP(maxpd, "maxpd")
-FP_BINOP(maxsd, "maxsd")
+FP_BINOP(addps, "addps", TINY_PS, XOP_ADD)
+FP_BINOP(addss, "addss", TINY_SS, XOP_ADD)
+FP_BINOP(addpd, "addpd", TINY_PD, XOP_ADD)
+FP_BINOP(addsd, "addsd", TINY_SD, XOP_ADD)
+FP_BINOP(subps, "subps", TINY_PS, XOP_SUB)
+FP_BINOP(subss, "subss", TINY_SS, XOP_SUB)
+FP_BINOP(subpd, "subpd", TINY_PD, XOP_SUB)
+FP_BINOP(subsd, "subsd", TINY_SD, XOP_SUB)
+FP_BINOP(mulps, "mulps", TINY_PS, XOP_MUL)
+FP_BINOP(mulss, "mulss", TINY_SS, XOP_MUL)
+FP_BINOP(mulpd, "mulpd", TINY_PD, XOP_MUL)
+FP_BINOP(mulsd, "mulsd", TINY_SD, XOP_MUL)
+FP_BINOP(divps, "divps", TINY_PS, XOP_DIV)
+FP_BINOP(divss, "divss", TINY_SS, XOP_DIV)
+FP_BINOP(divpd, "divpd", TINY_PD, XOP_DIV)
+FP_BINOP(divsd, "divsd", TINY_SD, XOP_DIV)
+FP_BINOP(minps, "minps", TINY_NONE, XOP_NONE)
+FP_BINOP(minss, "minss", TINY_NONE, XOP_NONE)
+FP_BINOP(minpd, "minpd", TINY_NONE, XOP_NONE)
+FP_BINOP(minsd, "minsd", TINY_NONE, XOP_NONE)
+FP_BINOP(maxps, "maxps", TINY_NONE, XOP_NONE)
+FP_BINOP(maxss, "maxss", TINY_NONE, XOP_NONE)
+FP_BINOP(maxpd, "maxpd", TINY_NONE, XOP_NONE)
+FP_BINOP(maxsd, "maxsd", TINY_NONE, XOP_NONE)
 /* scalar forms keep a's upper lanes: "+x" on a copy of a */
-FP_BINOP(sqrtss, "sqrtss")
-FP_BINOP(sqrtsd, "sqrtsd")
-FP_BINOP(rcpss, "rcpss")
-FP_BINOP(rsqrtss, "rsqrtss")
-FP_BINOP(cvtss2sd, "cvtss2sd")
-FP_BINOP(cvtsd2ss, "cvtsd2ss")
+FP_BINOP(sqrtss, "sqrtss", TINY_NONE, XOP_NONE)
+FP_BINOP(sqrtsd, "sqrtsd", TINY_NONE, XOP_NONE)
+FP_BINOP(rcpss, "rcpss", TINY_NONE, XOP_NONE)
+FP_BINOP(rsqrtss, "rsqrtss", TINY_NONE, XOP_NONE)
+FP_BINOP(cvtss2sd, "cvtss2sd", TINY_NONE, XOP_NONE)
+FP_BINOP(cvtsd2ss, "cvtsd2ss", TINY_SS, XOP_CVT)
 
 /* d = OP(b), whole register written by the host instruction. */
-#define FP_UNOP(name, INSN)                                                 \
+#define FP_UNOP(name, INSN, TINY, XOP)                                           \
+    static void name##_host(__m128i *x, __m128i y)                          \
+    {                                                                       \
+        __asm__ volatile(INSN " %1, %0" : "=x"(*x) : "x"(y));               \
+    }                                                                       \
     VOP(name)                                                               \
     {                                                                       \
         __m128i x, y = ld128(b);                                            \
         uint32_t old = mxcsr_enter(env);                                    \
-        __asm__ volatile(INSN " %1, %0" : "=x"(x) : "x"(y));                \
-        mxcsr_leave(env, old);                                              \
+        name##_host(&x, y);                                                 \
+        mxcsr_leave_res(env, old, &x, TINY, name##_host, XOP, y, y);        \
         st128(d, x);                                                        \
         return 0;                                                           \
     }
 
-FP_UNOP(sqrtps, "sqrtps")
-FP_UNOP(sqrtpd, "sqrtpd")
-FP_UNOP(rcpps, "rcpps")
-FP_UNOP(rsqrtps, "rsqrtps")
-FP_UNOP(cvtpd2dq, "cvtpd2dq")
-FP_UNOP(cvttpd2dq, "cvttpd2dq")
-FP_UNOP(cvtdq2pd, "cvtdq2pd")
-FP_UNOP(cvtps2pd, "cvtps2pd")
-FP_UNOP(cvtpd2ps, "cvtpd2ps")
-FP_UNOP(cvtdq2ps, "cvtdq2ps")
-FP_UNOP(cvtps2dq, "cvtps2dq")
-FP_UNOP(cvttps2dq, "cvttps2dq")
-FP_UNOP(cvtpi2pd, "cvtdq2pd")   /* same lanes: the low two dwords of b */
+FP_UNOP(sqrtps, "sqrtps", TINY_NONE, XOP_NONE)
+FP_UNOP(sqrtpd, "sqrtpd", TINY_NONE, XOP_NONE)
+FP_UNOP(rcpps, "rcpps", TINY_NONE, XOP_NONE)
+FP_UNOP(rsqrtps, "rsqrtps", TINY_NONE, XOP_NONE)
+FP_UNOP(cvtpd2dq, "cvtpd2dq", TINY_NONE, XOP_NONE)
+FP_UNOP(cvttpd2dq, "cvttpd2dq", TINY_NONE, XOP_NONE)
+FP_UNOP(cvtdq2pd, "cvtdq2pd", TINY_NONE, XOP_NONE)
+FP_UNOP(cvtps2pd, "cvtps2pd", TINY_NONE, XOP_NONE)
+FP_UNOP(cvtpd2ps, "cvtpd2ps", TINY_PS2, XOP_CVT)
+FP_UNOP(cvtdq2ps, "cvtdq2ps", TINY_NONE, XOP_NONE)
+FP_UNOP(cvtps2dq, "cvtps2dq", TINY_NONE, XOP_NONE)
+FP_UNOP(cvttps2dq, "cvttps2dq", TINY_NONE, XOP_NONE)
+FP_UNOP(cvtpi2pd, "cvtdq2pd", TINY_NONE, XOP_NONE)   /* same lanes: the low two dwords of b */
 
 /* CMPccPS/SS/PD/SD with predicate imm & 7 (legacy encodings). */
 #define CMP_CASE(INSN, N) \

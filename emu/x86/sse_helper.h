@@ -24,7 +24,15 @@
  * on the host; the raised flags are merged into the guest MXCSR.  Results
  * are therefore bit-exact with hardware, approximations (RCPPS, RSQRTPS)
  * included.  An exception that the guest left unmasked raises EXCP_MF
- * (SIGFPE with the kernel's si_code) without writing the destination.
+ * (SIGFPE with the kernel's si_code) without writing the destination; the
+ * flags are then what hardware leaves: only the pre-computation ones
+ * (IE/DE/ZE) if one of those is unmasked, and UE on tininess alone (and
+ * no FTZ) when UM is unmasked.
+ *
+ * For AVX (issue 4): VF_256 already selects 32-byte lanes in the integer
+ * ops; a 256-bit second source does not fit the two value arguments, so
+ * the 256-bit forms will need a variant of helper_vec that takes the
+ * source's register number or a loaded scratch copy.
  */
 #ifndef EMU_X86_SSE_HELPER_H
 #define EMU_X86_SSE_HELPER_H

@@ -100,7 +100,9 @@ void gen_BTC(DisasContext *s, X86Insn *insn) { gen_bt(s, insn, BT_COMPL); }
 /*
  * BSF/BSR: a zero source leaves the destination unchanged (all 64 bits, as
  * hardware does) and sets ZF; otherwise ZF = 0.  The other flags are
- * undefined; we derive them as a logic op on the source (CF = OF = 0).
+ * undefined; Intel parts give CF = OF = SF = AF = 0 and PF = parity of the
+ * index (PF = 1 for a zero source), i.e. a logic op on a value that is 0
+ * for a zero source and index | 0x100 otherwise.
  */
 static void gen_bsx(DisasContext *s, X86Insn *insn, bool reverse)
 {
@@ -119,10 +121,11 @@ static void gen_bsx(DisasContext *s, X86Insn *insn, bool reverse)
         tcg_gen_ctz_i64(res, src, tcg_constant_i64(0));
     }
     gen_merge_gpr(merged, d->reg, d->hi8, size, res);
-    tcg_gen_movcond_i64(TCG_COND_NE, cpu_regs[d->reg], src, tcg_constant_i64(0),
-                        merged, cpu_regs[d->reg]);
-    tcg_gen_mov_i64(cpu_cc_dst, src);
-    set_cc_op(s, CC_OP_LOGICB + tr2_ot(size));
+    TCGv fl = tcg_temp_new(), zero = tcg_constant_i64(0);
+    tcg_gen_ori_i64(fl, res, 0x100);
+    tcg_gen_movcond_i64(TCG_COND_NE, cpu_regs[d->reg], src, zero, merged, cpu_regs[d->reg]);
+    tcg_gen_movcond_i64(TCG_COND_NE, cpu_cc_dst, src, zero, fl, zero);
+    set_cc_op(s, CC_OP_LOGICQ);
 }
 
 void gen_BSF(DisasContext *s, X86Insn *insn) { gen_bsx(s, insn, false); }

@@ -17,7 +17,8 @@
  * is the OF of the first 1-bit step, computed from the original operand —
  *   SHL, ROL, RCL, SHLD: MSB(v) ^ MSB-1(v)      SHR: MSB(v)     SAR: 0
  *   ROR: MSB(v) ^ LSB(v)   RCR: MSB(v) ^ CF   SHRD: MSB(v) ^ LSB(src)
- * except ROL/ROR by an immediate other than 1, which leave OF unchanged.
+ * except ROL/ROR of a register by an immediate other than 1, which leave OF
+ * unchanged.
  * For SHL/SHLD/SHRD that OF is not the one CC_OP_SHL/SAR derives from
  * (src, dst), so they use CC_OP_SAR with a crafted src: bit 0 = CF, top bit
  * = OF ^ SF (CC_OP_SAR reads only those two bits of src).  AF (undefined)
@@ -112,22 +113,23 @@ static void set_cf_of(DisasContext *s, TCGv cf, TCGv of, bool is_const, TCGv cnt
  * res of `bits` bits: bit 0 = CF, bit bits-1 = OF ^ sign(res). */
 static TCGv craft_sar_src(TCGv cf, TCGv of, TCGv res, int bits)
 {
-    TCGv t = tcg_temp_new(), out = tcg_temp_new();
+    TCGv t = tcg_temp_new(), u = tcg_temp_new(), w = tcg_temp_new();
+    TCGv out = tcg_temp_new();
     tcg_gen_extract_i64(t, res, bits - 1, 1);
-    tcg_gen_xor_i64(t, t, of);
-    tcg_gen_shli_i64(t, t, bits - 1);
-    tcg_gen_or_i64(out, t, cf);
+    tcg_gen_xor_i64(u, t, of);
+    tcg_gen_shli_i64(w, u, bits - 1);
+    tcg_gen_or_i64(out, w, cf);
     return out;
 }
 
 /* (bit a of v) ^ (bit b of v), as 0/1. */
 static TCGv bits_xor(TCGv v, int a, TCGv w, int b)
 {
-    TCGv x = tcg_temp_new(), y = tcg_temp_new();
+    TCGv x = tcg_temp_new(), y = tcg_temp_new(), r = tcg_temp_new();
     tcg_gen_extract_i64(x, v, a, 1);
     tcg_gen_extract_i64(y, w, b, 1);
-    tcg_gen_xor_i64(x, x, y);
-    return x;
+    tcg_gen_xor_i64(r, x, y);
+    return r;
 }
 
 enum { SH_SHL, SH_SHR, SH_SAR };
@@ -232,9 +234,10 @@ static void gen_rot(DisasContext *s, X86Insn *insn, bool left)
 
     /* CF = LSB (ROL) or MSB (ROR) of the result; OF of the first step:
      * MSB(v) ^ MSB-1(v) (ROL), MSB(v) ^ LSB(v) (ROR) — except that Intel
-     * parts leave OF alone for an immediate count other than 1. */
+     * parts leave OF alone for a register rotated by an immediate other
+     * than 1 (the memory form computes it). */
     TCGv cf = tcg_temp_new(), of = NULL;
-    bool keep_of = is_const && c != 1;
+    bool keep_of = is_const && c != 1 && d->kind == X86_OPK_GPR;
     if (left) {
         tcg_gen_andi_i64(cf, res, 1);
         if (!keep_of) {

@@ -220,6 +220,24 @@ void gen_compute_eflags_c(DisasContext *s, TCGv dst)
         tcg_gen_add_i64(src1, cpu_cc_dst, cpu_cc_src);
         tcg_gen_setcond_i64(TCG_COND_LTU, dst, ext_new(src1, size, false),
                             ext_new(cpu_cc_src, size, false));
+    } else if ((op >= CC_OP_ADCB && op <= CC_OP_ADCQ) || (op >= CC_OP_SBBB && op <= CC_OP_SBBQ)) {
+        /* a + b + cin = d carries iff d < b, or d == b with cin;
+         * a - b - bin = d borrows iff a < b, or a == b with bin. */
+        bool adc = op <= CC_OP_ADCQ;
+        size = cc_op_bytes(op, adc ? CC_OP_ADCB : CC_OP_SBBB);
+        TCGv x = tcg_temp_new(), lt = tcg_temp_new(), eq = tcg_temp_new();
+        if (adc) {
+            tcg_gen_mov_i64(x, cpu_cc_dst);
+        } else {
+            tcg_gen_add_i64(x, cpu_cc_dst, cpu_cc_src);
+            tcg_gen_add_i64(x, x, cpu_cc_src2);
+        }
+        x = ext_new(x, size, false);
+        TCGv b = ext_new(cpu_cc_src, size, false);
+        tcg_gen_setcond_i64(TCG_COND_LTU, lt, x, b);
+        tcg_gen_setcond_i64(TCG_COND_EQ, eq, x, b);
+        tcg_gen_and_i64(eq, eq, cpu_cc_src2);
+        tcg_gen_or_i64(dst, lt, eq);
     } else if ((op >= CC_OP_LOGICB && op <= CC_OP_LOGICQ) || op == CC_OP_CLR ||
                op == CC_OP_POPCNT) {
         tcg_gen_movi_i64(dst, 0);

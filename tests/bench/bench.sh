@@ -49,6 +49,31 @@ measure() {
     rss=$(tail -n 1 "$tmp/$name.time" | cut -d' ' -f2)
 }
 
+# measure_capped LIMIT_KIB NAME CMD...: measure, but kill the measured
+# process if its RSS passes LIMIT_KIB (an emulator that leaks per-page
+# state in the memory scenario would otherwise take the machine's memory).
+measure_capped() {
+    limit=$1; shift
+    name=$1; shift
+    rc=0
+    /usr/bin/time -f "%e %M" -o "$tmp/$name.time" "$@" > "$tmp/$name.out" 2> "$tmp/$name.err" &
+    tpid=$!
+    capped=0
+    while kill -0 $tpid 2>/dev/null; do
+        for c in $(cat /proc/$tpid/task/$tpid/children 2>/dev/null); do
+            r=$(awk '/^VmRSS/ { print $2 }' /proc/$c/status 2>/dev/null)
+            if [ -n "$r" ] && [ "$r" -gt "$limit" ]; then
+                kill -9 $c 2>/dev/null || true
+                capped=$r
+            fi
+        done
+        sleep 0.2
+    done
+    wait $tpid || rc=$?
+    t=$(tail -n 1 "$tmp/$name.time" | cut -d' ' -f1)
+    rss=$(tail -n 1 "$tmp/$name.time" | cut -d' ' -f2)
+}
+
 if [ $quick = 1 ]; then
     set -- "sieve 5000000" "sha256 4" "nbody 500000" "qsort-ints 300000"
 else
@@ -71,11 +96,13 @@ printf '%-8s %9s %9s %12s %12s %10s  %s\n' mode native_s emu_s native_rss emu_rs
 status=0
 for mode in plain pinned; do
     measure native "$bin/mm-scenario" "$mm_iters" $mode; nt=$t; nrss=$rss
-    measure emu $emu "$bin/mm-scenario" "$mm_iters" $mode; et=$t; erss=$rss; erc=$rc
+    measure_capped $(( nrss + 1024 * 1024 )) emu $emu "$bin/mm-scenario" "$mm_iters" $mode
+    et=$t; erss=$rss; erc=$rc
     diff=$(( (erss - nrss) / 1024 ))
     verdict="ok"
     [ $diff -le 32 ] || { verdict="RSS TOO HIGH"; status=1; }
     [ $erc = 0 ] || { verdict="$verdict, emu exit $erc"; status=1; }
+    [ $capped = 0 ] || verdict="$verdict (killed at $(( capped / 1024 )) MiB RSS)"
     printf '%-8s %9s %9s %8s KiB %8s KiB %6s MiB  %s\n' $mode "$nt" "$et" "$nrss" "$erss" "$diff" "$verdict"
     echo "  native: $(cat "$tmp/native.out")"
     echo "  emu:    $(cat "$tmp/emu.out" | head -c 300)$(head -c 300 "$tmp/emu.err")"

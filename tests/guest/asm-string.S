@@ -1,7 +1,5 @@
 /* asm-string: string instructions (movs, stos, lods, cmps, scas) with and
- * without rep/repe/repne, forward and backward (DF), counts 0..100; then
- * self-modifying code in an RWX mapping: patched between calls, and
- * patched inside the running block.  Records (register offsets relative to
+ * without rep/repe/repne, forward and backward (DF), counts 0..100.  Records (register offsets relative to
  * the buffers, masked flags, buffer contents) go to stdout as binary and
  * are compared with the native run.  No libc; position independent. */
 
@@ -34,7 +32,7 @@
         mov     %rcx, 16(%r15)
         mov     %rax, 24(%r15)
         mov     %r8, 32(%r15)
-        add     $40, %r15
+        add     $40, %r15           /* + 256 bytes of dst: 296-byte records */
         call    dump
         .endm
 
@@ -82,48 +80,6 @@ _start:
         S UP,   ARITH, 0, 5, 7, 0, cmpsw
         S UP,   ARITH, 0, 5, 7, 0x26, scasb
 
-        /* self-modifying code: mmap(NULL, 4096, RWX, PRIVATE|ANON) */
-        mov     $9, %eax
-        xor     %edi, %edi
-        mov     $4096, %esi
-        mov     $7, %edx
-        mov     $0x22, %r10d
-        mov     $-1, %r8
-        xor     %r9d, %r9d
-        syscall
-        mov     %rax, %r12
-        /* copy the template "mov $imm32, %eax; ret" */
-        lea     tpl(%rip), %rsi
-        mov     %r12, %rdi
-        mov     $tpl_len, %ecx
-        rep movsb
-        xor     %r13d, %r13d            /* i */
-        xor     %r14d, %r14d            /* sum */
-2:      lea     (%r13,%r13,2), %eax
-        mov     %eax, 1(%r12)           /* patch the immediate, then run it */
-        call    *%r12
-        mov     %eax, (%r15)
-        add     $4, %r15
-        add     %rax, %r14
-        inc     %r13
-        cmp     $100, %r13
-        jne     2b
-        mov     %r14, (%r15)
-        add     $8, %r15
-        /* code that patches its own next instruction in the same block */
-        lea     tpl2(%rip), %rsi
-        lea     512(%r12), %rdi
-        mov     $tpl2_len, %ecx
-        rep movsb
-        lea     512(%r12), %rax
-        call    *%rax
-        mov     %rax, (%r15)
-        add     $8, %r15
-        lea     512(%r12), %rax
-        call    *%rax                   /* second run: the patched code again */
-        mov     %rax, (%r15)
-        add     $8, %r15
-
         /* write out[] and exit */
         lea     out(%rip), %rsi
         mov     %r15, %rdx
@@ -164,18 +120,6 @@ dump:
         jne     6b
         add     $256, %r15
         ret
-
-        .section .rodata
-tpl:    mov     $0x12345678, %eax
-        ret
-        .set    tpl_len, . - tpl
-tpl2:   movl    $0x55, next+1(%rip)     /* rewrite the immediate below */
-        movl    $0x66, next2+1(%rip)
-next:   mov     $0x11, %eax
-next2:  mov     $0x22, %ecx
-        add     %ecx, %eax
-        ret
-        .set    tpl2_len, . - tpl2
 
         .bss
         .align  64

@@ -167,6 +167,12 @@ int main(int argc, char **argv)
     resp("file mapping, fd -1", mmap(NULL, PG, RW, MAP_PRIVATE, -1, 0));
     resp("file mapping, closed fd", mmap(NULL, PG, RW, MAP_PRIVATE, 999, 0));
     resp("huge length", mmap(NULL, (size_t)1 << 62, RW, ANON, -1, 0));
+    resp("MAP_SHARED_VALIDATE anonymous", mmap(NULL, PG, RW, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, -1, 0));
+    resp("shared anonymous MAP_GROWSDOWN", mmap(NULL, PG, RW, MAP_SHARED | MAP_ANONYMOUS | MAP_GROWSDOWN, -1, 0));
+    char *hp = resp("MAP_HUGETLB (as the host allows)", mmap(NULL, 2 << 20, RW, ANON | MAP_HUGETLB, -1, 0));
+    if (hp != MAP_FAILED) {
+        munmap(hp, 2 << 20);
+    }
     resp("MAP_FIXED_NOREPLACE over a mapping", mmap(a + PG, PG, RW, ANON | MAP_FIXED_NOREPLACE, -1, 0));
     resp("MAP_FIXED_NOREPLACE over the arena", mmap(AT(8), PG, RW, ANON | MAP_FIXED_NOREPLACE, -1, 0));
     munmap(AT(100), PG);
@@ -351,6 +357,9 @@ int main(int argc, char **argv)
     res("msync shared", msync(fs, PG, MS_SYNC));
     say("shared write reaches the file", pread(fd, &c, 1, 1) == 1 && c == 'Z');
     resp("unaligned offset", mmap(NULL, PG, PROT_READ, MAP_PRIVATE, fd, 1));
+    resp("offset overflow", mmap(NULL, 2 * PG, PROT_READ, MAP_PRIVATE, fd, -PG));
+    resp("SHARED_VALIDATE with FIXED_NOREPLACE", mmap(NULL, PG, PROT_READ, MAP_SHARED_VALIDATE | MAP_FIXED_NOREPLACE, fd, 0));
+    resp("SHARED_VALIDATE with MAP_SYNC", mmap(NULL, PG, PROT_READ, MAP_SHARED_VALIDATE | MAP_SYNC, fd, 0));
     int ro = open(path, O_RDONLY), wo = open(path, O_WRONLY);
     resp("shared writable from O_RDONLY", mmap(NULL, PG, RW, MAP_SHARED, ro, 0));
     resp("private from O_WRONLY", mmap(NULL, PG, PROT_READ, MAP_PRIVATE, wo, 0));

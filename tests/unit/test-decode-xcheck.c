@@ -10,6 +10,7 @@
 #include <gelf.h>
 #include <libelf.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <capstone/capstone.h>
@@ -87,7 +88,8 @@ static int cs_gpr(csh h, unsigned reg)
 
 typedef struct XcheckStats {
     long insns, len_mismatch, mem_mismatch, unknown_bad, unknown_ok;
-    long evex, cs_fail, mn_mismatch;
+    long evex, cs_fail, mn_mismatch, op_mismatch;
+    GHashTable *op_pairs;   /* "emu reason" -> example line */
     int printed;
     GHashTable *mn_pairs;   /* "emu capstone" -> example line */
 } XcheckStats;
@@ -192,7 +194,7 @@ static void report(XcheckStats *s, const char *what, uint64_t pc,
                    const uint8_t *p, size_t n, const cs_insn *ci, int ours,
                    const X86Insn *insn)
 {
-    if (s->printed++ >= 25) {
+    if (s->printed++ >= 60) {
         return;
     }
     GString *hex = g_string_new(NULL);
@@ -236,6 +238,133 @@ static void check_mem(csh h, XcheckStats *s, const cs_insn *ci,
     }
 }
 
+/* capstone register -> emu operand (kind, reg, size, hi8); false if not a
+ * register emu models as an operand. */
+static bool cs_reg_operand(csh h, unsigned reg, X86Operand *o)
+{
+    static const char *const g64[16] = { "rax", "rcx", "rdx", "rbx", "rsp",
+        "rbp", "rsi", "rdi", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15" };
+    static const char *const g32[16] = { "eax", "ecx", "edx", "ebx", "esp",
+        "ebp", "esi", "edi", "r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d", "r15d" };
+    static const char *const g16[16] = { "ax", "cx", "dx", "bx", "sp",
+        "bp", "si", "di", "r8w", "r9w", "r10w", "r11w", "r12w", "r13w", "r14w", "r15w" };
+    static const char *const g8[16] = { "al", "cl", "dl", "bl", "spl",
+        "bpl", "sil", "dil", "r8b", "r9b", "r10b", "r11b", "r12b", "r13b", "r14b", "r15b" };
+    static const char *const h8[4] = { "ah", "ch", "dh", "bh" };
+    const char *n = cs_reg_name(h, reg);
+    memset(o, 0, sizeof(*o));
+    if (!n) {
+        return false;
+    }
+    for (int i = 0; i < 16; i++) {
+        const char *const *t[4] = { g64, g32, g16, g8 };
+        static const int sz[4] = { 8, 4, 2, 1 };
+        for (int k = 0; k < 4; k++) {
+            if (!strcmp(n, t[k][i])) {
+                o->kind = X86_OPK_GPR;
+                o->reg = i;
+                o->size = sz[k];
+                return true;
+            }
+        }
+    }
+    for (int i = 0; i < 4; i++) {
+        if (!strcmp(n, h8[i])) {
+            o->kind = X86_OPK_GPR;
+            o->reg = i;
+            o->size = 1;
+            o->hi8 = true;
+            return true;
+        }
+    }
+    if ((!strncmp(n, "xmm", 3) || !strncmp(n, "ymm", 3)) && g_ascii_isdigit(n[3])) {
+        o->kind = X86_OPK_XMM;
+        o->reg = atoi(n + 3);
+        o->size = n[0] == 'y' ? 32 : 16;
+        return true;
+    }
+    if (!strncmp(n, "mm", 2) && g_ascii_isdigit(n[2])) {
+        o->kind = X86_OPK_MMX;
+        o->reg = atoi(n + 2);
+        o->size = 8;
+        return true;
+    }
+    return false;
+}
+
+/* Compare explicit operands with capstone's; returns a reason or NULL. */
+static const char *check_operands(csh h, const cs_insn *ci, const X86Insn *insn)
+{
+    const cs_x86 *x = &ci->detail->x86;
+    if (insn->map == X86_MAP_X87) {
+        return NULL;
+    }
+    switch (insn->mnemonic) {
+    case X86_MN_MOVS: case X86_MN_CMPS: case X86_MN_STOS: case X86_MN_LODS:
+    case X86_MN_SCAS: case X86_MN_INS: case X86_MN_OUTS: case X86_MN_XLAT:
+    case X86_MN_NOP: case X86_MN_UNKNOWN:
+        return NULL;
+    }
+    /* capstone's pseudo-ops (cmpltsd) fold the predicate immediate */
+    if ((g_str_has_prefix(ci->mnemonic, "cmp") || g_str_has_prefix(ci->mnemonic, "vcmp")) &&
+        x->op_count == insn->nb_ops - 1 && insn->ops[insn->nb_ops - 1].kind == X86_OPK_IMM) {
+        return NULL;
+    }
+    if (x->op_count != insn->nb_ops) {
+        return "operand count";
+    }
+    for (int i = 0; i < x->op_count; i++) {
+        const cs_x86_op *c = &x->operands[i];
+        const X86Operand *o = &insn->ops[i];
+        X86Operand r;
+        switch (c->type) {
+        case X86_OP_REG:
+            if (!cs_reg_operand(h, c->reg, &r)) {
+                if (o->kind == X86_OPK_GPR || o->kind == X86_OPK_XMM ||
+                    o->kind == X86_OPK_MMX) {
+                    return "register kind";
+                }
+                break;
+            }
+            if (r.kind != o->kind || r.reg != o->reg || r.size != o->size ||
+                r.hi8 != o->hi8) {
+                return "register";
+            }
+            break;
+        case X86_OP_IMM: {
+            if (o->kind != X86_OPK_IMM && o->kind != X86_OPK_REL) {
+                return "immediate kind";
+            }
+            int sz = o->kind == X86_OPK_REL ? 8 : o->size;
+            uint64_t m = sz >= 8 ? ~0ull : (1ull << (8 * sz)) - 1;
+            if (((uint64_t)o->imm & m) != ((uint64_t)c->imm & m)) {
+                return "immediate value";
+            }
+            break;
+        }
+        case X86_OP_MEM:
+            if (o->kind != X86_OPK_MEM) {
+                return "memory kind";
+            }
+            /* capstone 4 says xmmword for COMISS/COMISD's m32/m64 and
+             * qword for PUNPCKL*'s MMX m32 (Intel SDM: m32/m64, m32) */
+            /* far pointers m16:32/64: capstone gives no useful size */
+            if (o->size && c->size && o->size != c->size &&
+                insn->mnemonic != X86_MN_LSS && insn->mnemonic != X86_MN_LFS &&
+                insn->mnemonic != X86_MN_LGS && insn->mnemonic != X86_MN_CALLF &&
+                insn->mnemonic != X86_MN_JMPF &&
+                !(c->size == 16 && (strstr(ci->mnemonic, "comis"))) &&
+                !(c->size == 8 && o->size == 4 && g_str_has_prefix(ci->mnemonic, "punpckl"))) {
+                return "memory size";
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    return NULL;
+}
+
 static void xcheck_buffer(csh h, XcheckStats *s, const uint8_t *code,
                           size_t size, uint64_t addr)
 {
@@ -270,6 +399,21 @@ static void xcheck_buffer(csh h, XcheckStats *s, const uint8_t *code,
                 }
             }
             check_mem(h, s, ci, &insn, p);
+            const char *why = check_operands(h, ci, &insn);
+            if (why) {
+                char *key = g_strdup_printf("%-12s %s", x86_mnemonic_names[insn.mnemonic], why);
+                s->op_mismatch++;
+                if (!g_hash_table_contains(s->op_pairs, key)) {
+                    GString *ex = g_string_new(NULL);
+                    for (int i = 0; i < ci->size; i++) {
+                        g_string_append_printf(ex, "%02x ", p[i]);
+                    }
+                    g_string_append_printf(ex, "| %s %s", ci->mnemonic, ci->op_str);
+                    g_hash_table_insert(s->op_pairs, key, g_string_free(ex, FALSE));
+                } else {
+                    g_free(key);
+                }
+            }
             const char *csm = cs_base_mnemonic(ci->mnemonic);
             if (insn.mnemonic != X86_MN_UNKNOWN && !mnemonic_agrees(&insn, csm)) {
                 char *key = g_strdup_printf("%-12s %-12s", x86_mnemonic_names[insn.mnemonic], csm);
@@ -291,6 +435,67 @@ static void xcheck_buffer(csh h, XcheckStats *s, const uint8_t *code,
     cs_free(ci, 1);
 }
 
+/* Cross-check random instructions (dev aid): both decoders on the same
+ * buffers; prints disagreement classes. */
+void xcheck_random(long iters, unsigned seed)
+{
+    csh h;
+    XcheckStats s = { 0 };
+    GRand *rng = g_rand_new_with_seed(seed);
+    /* capstone 4 mishandles 66 with F2/F3 and 67/64 before mandatory
+     * prefixes; keep to combinations it gets right */
+    static const uint8_t pfx[] = { 0x66, 0xf2, 0xf3, 0x48, 0x41, 0x4c, 0x45 };
+    g_assert(cs_open(CS_ARCH_X86, CS_MODE_64, &h) == CS_ERR_OK);
+    cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
+    s.mn_pairs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    s.op_pairs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    for (long i = 0; i < iters; i++) {
+        uint8_t buf[24];
+        int n = 0;
+        int np = g_rand_int_range(rng, 0, 3);
+        bool legacy = false;
+        for (int k = 0; k < np; k++) {
+            uint8_t b = pfx[g_rand_int_range(rng, 0, sizeof(pfx))];
+            if (b == 0x66 || b == 0xf2 || b == 0xf3) {
+                if (legacy) {
+                    continue;
+                }
+                legacy = true;
+            }
+            buf[n++] = b;
+        }
+        switch (g_rand_int_range(rng, 0, 6)) {
+        case 0: break;
+        case 1: case 2: buf[n++] = 0x0f; break;
+        case 3: buf[n++] = 0x0f; buf[n++] = 0x38; break;
+        case 4: buf[n++] = 0x0f; buf[n++] = 0x3a; break;
+        case 5:
+            n = 0;
+            buf[n++] = 0xc4;
+            buf[n++] = (g_rand_int(rng) & 0xe0) | g_rand_int_range(rng, 1, 4);
+            break;
+        }
+        while (n < 24) {
+            buf[n++] = g_rand_int(rng);
+        }
+        xcheck_buffer(h, &s, buf, 16, 0x1000);
+    }
+    fprintf(stderr, "random: %ld insns, %ld length, %ld mem, %ld mnemonic, %ld operand, %ld unknown\n",
+            s.insns, s.len_mismatch, s.mem_mismatch, s.mn_mismatch, s.op_mismatch, s.unknown_bad);
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, s.mn_pairs);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        fprintf(stderr, "    MN %s  e.g. %s\n", (char *)k, (char *)v);
+    }
+    g_hash_table_iter_init(&it, s.op_pairs);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        fprintf(stderr, "    OP %s  e.g. %s\n", (char *)k, (char *)v);
+    }
+    g_rand_free(rng);
+    cs_close(&h);
+}
+
 /* Cross-check the executable sections of one ELF file; false if absent. */
 bool xcheck_elf(const char *path, long *insns, long *bad)
 {
@@ -304,6 +509,7 @@ bool xcheck_elf(const char *path, long *insns, long *bad)
     csh h;
     XcheckStats s = { 0 };
     s.mn_pairs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    s.op_pairs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 
     g_assert(e);
     g_assert(elf_getshdrstrndx(e, &shstrndx) == 0);
@@ -324,9 +530,11 @@ bool xcheck_elf(const char *path, long *insns, long *bad)
         }
     }
     fprintf(stderr, "%s: %ld insns, %ld length mismatches, %ld memory-operand "
-            "mismatches, %ld unexpected UNKNOWN (%ld tolerated), %ld EVEX, "
-            "%ld bytes capstone skipped\n", path, s.insns, s.len_mismatch,
-            s.mem_mismatch, s.unknown_bad, s.unknown_ok, s.evex, s.cs_fail);
+            "mismatches, %ld mnemonic and %ld operand disagreements, %ld "
+            "unexpected UNKNOWN (%ld tolerated), %ld EVEX, %ld bytes capstone "
+            "skipped\n", path, s.insns, s.len_mismatch, s.mem_mismatch,
+            s.mn_mismatch, s.op_mismatch, s.unknown_bad, s.unknown_ok, s.evex,
+            s.cs_fail);
     if (s.mn_mismatch) {
         GHashTableIter it;
         gpointer k, v;
@@ -336,11 +544,22 @@ bool xcheck_elf(const char *path, long *insns, long *bad)
             fprintf(stderr, "    %s  e.g. %s\n", (char *)k, (char *)v);
         }
     }
+    if (s.op_mismatch) {
+        GHashTableIter it;
+        gpointer k, v;
+        fprintf(stderr, "  %ld operand disagreements with capstone:\n", s.op_mismatch);
+        g_hash_table_iter_init(&it, s.op_pairs);
+        while (g_hash_table_iter_next(&it, &k, &v)) {
+            fprintf(stderr, "    %s  e.g. %s\n", (char *)k, (char *)v);
+        }
+    }
     g_hash_table_destroy(s.mn_pairs);
+    g_hash_table_destroy(s.op_pairs);
     cs_close(&h);
     elf_end(e);
     close(fd);
     *insns = s.insns;
-    *bad = s.len_mismatch + s.mem_mismatch + s.unknown_bad;
+    *bad = s.len_mismatch + s.mem_mismatch + s.unknown_bad + s.mn_mismatch +
+           s.op_mismatch;
     return true;
 }

@@ -105,6 +105,10 @@ static bool touch(uint64_t g, bool write)
 
 START_TEST(test_layout)
 {
+    const char *no_id = getenv("EMU_MM_NO_IDENTITY");
+    if (no_id && strcmp(no_id, "1") == 0) {
+        ck_assert_uint_ne(guest_base, 0);
+    }
     ck_assert_uint_eq(guest_addr_limit % PG, 0);
     ck_assert_uint_gt(mm_mmap_base(), mm_pie_base());
     ck_assert_uint_gt(mm_mmap_base(), mm_interp_base());
@@ -151,6 +155,10 @@ START_TEST(test_mmap_errno)
 {
     ck_assert_int_eq(mm_mmap(0, 0, RW, ANON, -1, 0), -EINVAL);
     ck_assert_int_eq(mm_mmap(0, PG, RW, MAP_ANONYMOUS, -1, 0), -EINVAL);
+    ck_assert_int_eq(mm_mmap(0, PG, RW, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, -1, 0), -EINVAL);
+    ck_assert_int_eq(mm_mmap(0, PG, RW, MAP_SHARED | MAP_ANONYMOUS | MAP_GROWSDOWN, -1, 0), -EINVAL);
+    ck_assert_int_gt(mm_mmap(0, PG, RW, 0x08 | MAP_ANONYMOUS, -1, 0), 0);   /* MAP_DROPPABLE */
+    ck_assert_int_gt(mm_mmap(0, PG, RW, ANON | 0x40000000, -1, 0), 0);     /* unknown: ignored */
     ck_assert_int_eq(mm_mmap(0, PG, RW, ANON, -1, 123), -EINVAL);
     ck_assert_int_eq(mm_mmap(mm_mmap_base() + 1, PG, RW, ANON | MAP_FIXED, -1, 0), -EINVAL);
     ck_assert_int_eq(mm_mmap(0, PG, RW, MAP_PRIVATE, -1, 0), -EBADF);
@@ -160,6 +168,12 @@ START_TEST(test_mmap_errno)
     ck_assert_int_eq(mm_mmap(0, 1ULL << 63, RW, ANON, -1, 0), -ENOMEM);
     ck_assert_int_eq(mm_mmap(0, UINT64_MAX, RW, ANON, -1, 0), -ENOMEM);
     ck_assert_int_eq(mm_mmap(0, guest_addr_limit, RW, ANON, -1, 0), -ENOMEM);
+    /* a hint never lets a mapping run past the guest space */
+    ck_assert_int_eq(mm_mmap(0x10000, guest_addr_limit + PG, RW, ANON, -1, 0), -ENOMEM);
+    int64_t over = mm_mmap(guest_addr_limit - PG, 2 * PG, RW, ANON, -1, 0);
+    ck_assert_int_ge(over, (int64_t)mm_mmap_base());
+    ck_assert_int_lt(over, (int64_t)mm_mmap_base() + 64 * PG);
+    ck_assert_int_eq(mm_munmap(over, 2 * PG), 0);
     int64_t a = mm_mmap(0, 4 * PG, RW, ANON, -1, 0);
     ck_assert_int_gt(a, 0);
     ck_assert_int_eq(mm_mmap(a + PG, PG, RW, ANON | MAP_FIXED_NOREPLACE, -1, 0), -EEXIST);
@@ -295,11 +309,26 @@ START_TEST(test_code_page_write_protection)
     ck_assert_int_eq(mm_copy_to_guest(a + 2 * PG, "xy", 2), 0);
     ck_assert_int_eq(hook_calls, 1);
 
-    /* mprotect, madvise(DONTNEED), munmap over code call the hook. */
+    /* mprotect keeping exec keeps the code (W^X toggling JITs): no hook,
+     * and the page stays write-protected whatever the new prot. */
     mm_mark_code_page(a + 3 * PG);
     hook_calls = 0;
+    fault_count = 0;
     ck_assert_int_eq(mm_mprotect(a + 3 * PG, PG, PROT_READ | PROT_EXEC), 0);
+    ck_assert_int_eq(mm_mprotect(a, 4 * PG, RW | PROT_EXEC), 0);
+    ck_assert_int_eq(hook_calls, 0);
+    ck_assert(!touch(a + 3 * PG, true));
+    ck_assert_int_eq(fault_count, 1);
     ck_assert_int_eq(hook_calls, 1);
+    /* dropping exec drops the code */
+    mm_mark_code_page(a + 3 * PG);
+    ck_assert_int_eq(mm_mprotect(a + 3 * PG, PG, RW), 0);
+    ck_assert_int_eq(hook_calls, 2);
+    ck_assert(!touch(a + 3 * PG, true));
+    ck_assert_int_eq(fault_count, 1);
+    /* madvise(DONTNEED), munmap over code call the hook. */
+    ck_assert_int_eq(mm_mprotect(a + 3 * PG, PG, RW | PROT_EXEC), 0);
+    hook_calls = 1;
     mm_mark_code_page(a + 3 * PG);
     ck_assert_int_eq(mm_madvise(a + 3 * PG, PG, MADV_DONTNEED), 0);
     ck_assert_int_eq(hook_calls, 2);
@@ -326,9 +355,10 @@ START_TEST(test_code_page_write_protection)
     /* Code marked, then made writable: still protected, still works. */
     hook_calls = 0;
     ck_assert_int_eq(mm_mprotect(d, PG, RW | PROT_EXEC), 0);
+    ck_assert_int_eq(hook_calls, 0);    /* still exec: code kept */
     mm_mark_code_page(d);
     ck_assert(!touch(d, true));
-    ck_assert_int_eq(hook_calls, 2);
+    ck_assert_int_eq(hook_calls, 1);    /* the store dropped it */
 }
 END_TEST
 
@@ -428,6 +458,13 @@ START_TEST(test_file_mappings)
     int dfd = open("/tmp", O_RDONLY);
     ck_assert_int_eq(mm_mmap(0, PG, PROT_READ, MAP_PRIVATE, dfd, 0), -ENODEV);
     ck_assert_int_eq(mm_mmap(0, PG, PROT_READ, MAP_SHARED_VALIDATE | MAP_SYNC, ro, 0), -EOPNOTSUPP);
+    ck_assert_int_eq(mm_mmap(0, PG, PROT_READ, MAP_SHARED_VALIDATE | MAP_FIXED_NOREPLACE, ro, 0),
+                     -EOPNOTSUPP);
+    ck_assert_int_gt(mm_mmap(0, PG, PROT_READ, MAP_SHARED_VALIDATE | MAP_POPULATE, ro, 0), 0);
+    ck_assert_int_eq(mm_mmap(0, PG, PROT_READ, 0x08, ro, 0), -EINVAL);     /* DROPPABLE file */
+    int ap = open(tmpl, O_RDWR | O_APPEND);
+    ck_assert_int_gt(mm_mmap(0, PG, RW, MAP_SHARED, ap, 0), 0);            /* O_APPEND is fine */
+    close(ap);
     /* loader entry point */
     ck_assert_int_eq(mm_map_fixed(0x400000, 2 * PG, PROT_READ | PROT_EXEC, fd, 0, "/prog"), 0);
     ck_assert_int_eq(h(0x400000)[PG], 2);
@@ -544,6 +581,9 @@ END_TEST
 START_TEST(test_brk)
 {
     uint64_t start = 0x600000 + 0x123;
+    /* no heap before mm_brk_init */
+    ck_assert_uint_eq(mm_brk(0x700000), 0);
+    ck_assert_uint_eq(mm_vma_count(), 0);
     ck_assert_int_eq(mm_map_fixed(0x600000, PG, RW, -1, 0, NULL), 0);   /* bss */
     mm_brk_init(start);
     ck_assert_uint_eq(mm_brk(0), start);

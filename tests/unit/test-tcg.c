@@ -1062,6 +1062,39 @@ START_TEST(test_opt_known_zero_bits)
 }
 END_TEST
 
+/* A result written back after flags were derived from it is computed
+ * straight into its register — but never across an op that can fault. */
+START_TEST(test_opt_retarget)
+{
+    TCGContext *s = tcg_ctx();
+    for (int with_ld = 0; with_ld < 2; with_ld++) {
+        tcg_func_start();
+        TCGv t = tcg_temp_new(), f = tcg_temp_new();
+        tcg_gen_insn_start(0x3000, 0);
+        tcg_gen_rotri_i64(t, R[0], 8);
+        tcg_gen_extract_i64(f, t, 63, 1);
+        if (with_ld) {
+            tcg_gen_qemu_ld_i64(R[5], R[4], MO_UQ);
+        }
+        tcg_gen_mov_i64(R[1], t);
+        tcg_gen_mov_i64(R[2], f);
+        tcg_gen_exit_tb(0);
+        tcg_optimize(s);
+        ck_assert_uint_eq(count_ops(INDEX_op_mov), with_ld ? 2 : 0);
+        env->regs[0] = 0x80;
+        env->regs[1] = 0x1111;
+        env->regs[2] = 0x2222;
+        env->regs[4] = with_ld ? GMEM_SIZE : 0;
+        unsigned r;
+        bool faulted = run_catching(false, &r);
+        ck_assert_int_eq(faulted, with_ld);
+        /* on the fault, rcx still holds its old value */
+        ck_assert_uint_eq(env->regs[1], with_ld ? 0x1111u : 0x8000000000000000ull);
+        ck_assert_uint_eq(env->regs[2], with_ld ? 0x2222u : 1u);
+    }
+}
+END_TEST
+
 /* What is known about a global is forgotten at a label that joins paths. */
 START_TEST(test_opt_label_join)
 {
@@ -1212,6 +1245,7 @@ static Suite *tcg_suite(void)
     tcase_add_test(tc, test_opt_dce_and_unreachable);
     tcase_add_test(tc, test_opt_label_join);
     tcase_add_test(tc, test_opt_known_zero_bits);
+    tcase_add_test(tc, test_opt_retarget);
     tcase_add_test(tc, test_big_tb);
     tcase_add_test(tc, test_many_live_temps);
     tcase_add_test(tc, test_dump);

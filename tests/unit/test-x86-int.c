@@ -28,6 +28,7 @@
 
 #include "emu/cpu.h"
 #include "emu/exec.h"
+#include "emu/log.h"
 #include "softmmu/softmmu.h"
 
 #define G_CODE   0x10000000ull
@@ -427,6 +428,9 @@ static void emu_setup(void)
         return;
     }
     done = true;
+    if (getenv("X86_INT_LOG")) {       /* debugging: e.g. in_asm,op_opt */
+        emu_log_parse_items(getenv("X86_INT_LOG"), &emu_loglevel);
+    }
     ck_assert_int_eq(mm_init(), 0);
     cpu_exec_init_all();
     env = g_malloc0(sizeof(*env));
@@ -531,6 +535,11 @@ START_TEST(test_snippet)
 {
     const Snippet *sn = &snippets[_i];
     size_t n = (size_t)(sn->end - sn->start);
+    const char *only = getenv("X86_INT_ONLY");   /* debugging: one snippet */
+
+    if (only && strcmp(only, sn->name) != 0) {
+        return;
+    }
     uint8_t *code = g_malloc(n + 2);
     int failures = 0;
 
@@ -638,7 +647,7 @@ static void fuzz_insn(Enc *e)
     uint8_t op[2];
 
     e->n = 0;
-    switch (rng() % 24) {
+    switch (rng() % 27) {
     case 0: case 1: case 2: case 3:      /* ALU Ev,Gv / Gv,Ev (lock on memory dest) */
         op[0] = (uint8_t)((rng() % 8) << 3 | (rng() % 2) << 1 | w);
         enc_modrm(e, op, 1, size, -1, !(op[0] & 2) && (op[0] >> 3) != 7 && rng() % 4 == 0);
@@ -752,6 +761,33 @@ static void fuzz_insn(Enc *e)
         put(e, (uint8_t)(0x58 + (b & 7)));
         break;
     }
+    case 21:                             /* lahf (AF of logic ops: 0 as on hardware) */
+        put(e, 0x9f);
+        break;
+    case 22:                             /* push imm; pop r/m */
+        if (rng() % 2) {
+            put(e, 0x6a);
+            put_imm(e, 1);
+        } else {
+            put(e, 0x68);
+            put_imm(e, 4);
+        }
+        op[0] = 0x8f;
+        enc_modrm(e, op, 1, 8, 0, 0);
+        if (e->b[e->n - 1] != 0 && (e->b[e->n - 2] & 0xc0) == 0x40) {
+            /* keep the 8-byte store inside the data page */
+            e->b[e->n - 1] &= 0x78;
+        }
+        break;
+    case 23:                             /* call next; pop reg (reads rip) */
+    {
+        int r = fuzz_reg();
+        put(e, 0xe8);
+        put(e, 0); put(e, 0); put(e, 0); put(e, 0);
+        if (r >= 8) put(e, 0x41);
+        put(e, (uint8_t)(0x58 + (r & 7)));
+        break;
+    }
     default:                             /* jcc / jmp over the next insn */
     {
         Enc next;
@@ -773,6 +809,9 @@ START_TEST(test_fuzz)
 {
     int failures = 0;
 
+    if (getenv("X86_INT_ONLY")) {
+        return;
+    }
     rng_state = 0x2545f4914f6cdd1dull ^ ((uint64_t)_i << 32);
     for (int run = 0; run < FUZZ_RUNS && failures < 3; run++) {
         uint8_t code[FUZZ_LEN * 32 + 2];

@@ -55,6 +55,7 @@ typedef struct Snippet {
     const uint8_t *start, *end;
     const uint8_t *nstart, *nend;   /* native code if different, else NULL */
     uint64_t undef_flags;           /* final RFLAGS bits left undefined */
+    const char *model;              /* CPU model to force, NULL: x86-64-v1 */
 } Snippet;
 
 /* Flag masks for CAPF: everything, all but AF, all but AF/OF, CF only... */
@@ -66,6 +67,8 @@ typedef struct Snippet {
 #define FM_C     "0x001"
 #define FM_Z     "0x040"
 #define FM_CZ    "0x041"
+#define FM_CZO   "0x841"
+#define FM_CZSO  "0x8c1"
 
 __asm__(
     ".macro CAPF mask\n"
@@ -139,10 +142,10 @@ SNIP(shrd, "shrd $1, %rbx, %rax\n CAPF " FM_NOA "\n shrd %cl, %ebx, %edx\n CAPF 
            "shrd $0, %r8, %r9\n CAPF " FM_ALL "\n shrd $31, %r10d, %r11d\n CAPF " FM_NOAO "\n"
            "mov $" STR(G_DATA) ", %r12d\n shrd %cl, %r13, 8(%r12)\n CAPF " FM_NOAO "\n"
            "shrd $3, %r13d, 16(%r12)\n CAPF " FM_NOAO "\n")
-/* 16-bit double shifts with counts up to 31 (result undefined above 16;
- * we match Intel parts, flags not compared) */
+/* 16-bit double shifts with counts up to 31 (result and flags undefined
+ * above 16; we match Intel parts, flags included) */
 SNIP(shd16, "and $15, %ecx\n shld %cl, %bx, %ax\n CAPF " FM_NOAO "\n shrd %cl, %si, %dx\n"
-            "CAPF " FM_NOAO "\n or $16, %ecx\n shld %cl, %r8w, %r9w\n shrd %cl, %r10w, %r11w\n")
+            "CAPF " FM_NOAO "\n or $16, %ecx\n shld %cl, %r8w, %r9w\n CAPF " FM_NOA "\n shrd %cl, %r10w, %r11w\n")
 
 /* multiply: CF/OF defined, SF ZF AF PF not */
 SNIP(mul, "mul %cl\n CAPF " FM_CO "\n mov %rax, %r8\n mov %rsi, %rax\n mul %bx\n CAPF " FM_CO "\n"
@@ -159,7 +162,8 @@ SNIP(imul2, "imul %rcx, %rax\n CAPF " FM_CO "\n imul %ebx, %edx\n CAPF " FM_CO "
             "imul $-0x80000000, 16(%r12), %r13\n CAPF " FM_CO "\n")
 /* divide: flags undefined; #DE on zero divisor / overflow (random inputs
  * overflow often: the fault must be precise) */
-#define DE_UNDEF CC_ARITH_MASK
+/* flags after DIV/IDIV are undefined; Intel leaves them unchanged, as we do */
+#define DE_UNDEF 0
 SNIP(div_b, "div %cl")
 SNIP(div_w, "div %cx")
 SNIP(div_l, "div %ecx")
@@ -179,28 +183,71 @@ SNIP(idiv_min32, "mov $0x80000000, %eax\n cdq\n mov $-1, %ecx\n idiv %ecx\n")
 SNIP(div_mem_fault, "mov $" STR(G_UNMAPPED) ", %r9d\n sub %rcx, %rax\n div 8(%r9)\n")
 
 /* bit tests */
-SNIP(bt_reg, "bt %rcx, %rax\n CAPF " FM_C "\n bts %ecx, %ebx\n CAPF " FM_C "\n btr %cx, %dx\n CAPF " FM_C "\n"
-             "btc %rcx, %rsi\n CAPF " FM_C "\n bt $63, %rdi\n CAPF " FM_C "\n bts $35, %r8d\n CAPF " FM_C "\n"
-             "btr $17, %r9w\n CAPF " FM_C "\n btc $0, %r10\n CAPF " FM_C "\n"
-             "cmp %rax, %rbx\n bt $5, %r11\n CAPF " FM_CZ "\n")
+SNIP(bt_reg, "bt %rcx, %rax\n CAPF " FM_ALL "\n bts %ecx, %ebx\n CAPF " FM_ALL "\n btr %cx, %dx\n CAPF " FM_ALL "\n"
+             "btc %rcx, %rsi\n CAPF " FM_ALL "\n bt $63, %rdi\n CAPF " FM_ALL "\n bts $35, %r8d\n CAPF " FM_ALL "\n"
+             "btr $17, %r9w\n CAPF " FM_ALL "\n btc $0, %r10\n CAPF " FM_ALL "\n"
+             "cmp %rax, %rbx\n bt $5, %r11\n CAPF " FM_ALL "\n")
 SNIP(bt_mem, "mov $" STR(G_DATA) "+0x800, %r9d\n and $0x3fff, %rcx\n sub $0x2000, %rcx\n"
-             "bts %rcx, (%r9)\n CAPF " FM_C "\n btl %ecx, 4(%r9)\n CAPF " FM_C "\n"
-             "btcw %cx, 2(%r9)\n CAPF " FM_C "\n btr %rcx, -8(%r9)\n CAPF " FM_C "\n"
-             "lea 7(%rcx), %rdx\n btsw %dx, (%r9)\n CAPF " FM_C "\n"
-             "btsl $40, 16(%r9)\n CAPF " FM_C "\n btrq $3, 24(%r9)\n CAPF " FM_C "\n"
-             "btcw $15, 32(%r9)\n CAPF " FM_C "\n lock btsq %rcx, (%r9)\n CAPF " FM_C "\n")
-SNIP(bsf_bsr, "bsf %rcx, %rax\n CAPF " FM_Z "\n bsr %rcx, %rbx\n CAPF " FM_Z "\n"
-              "bsf %esi, %edx\n CAPF " FM_Z "\n bsr %esi, %edi\n CAPF " FM_Z "\n"
-              "bsf %r8w, %r9w\n CAPF " FM_Z "\n bsr %r8w, %r10w\n CAPF " FM_Z "\n"
-              "and $0xff, %r11\n bsf %r11, %r12\n CAPF " FM_Z "\n"
-              "mov $" STR(G_DATA) ", %r13d\n bsr 8(%r13), %rbp\n CAPF " FM_Z "\n")
+             "bts %rcx, (%r9)\n CAPF " FM_ALL "\n btl %ecx, 4(%r9)\n CAPF " FM_ALL "\n"
+             "btcw %cx, 2(%r9)\n CAPF " FM_ALL "\n btr %rcx, -8(%r9)\n CAPF " FM_ALL "\n"
+             "lea 7(%rcx), %rdx\n btsw %dx, (%r9)\n CAPF " FM_ALL "\n"
+             "btsl $40, 16(%r9)\n CAPF " FM_ALL "\n btrq $3, 24(%r9)\n CAPF " FM_ALL "\n"
+             "btcw $15, 32(%r9)\n CAPF " FM_ALL "\n lock btsq %rcx, (%r9)\n CAPF " FM_ALL "\n")
+SNIP(bsf_bsr, "bsf %rcx, %rax\n CAPF " FM_ALL "\n bsr %rcx, %rbx\n CAPF " FM_ALL "\n"
+              "bsf %esi, %edx\n CAPF " FM_ALL "\n bsr %esi, %edi\n CAPF " FM_ALL "\n"
+              "bsf %r8w, %r9w\n CAPF " FM_ALL "\n bsr %r8w, %r10w\n CAPF " FM_ALL "\n"
+              "and $0xff, %r11\n bsf %r11, %r12\n CAPF " FM_ALL "\n"
+              "mov $" STR(G_DATA) ", %r13d\n bsr 8(%r13), %rbp\n CAPF " FM_ALL "\n")
 SNIP(bswap, "bswap %eax\n bswap %rcx\n bswap %r9\n bswap %r10d\n")
-SNIP(tzcnt, "tzcnt %rcx, %rax\n CAPF " FM_Z "\n lzcnt %ebx, %edx\n CAPF " FM_Z "\n"
-            "tzcnt %si, %di\n CAPF " FM_Z "\n lzcnt %r8, %r9\n CAPF " FM_Z "\n")
-SNIP(tzcnt_native, "nop\n bsf %rcx, %rax\n CAPF " FM_Z "\n nop\n bsr %ebx, %edx\n CAPF " FM_Z "\n"
-                   "nop\n bsf %si, %di\n CAPF " FM_Z "\n nop\n bsr %r8, %r9\n CAPF " FM_Z "\n")
+SNIP(tzcnt, "tzcnt %rcx, %rax\n CAPF " FM_ALL "\n lzcnt %ebx, %edx\n CAPF " FM_ALL "\n"
+            "tzcnt %si, %di\n CAPF " FM_ALL "\n lzcnt %r8, %r9\n CAPF " FM_ALL "\n")
+SNIP(tzcnt_native, "nop\n bsf %rcx, %rax\n CAPF " FM_ALL "\n nop\n bsr %ebx, %edx\n CAPF " FM_ALL "\n"
+                   "nop\n bsf %si, %di\n CAPF " FM_ALL "\n nop\n bsr %r8, %r9\n CAPF " FM_ALL "\n")
 SNIP(popcnt, "popcnt %rcx, %rax\n")
 SNIP(popcnt_native, "ud2; nop; nop; nop\n")
+/* instructions the v1 model does not advertise: #UD at the instruction
+ * (natively the host runs them: compare with a ud2 of the same length) */
+#define UDSNIP(name, insn, len_minus_2_nops)                                  \
+    SNIP(name, "add %rcx, %rax\n" insn "\n")                                 \
+    SNIP(name##_native, "add %rcx, %rax\n ud2\n" len_minus_2_nops)
+SNIP(ud_cx16, "add %rcx, %rax\n mov $" STR(G_DATA) ", %r9d\n cmpxchg16b (%r9)\n")
+SNIP(ud_cx16_native, "add %rcx, %rax\n mov $" STR(G_DATA) ", %r9d\n ud2\n nop\n nop\n")
+UDSNIP(ud_movbe, "movbe (%rsp), %rax", "nop\n nop\n nop\n")
+UDSNIP(ud_andn, "andn %rax, %rbx, %rcx", "nop\n nop\n nop\n")
+UDSNIP(ud_shlx, "shlx %rax, %rbx, %rcx", "nop\n nop\n nop\n")
+UDSNIP(ud_rdtscp, "rdtscp", "nop\n")
+UDSNIP(ud_rdfsbase, "rdfsbase %rax", "nop\n nop\n nop\n")
+UDSNIP(ud_xgetbv, "xgetbv", "nop\n")
+
+/* x86-64-v3 integer instructions (run with the v3 model forced: the host
+ * has them; the model is not selectable yet because AVX is missing) */
+SNIP(v3_popcnt, "popcnt %rcx, %rax\n CAPF " FM_ALL "\n popcnt %ebx, %edx\n CAPF " FM_ALL "\n"
+                "popcnt %si, %di\n CAPF " FM_ALL "\n mov $" STR(G_DATA) ", %r9d\n"
+                "popcnt 8(%r9), %r8\n CAPF " FM_ALL "\n")
+SNIP(v3_lzcnt, "lzcnt %rcx, %rax\n CAPF " FM_ALL "\n tzcnt %rcx, %rbx\n CAPF " FM_ALL "\n"
+               "lzcnt %esi, %edx\n CAPF " FM_ALL "\n tzcnt %esi, %edi\n CAPF " FM_ALL "\n"
+               "lzcnt %r8w, %r9w\n CAPF " FM_ALL "\n tzcnt %r8w, %r10w\n CAPF " FM_ALL "\n"
+               "and $0xff, %r11\n tzcnt %r11, %r12\n CAPF " FM_ALL "\n lzcnt %r11d, %r13d\n CAPF " FM_ALL "\n")
+SNIP(v3_movbe, "mov $" STR(G_DATA) ", %r9d\n movbe 8(%r9), %rax\n movbe 16(%r9), %ebx\n"
+               "movbe 20(%r9), %dx\n movbe %rcx, 24(%r9)\n movbe %esi, 32(%r9)\n movbe %di, 40(%r9)\n")
+SNIP(v3_bmi1, "andn %rax, %rbx, %rcx\n CAPF " FM_CZSO "\n andn %esi, %edi, %edx\n CAPF " FM_CZSO "\n"
+              "bextr %rbx, %rax, %r8\n CAPF " FM_CZO "\n bextr %ecx, %esi, %r9d\n CAPF " FM_CZO "\n"
+              "blsi %rax, %r10\n CAPF " FM_CZSO "\n blsi %ebx, %r11d\n CAPF " FM_CZSO "\n"
+              "blsmsk %rcx, %r12\n CAPF " FM_CZSO "\n blsmsk %edx, %r13d\n CAPF " FM_CZSO "\n"
+              "blsr %rsi, %rbp\n CAPF " FM_CZSO "\n blsr %edi, %eax\n CAPF " FM_CZSO "\n"
+              "movzbl %cl, %ecx\n mov $0x1804, %edx\n bextr %rdx, %rsi, %rbx\n CAPF " FM_CZO "\n")
+SNIP(v3_bmi2, "bzhi %rax, %rbx, %rcx\n CAPF " FM_CZSO "\n bzhi %esi, %edi, %edx\n CAPF " FM_CZSO "\n"
+              "and $0x3f, %eax\n bzhi %rax, %rbx, %r8\n CAPF " FM_CZSO "\n"
+              "pdep %rcx, %rsi, %r9\n pext %rcx, %rsi, %r10\n pdep %ecx, %edi, %r11d\n pext %ecx, %edi, %r12d\n"
+              "shlx %rax, %rbx, %r13\n shrx %rcx, %rsi, %rbp\n sarx %rdx, %rdi, %r14\n"
+              "shlx %eax, %ebx, %r15d\n sarx %edx, %edi, %esi\n rorx $13, %rbx, %rdx\n rorx $5, %ecx, %edi\n"
+              "mulx %rbx, %rax, %rcx\n mulx %esi, %r8d, %r9d\n mulx %r10, %r11, %r11\n")
+/* CMPXCHG16B (v2 forced): equal and unequal cases, then a misaligned
+ * operand (#GP, SIGSEGV) */
+SNIP(v2_cx16, "mov $" STR(G_DATA) ", %r9d\n cmpxchg16b 16(%r9)\n CAPF " FM_ALL "\n"
+              "mov 32(%r9), %rax\n mov 40(%r9), %rdx\n cmpxchg16b 32(%r9)\n CAPF " FM_ALL "\n"
+              "mov 16(%r9), %r10\n mov 24(%r9), %r11\n mov 32(%r9), %r12\n mov 40(%r9), %r13\n"
+              "lock cmpxchg16b 8(%r9)\n")
 
 /* string instructions */
 #define SRC_DST "mov $" STR(G_DATA) ", %esi\n lea 0x800(%rsi), %rdi\n"
@@ -244,29 +291,38 @@ SNIP(ud2, "add %rcx, %rax\n ud2\n")
 SNIP(fences, "lfence\n mfence\n sfence\n pause\n prefetcht0 (%rax)\n prefetchnta 8(%rbx)\n"
              "mov $" STR(G_DATA) ", %r9d\n clflush (%r9)\n add %rcx, %rax\n")
 
-#define S(name, undef) { #name, snip_##name##_start, snip_##name##_end, NULL, NULL, undef }
+#define S(name, undef) { #name, snip_##name##_start, snip_##name##_end, NULL, NULL, undef, NULL }
+#define V3(name, undef) { #name, snip_##name##_start, snip_##name##_end, NULL, NULL, undef, \
+                          "x86-64-v3" }
 #define F(name) S(name, 0)
 #define N(name, nat, undef) { #name, snip_##name##_start, snip_##name##_end, \
-                              snip_##nat##_start, snip_##nat##_end, undef }
+                              snip_##nat##_start, snip_##nat##_end, undef, NULL }
 /* SF ZF AF PF after a final multiply, AF after a final shift */
 #define SHF(op) S(op##_b, CC_A), S(op##_w, CC_A), S(op##_l, CC_A), S(op##_q, CC_A), S(op##_m, CC_A)
 
 static const Snippet snippets[] = {
     SHF(shl), SHF(shr), SHF(sar), SHF(rol), SHF(ror), SHF(rcl), SHF(rcr),
     S(sh_cl1, CC_A), F(sh_cl0), S(shld, CC_A), S(shrd, CC_A),
-    S(shd16, CC_ARITH_MASK),
+    S(shd16, CC_A),
     S(mul, CC_S | CC_Z | CC_A | CC_P), S(imul1, CC_S | CC_Z | CC_A | CC_P),
     S(imul2, CC_S | CC_Z | CC_A | CC_P),
     S(div_b, DE_UNDEF), S(div_w, DE_UNDEF), S(div_l, DE_UNDEF), S(div_q, DE_UNDEF),
     S(idiv_b, DE_UNDEF), S(idiv_w, DE_UNDEF), S(idiv_l, DE_UNDEF), S(idiv_q, DE_UNDEF),
     S(div_ok, DE_UNDEF), S(idiv_min, CC_A), S(idiv_min32, 0), S(div_mem_fault, 0),
-    S(bt_reg, CC_ARITH_MASK & ~(CC_C | CC_Z)), S(bt_mem, CC_ARITH_MASK & ~CC_C),
-    S(bsf_bsr, CC_ARITH_MASK & ~CC_Z), F(bswap),
-    N(tzcnt, tzcnt_native, CC_ARITH_MASK & ~CC_Z), N(popcnt, popcnt_native, 0),
+    F(bt_reg), F(bt_mem),
+    F(bsf_bsr), F(bswap),
+    N(tzcnt, tzcnt_native, 0), N(popcnt, popcnt_native, 0),
+    V3(v3_popcnt, 0), V3(v3_lzcnt, 0), V3(v3_movbe, 0), V3(v3_bmi1, CC_A | CC_P | CC_S),
+    V3(v3_bmi2, CC_ARITH_MASK),
+    { "v2_cx16", snip_v2_cx16_start, snip_v2_cx16_end, NULL, NULL, 0, "x86-64-v2" },
     F(movs1), F(rep_movsb), F(rep_movsq), F(rep_movs_std), F(rep_movs_zero), F(rep_stos),
     F(rep_lods), F(cmps), F(repe_cmps), F(repne_scas), F(rep_a32), F(rep_gs),
     F(rep_fault), F(rep_fault_src), F(rep_mid_tb),
     F(cmpxchg8b), F(xlat), F(int3), F(hlt), F(int_n), F(ud2), F(fences),
+    N(ud_cx16, ud_cx16_native, 0), N(ud_movbe, ud_movbe_native, 0),
+    N(ud_andn, ud_andn_native, 0), N(ud_shlx, ud_shlx_native, 0),
+    N(ud_rdtscp, ud_rdtscp_native, 0), N(ud_rdfsbase, ud_rdfsbase_native, 0),
+    N(ud_xgetbv, ud_xgetbv_native, 0),
 };
 
 /* ---- machine state ---- */
@@ -566,6 +622,7 @@ START_TEST(test_snippet)
     memcpy(ncode, nat_code, nn);
     ncode[nn] = 0x0f;
     ncode[nn + 1] = 0x0b;
+    ck_assert(x86_cpu_model_force_for_test(sn->model ? sn->model : "x86-64-v1"));
     rng_state = 0x9e3779b97f4a7c15ull ^ ((uint64_t)(_i + 1) * 0x100000001b3ull);
     for (int it = 0; it < ITERS && failures < 3; it++) {
         State *in = g_malloc(sizeof(State)), *nat = g_malloc(sizeof(State));
@@ -580,6 +637,7 @@ START_TEST(test_snippet)
     }
     g_free(code);
     g_free(ncode);
+    x86_cpu_model_force_for_test("x86-64-v1");
     ck_assert_msg(failures == 0, "%s: %d of the runs differ from native", sn->name, failures);
 }
 END_TEST
