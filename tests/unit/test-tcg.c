@@ -1256,6 +1256,8 @@ static Suite *tcg_suite(void)
 
 int main(void)
 {
+    /* the optimizer tests need the optimizer */
+    g_unsetenv("EMU_TCG_NO_OPT");
     SRunner *sr = srunner_create(tcg_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
