@@ -24,6 +24,7 @@
 #include "emu/tb-internal.h"
 #include "emu/translator.h"
 #include "emu/tcg/backend.h"
+#include "plugins/plugin.h"
 #include "softmmu/softmmu.h"
 
 /* The vCPU this host thread runs, and whether it is inside cpu_exec's
@@ -197,6 +198,7 @@ void cpu_exec_init_vcpu(CPUX86State *env)
 {
     x86_translate_init();     /* per-thread IR globals */
     env->tb_jmp_cache = tb_jmp_cache_new();
+    plugin_vcpu_init(env);
 }
 
 /* ---- the execution loop ---- */
@@ -280,6 +282,12 @@ int cpu_exec(CPUX86State *env)
         /* An exception: generated code, a helper or the fault handler
          * filled env and jumped here. */
         in_guest_code = 0;
+        if (current_tb && current_tb->plugin) {
+            /* Counters added at TB entry for instructions that did not
+             * run are taken back. */
+            plugin_tb_exit_early(env, current_tb);
+        }
+        current_tb = NULL;
         if (env->exception_index != EXCP_SMC_RESTART) {
             return env->exception_index;
         }

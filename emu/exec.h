@@ -24,6 +24,7 @@ enum {
     EXCP_BUS,          /* SIGBUS (e.g. access past the end of a file mapping) */
     EXCP_MF,           /* x87 / SIMD floating-point exception; SIGFPE */
     EXCP_HLT,          /* hlt (privileged in user mode -> SIGSEGV) */
+    EXCP_INT80,        /* `int $0x80` executed; env->rip is the next insn */
 };
 
 #define TB_MAX_INSNS 512
@@ -43,6 +44,7 @@ typedef struct TranslationBlock {
     struct TranslationBlock *jmp_dest[2]; /* cached successor for slot n */
     uint64_t jmp_epoch[2];                /* tb_epoch when jmp_dest[n] was set */
     struct TranslationBlock *hash_next;   /* TB hash chain */
+    void *plugin;          /* plugin instrumentation data (plugins/), or NULL */
 } TranslationBlock;
 
 /* Run guest code on env until an exit reason; returns EXCP_*. */

@@ -22,6 +22,7 @@
 #include "emu/log.h"
 #include "emu/x86/cpu-model.h"
 #include "linux-user/user.h"
+#include "plugins/plugin.h"
 
 extern char **environ;
 
@@ -392,14 +393,9 @@ int main(int argc, char **argv)
     if (o.cpu_model && !x86_cpu_model_set(o.cpu_model)) {
         die("unknown or unsupported CPU model '%s' (try -cpu help)", o.cpu_model);
     }
-    for (guint i = 0; i < o.plugins->len; i++) {
-        g_autofree char *file = g_strdup(g_ptr_array_index(o.plugins, i));
-        char *comma = strchr(file, ',');
-        if (comma) {
-            *comma = '\0';
-        }
-        fprintf(stderr, "emu: warning: plugins are not supported yet, ignoring %s\n", file);
-    }
+    /* Plugins install before the guest exists, as in QEMU; a plugin that
+     * fails to load is fatal (exit 1). */
+    plugin_load_all((char **)o.plugins->pdata, (int)o.plugins->len, argv[prog]);
 
     LinuxUserConfig cfg;
     memset(&cfg, 0, sizeof(cfg));

@@ -27,6 +27,7 @@
 #include "emu/tcg/backend.h"
 #include "emu/tcg/tcg.h"
 #include "emu/x86/disas.h"
+#include "plugins/plugin.h"
 #include "softmmu/softmmu.h"
 
 const TCGBackend *tcg_backend = &tcg_backend_interp;
@@ -229,6 +230,7 @@ void tb_flush(void)
     g_ptr_array_free(all, true);
     __atomic_add_fetch(&tb_epoch, 1, __ATOMIC_SEQ_CST);
     pthread_mutex_unlock(&tb_lock);
+    plugin_flush_notify();
 }
 
 bool tb_reclaim(void)
@@ -242,6 +244,7 @@ bool tb_reclaim(void)
         if (tb->code) {
             tcg_backend->free_code(tb->code);
         }
+        plugin_tb_free(tb);
         g_free(tb);
     }
     g_ptr_array_set_size(tb_graveyard, 0);
@@ -275,6 +278,9 @@ static TranslationBlock *tb_gen_code_locked(CPUX86State *env, uint64_t pc, uint3
     tcg_func_start();
     s->tb = tb;
     x86_translate_code(env, tb, (flags & TB_FLAG_ONE_INSN) ? 1 : TB_MAX_INSNS);
+    /* Plugins see the guest instructions and insert their instrumentation
+     * before the optimizer runs. */
+    plugin_instrument_tb(env, tb);
 
     tb_log_translation(tb);
     if (emu_log_enabled(LOG_OP)) {

@@ -6,6 +6,7 @@
  * back into cpu_exec(); it never returns (the guest leaves through
  * exit/exit_group or dies of a signal).
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,69 @@ static void report_unimplemented(CPUX86State *env)
     g_string_free(s, TRUE);
 }
 
+/*
+ * int $0x80 from 64-bit code: Linux runs the i386 system call ABI (number in
+ * eax, arguments in ebx ecx edx esi edi ebp, zero-extended; the result in
+ * rax, sign-extended; every other register kept).  The common calls whose
+ * i386 and x86_64 forms take the same arguments run through their x86_64
+ * handlers; any other number is -ENOSYS (logged under -d unimp).
+ */
+static const struct {
+    uint16_t nr;            /* i386 number */
+    const char *name, *fmt;
+    uint8_t nargs;
+    SyscallHandler fn;
+} int80_map[] = {
+    { 1, "exit", "d", 1, sys_exit },
+    { 3, "read", "dpu", 3, sys_read },
+    { 4, "write", "dpu", 3, sys_write },
+    { 5, "open", "sxo", 3, sys_open },
+    { 6, "close", "d", 1, sys_close },
+    { 20, "getpid", "", 0, sys_getpid },
+    { 37, "kill", "dd", 2, sys_kill },
+    { 64, "getppid", "", 0, sys_getppid },
+    { 199, "getuid32", "", 0, sys_getuid },
+    { 200, "getgid32", "", 0, sys_getgid },
+    { 201, "geteuid32", "", 0, sys_geteuid },
+    { 202, "getegid32", "", 0, sys_getegid },
+    { 224, "gettid", "", 0, sys_gettid },
+    { 252, "exit_group", "d", 1, sys_exit_group },
+};
+
+static void do_int80(CPUX86State *env)
+{
+    unsigned nr = (uint32_t)env->regs[R_EAX];
+    const uint64_t a[6] = {
+        (uint32_t)env->regs[R_EBX], (uint32_t)env->regs[R_ECX], (uint32_t)env->regs[R_EDX],
+        (uint32_t)env->regs[R_ESI], (uint32_t)env->regs[R_EDI], (uint32_t)env->regs[R_EBP],
+    };
+    const bool trace = emu_log_enabled(LOG_STRACE);
+    int64_t ret = -ENOSYS;
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(int80_map) && int80_map[i].nr != nr; i++) {
+    }
+    if (i < G_N_ELEMENTS(int80_map)) {
+        if (trace) {
+            strace_enter((int)nr, int80_map[i].name, int80_map[i].fmt, int80_map[i].nargs, a);
+        }
+        ret = int80_map[i].fn(env, a);
+        if (trace) {
+            strace_exit(int80_map[i].fmt, ret);
+        }
+    } else {
+        if (trace) {
+            strace_unknown((int)nr, a);
+            strace_exit("", ret);
+        }
+        if (emu_log_enabled(LOG_UNIMP)) {
+            qemu_log("emu: unsupported int $0x80 (i386) syscall %u\n", nr);
+        }
+    }
+    env->regs[R_EAX] = (uint64_t)ret;
+    signal_process_pending(env);
+}
+
 void cpu_loop(CPUX86State *env)
 {
     for (;;) {
@@ -55,6 +119,9 @@ void cpu_loop(CPUX86State *env)
         switch (excp) {
         case EXCP_SYSCALL:
             do_syscall(env);
+            break;
+        case EXCP_INT80:
+            do_int80(env);
             break;
         case EXCP_INTERRUPT:
             signal_process_pending(env);

@@ -19,6 +19,7 @@
 #include <sys/resource.h>
 
 #include "emu/log.h"
+#include "plugins/plugin.h"
 #include "linux-user/internal.h"
 #include "softmmu/softmmu.h"
 
@@ -89,6 +90,8 @@ void signal_die(int sig)
     struct sigaction sa;
     sigset_t set;
 
+    /* Plugins' atexit callbacks run before the process dies (QEMU does). */
+    plugin_process_exit(NULL);
     qemu_log_flush();
     fflush(stdout);
     fflush(stderr);

@@ -244,12 +244,29 @@ int64_t sys_close_range(CPUX86State *env, const uint64_t *a)
     return r;
 }
 
+/* A bad buffer for read/write on fd: Linux checks the descriptor (and
+ * its access mode) before the buffer, so a bad fd gives EBADF even with a
+ * bad pointer (the magic-fd protocol relies on it: read(0xcafebabe, NULL,
+ * 8) is EBADF natively). */
+static int64_t bad_buffer_errno(int fd, bool reading)
+{
+    int fl = (int)RAW(SYS_fcntl, fd, F_GETFL);
+    if (fl < 0) {
+        return fl;
+    }
+    int acc = fl & O_ACCMODE;
+    if (fl & O_PATH || acc == (reading ? O_WRONLY : O_RDONLY)) {
+        return -EBADF;
+    }
+    return -EFAULT;
+}
+
 int64_t sys_read(CPUX86State *env, const uint64_t *a)
 {
     uint64_t n = rw_count(a[2]);
     void *p = g_ptr_w(a[1], n);
     if (!p) {
-        return -EFAULT;
+        return bad_buffer_errno((int)a[0], true);
     }
     return RAW(SYS_read, (int)a[0], p, n);
 }
@@ -259,7 +276,7 @@ int64_t sys_write(CPUX86State *env, const uint64_t *a)
     uint64_t n = rw_count(a[2]);
     void *p = g_ptr_r(a[1], n);
     if (!p) {
-        return -EFAULT;
+        return bad_buffer_errno((int)a[0], false);
     }
     return RAW(SYS_write, (int)a[0], p, n);
 }
@@ -269,7 +286,7 @@ int64_t sys_pread64(CPUX86State *env, const uint64_t *a)
     uint64_t n = rw_count(a[2]);
     void *p = g_ptr_w(a[1], n);
     if (!p) {
-        return -EFAULT;
+        return bad_buffer_errno((int)a[0], true);
     }
     return RAW(SYS_pread64, (int)a[0], p, n, (off_t)a[3]);
 }
@@ -279,7 +296,7 @@ int64_t sys_pwrite64(CPUX86State *env, const uint64_t *a)
     uint64_t n = rw_count(a[2]);
     void *p = g_ptr_r(a[1], n);
     if (!p) {
-        return -EFAULT;
+        return bad_buffer_errno((int)a[0], false);
     }
     return RAW(SYS_pwrite64, (int)a[0], p, n, (off_t)a[3]);
 }

@@ -14,6 +14,7 @@
 
 #include "emu/log.h"
 #include "linux-user/internal.h"
+#include "plugins/plugin.h"
 #include "softmmu/softmmu.h"
 
 typedef struct SyscallDef {
@@ -54,6 +55,13 @@ void do_syscall(CPUX86State *env)
     env->regs[R_R11] = cpu_get_eflags(env);
 
     const SyscallDef *d = nr < SYSCALL_TABLE_SIZE && syscall_table[nr].fn ? &syscall_table[nr] : NULL;
+    if (plugin_syscall_enabled) {
+        plugin_syscall(env, nr, a);
+    }
+    if (plugin_enabled && (nr == 60 /* exit */ || nr == 231 /* exit_group */)) {
+        /* The guest ends here (one thread): vcpu_exit, then atexit. */
+        plugin_process_exit(env);
+    }
     if (d == NULL) {
         if (trace) {
             strace_unknown(nr, a);
@@ -77,6 +85,9 @@ void do_syscall(CPUX86State *env)
         }
     }
     env->regs[R_EAX] = (uint64_t)ret;
+    if (plugin_syscall_enabled) {
+        plugin_syscall_ret(env, nr, ret);
+    }
     signal_process_pending(env);
 }
 

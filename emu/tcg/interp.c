@@ -53,12 +53,13 @@ enum {
     FMT_S2II,   /* [h] [d e] [imm] [imm] */
     FMT_S5I,    /* [h] [d a b c] [e] [imm] */
     FMT_S1II,   /* [h] [d] [imm] [imm] */
+    FMT_III,    /* [h] [imm] [imm] [imm] */
 };
 static const uint8_t fmt_words[] = {
     [FMT_0] = 1, [FMT_I] = 2, [FMT_II] = 3, [FMT_T] = 2, [FMT_S2] = 2,
     [FMT_S3] = 2, [FMT_S4] = 2, [FMT_S1I] = 3, [FMT_S2I] = 3, [FMT_S3I] = 3,
     [FMT_S4I] = 3, [FMT_S5] = 3, [FMT_S2T] = 3, [FMT_S1IT] = 4, [FMT_CALL] = 4,
-    [FMT_S2II] = 4, [FMT_S5I] = 4, [FMT_S1II] = 4,
+    [FMT_S2II] = 4, [FMT_S5I] = 4, [FMT_S1II] = 4, [FMT_III] = 4,
 };
 
 /* Handlers that are not generated from the semantic tables. */
@@ -92,7 +93,8 @@ static const uint8_t fmt_words[] = {
     X(insn_start, FMT_II)   /* env->insn_pc = imm0, env->insn_cc_op = imm1 */ \
     X(exit_tb,   FMT_I)     /* return imm */ \
     X(movi_exit, FMT_S1II)  /* d = imm; return imm2 (rip = target; exit) */ \
-    X(mb,        FMT_0)     /* full memory barrier */
+    X(mb,        FMT_0)     /* full memory barrier */ \
+    X(add_counter, FMT_III) /* *(u64 *)(imm0 + env->cpu_index * imm1) += imm2 */
 
 /*
  * Guest loads and stores, each in three address forms:
@@ -203,6 +205,10 @@ static const uint8_t op_shape[NB_OPS] = {
 typedef struct InterpCode {
     uint32_t nwords;
     uint32_t nscratch;     /* scratch slots used */
+    /* An add_counter that opens the TB, done by exec without a dispatch
+     * (plugin counters cost one add per TB): *(u64 *)(cnt_base +
+     * env->cpu_index * cnt_stride) += cnt_imm, if cnt_base != 0. */
+    uint64_t cnt_base, cnt_stride, cnt_imm;
     uint64_t words[];
 } InterpCode;
 
@@ -399,6 +405,9 @@ L_movi_exit:
 L_mb:
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     NEXT(1);
+L_add_counter:
+    *(uint64_t *)(uintptr_t)(ip[1] + (uint64_t)env->cpu_index * ip[2]) += ip[3];
+    NEXT(4);
 
 #undef O
 #undef S
@@ -420,7 +429,12 @@ static unsigned interp_exec(CPUX86State *env, void *code)
     if (G_UNLIKELY(__atomic_load_n(&env->exit_request, __ATOMIC_RELAXED))) {
         return TB_EXIT_REQUESTED;
     }
-    return interp_run(env, ((InterpCode *)code)->words);
+    const InterpCode *c = code;
+    if (c->cnt_base) {
+        *(uint64_t *)(uintptr_t)(c->cnt_base + (uint64_t)env->cpu_index * c->cnt_stride) +=
+            c->cnt_imm;
+    }
+    return interp_run(env, c->words);
 }
 
 /* ---- code generation ---- */
@@ -453,6 +467,9 @@ typedef struct InterpGen {
     /* last instruction emitted, for fusing moves (H_COUNT: none) */
     unsigned last_h;
     size_t last_pos;
+    /* add_counter at TB entry, moved into the code header */
+    bool have_cnt;
+    uint64_t cnt_base, cnt_stride, cnt_imm;
     /* lazy insn_start */
     bool have_insn, insn_pending;
     uint64_t insn_pc, insn_cc_op;
@@ -969,6 +986,21 @@ static void gen_op(InterpGen *g, const TCGOp *op, uint32_t idx)
         case INDEX_op_mb:
             emit_handler(g, H_mb);
             break;
+        case INDEX_op_add_counter:
+            if (g->n == 0 && !g->have_cnt) {
+                /* Nothing before it runs: exec does it on entry. */
+                g->have_cnt = true;
+                g->cnt_base = op->args[0];
+                g->cnt_stride = op->args[1];
+                g->cnt_imm = op->args[2];
+                break;
+            }
+            /* Host memory, cannot fault: no insn_start needed. */
+            emit_handler(g, H_add_counter);
+            emit_word(g, op->args[0]);
+            emit_word(g, op->args[1]);
+            emit_word(g, op->args[2]);
+            break;
         default:
             g_error("tcg interp: cannot lower op %s", tcg_op_defs[opc].name);
         }
@@ -988,6 +1020,7 @@ static void *interp_gen_code(TCGContext *s, size_t *host_size)
     g->next_fresh = 0;
     g->nscratch = 0;
     g->have_insn = g->insn_pending = false;
+    g->have_cnt = false;
     g->last_h = H_COUNT;
     g->fuse_t = NULL;
     gen_ops = s->ops;
@@ -1074,6 +1107,9 @@ static void *interp_gen_code(TCGContext *s, size_t *host_size)
     InterpCode *code = g_malloc(sizeof(InterpCode) + g->n * sizeof(uint64_t));
     code->nwords = (uint32_t)g->n;
     code->nscratch = g->next_fresh;
+    code->cnt_base = g->have_cnt ? g->cnt_base : 0;
+    code->cnt_stride = g->cnt_stride;
+    code->cnt_imm = g->cnt_imm;
     memcpy(code->words, g->buf, g->n * sizeof(uint64_t));
     for (size_t i = 0; i < g->nfix; i++) {
         uint32_t pos = g->label_pos[g->fix[i].label];
@@ -1120,6 +1156,10 @@ static void interp_dump_code(void *code_v, FILE *f)
 
     interp_init_once();
     fprintf(f, "  [%u words, %u scratch slots]\n", code->nwords, code->nscratch);
+    if (code->cnt_base) {
+        fprintf(f, "  entry: add_counter $0x%" PRIx64 ", $0x%" PRIx64 ", $0x%" PRIx64 "\n",
+                code->cnt_base, code->cnt_stride, code->cnt_imm);
+    }
     while (w < end) {
         unsigned h;
         for (h = 0; h < H_COUNT && interp_htab[h] != (const void *)(uintptr_t)w[0]; h++) {
@@ -1177,6 +1217,9 @@ static void interp_dump_code(void *code_v, FILE *f)
         case FMT_S2II:
         case FMT_S1II:
             fprintf(f, "%s$0x%" PRIx64 ", $0x%" PRIx64, sep, imm[0], imm[1]);
+            break;
+        case FMT_III:
+            fprintf(f, " $0x%" PRIx64 ", $0x%" PRIx64 ", $0x%" PRIx64, w[1], w[2], w[3]);
             break;
         case FMT_S2T:
             fprintf(f, " -> %04td", (const uint64_t *)(uintptr_t)imm[0] - code->words);

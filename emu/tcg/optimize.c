@@ -615,6 +615,7 @@ static void forward_pass(OptState *o)
         case INDEX_op_insn_start:
         case INDEX_op_goto_tb:
         case INDEX_op_mb:
+        case INDEX_op_add_counter:
             emit(o, &op);
             break;
         case INDEX_op_discard:

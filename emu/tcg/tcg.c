@@ -700,6 +700,11 @@ void tcg_gen_mb(void)
     tcg_emit_op(INDEX_op_mb, 0);
 }
 
+void tcg_gen_add_counter(void *base, uint64_t stride, uint64_t imm)
+{
+    tcg_emit_op(INDEX_op_add_counter, 3, (TCGArg)(uintptr_t)base, (TCGArg)stride, (TCGArg)imm);
+}
+
 void tcg_gen_discard_i64(TCGv t)
 {
     if (t->kind == TEMP_TB) {

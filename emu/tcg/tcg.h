@@ -233,6 +233,9 @@ void tcg_gen_brcondi_i64(TCGCond c, TCGv a, int64_t b, TCGLabel *l);
 void tcg_gen_qemu_ld_i64(TCGv val, TCGv addr, MemOp op);
 void tcg_gen_qemu_st_i64(TCGv val, TCGv addr, MemOp op);
 void tcg_gen_mb(void);
+/* *(u64 *)(base + env->cpu_index * stride) += imm, in host memory: the
+ * per-vCPU counters of plugins' inline ops (never faults, no atomics). */
+void tcg_gen_add_counter(void *base, uint64_t stride, uint64_t imm);
 void tcg_gen_discard_i64(TCGv t);
 
 /* Helper call: ret may be NULL when the helper returns nothing. */

@@ -84,8 +84,10 @@ uint64_t helper_cc_compute_all(uint64_t dst, uint64_t src, uint64_t src2, uint64
     case CC_OP_ADCOX:
         return (src & CC_ARITH_MASK & ~(CC_C | CC_O)) | (dst ? CC_C : 0) | (src2 ? CC_O : 0);
     case CC_OP_MULB ... CC_OP_MULQ:
+        /* SF, ZF, AF, PF are "undefined"; Intel hosts give SF = top bit
+         * of the low half, PF from its low byte, ZF = AF = 0. */
         bits = cc_bits(op, CC_OP_MULB);
-        f = cc_zsp(dst, bits);
+        f = (cc_sign(dst, bits) ? CC_S : 0) | cc_parity(dst);
         if (src != 0) {     /* all 64 bits: see cc_helper.h */
             f |= CC_C | CC_O;
         }

@@ -9,7 +9,8 @@
  *  - CC_OP_MUL*:  CF = OF = (src != 0), src tested on all 64 bits (the one
  *                 exception to the rule above: an overflow indicator such as
  *                 sext(lo) ^ product may be nonzero only above the size);
- *                 SF, ZF, PF from dst; AF = 0.
+ *                 SF = top bit of dst, PF from dst; ZF = AF = 0 (what
+ *                 Intel hardware gives for these "undefined" flags).
  *  - CC_OP_SHL*:  CF = top bit of src; OF = top bit of (src ^ dst).
  *  - CC_OP_SAR*:  CF = bit 0 of src; OF = top bit of (src ^ dst) (0 for SAR,
  *                 the original top bit for SHR when src = the unshifted

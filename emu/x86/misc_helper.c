@@ -1,12 +1,14 @@
 /*
  * emu/x86/misc_helper.c — CPUID, RDTSC, SYSCALL exit and alignment checks.
  */
+#include <inttypes.h>
 #include <signal.h>
 #include <x86intrin.h>
 
 #include "emu/x86/misc_helper.h"
 #include "emu/x86/cpu-model.h"
 #include "emu/exec.h"
+#include "emu/log.h"
 
 void helper_cpuid(CPUX86State *env)
 {
@@ -32,6 +34,13 @@ void helper_syscall(CPUX86State *env)
     cpu_loop_exit(env, EXCP_SYSCALL);
 }
 HELPER_INFO(syscall, 0, 1, false);
+
+/* int $0x80: the i386 system call ABI, run by linux-user (EXCP_INT80). */
+void helper_int80(CPUX86State *env)
+{
+    cpu_loop_exit(env, EXCP_INT80);
+}
+HELPER_INFO(int80, 0, 1, false);
 
 void helper_check_align16(CPUX86State *env, uint64_t addr)
 {
@@ -63,3 +72,49 @@ void helper_xgetbv(CPUX86State *env)
     env->regs[R_EDX] = xcr0 >> 32;
 }
 HELPER_INFO(xgetbv, 0, 1, false);
+
+/* #GP(0) from user mode: SIGSEGV SI_KERNEL, si_addr 0, rip = the insn. */
+static void __attribute__((noreturn)) raise_gp(CPUX86State *env)
+{
+    env->fault_signo = SIGSEGV;
+    env->fault_code = SI_KERNEL;
+    env->fault_addr = 0;
+    env->ud_unimplemented = false;
+    cpu_loop_exit_restore(env, EXCP_GP);
+}
+
+void helper_raise_gp(CPUX86State *env)
+{
+    raise_gp(env);
+}
+HELPER_INFO(raise_gp, 0, 1, false);
+
+/*
+ * Selectors a 64-bit Linux user program can load into CS/SS by a far
+ * transfer (measured on hardware): far JMP/CALL accept the user code
+ * segment with any RPL (0x30-0x33, CS becomes 0x33); far RET and IRET need
+ * exactly 0x33 (RPL = CPL); IRET's SS must be the user data segment 0x2b.
+ * Anything else faults with #GP.  The 32-bit compatibility code segment
+ * (0x20-0x23) switches the CPU to 32-bit mode, which emu cannot run: it is
+ * reported as #GP too.
+ */
+void helper_check_far_sel(CPUX86State *env, uint64_t sel, uint64_t kind)
+{
+    bool ok;
+
+    sel &= 0xffff;
+    switch (kind) {
+    case FAR_SEL_JMP: ok = (sel & ~3u) == 0x30; break;
+    case FAR_SEL_RET: ok = sel == 0x33; break;
+    default:          ok = sel == 0x2b; break;   /* FAR_SEL_SS */
+    }
+    if (!ok) {
+        if (kind != FAR_SEL_SS && (sel & ~3u) == 0x20 && emu_log_enabled(LOG_UNIMP)) {
+            qemu_log("emu: far transfer to 32-bit code (selector 0x%x) at 0x%" PRIx64
+                     ": not supported, raising #GP\n",
+                     (unsigned)sel, env->insn_pc);
+        }
+        raise_gp(env);
+    }
+}
+HELPER_INFO(check_far_sel, 0, 3, false);

@@ -14,12 +14,23 @@ void helper_cpuid(CPUX86State *env);
 uint64_t helper_rdtsc(void);
 /* Leave generated code with EXCP_SYSCALL; rip/rcx/r11 already written. */
 void helper_syscall(CPUX86State *env);
+/* Leave generated code with EXCP_INT80; rip already written. */
+void helper_int80(CPUX86State *env);
+extern const TCGHelperInfo helper_info_int80;
 /* #GP (SIGSEGV) unless addr is 16-byte aligned (CMPXCHG16B). */
 void helper_check_align16(CPUX86State *env, uint64_t addr);
 
 /* XGETBV: EDX:EAX = XCR[ECX] (#GP for an unknown ECX). */
 void helper_xgetbv(CPUX86State *env);
 
+/* #GP (SIGSEGV SI_KERNEL, si_addr 0) at the current instruction. */
+void helper_raise_gp(CPUX86State *env);
+/* #GP unless sel is a selector a far transfer of this kind accepts in
+ * 64-bit user mode (see misc_helper.c). */
+enum { FAR_SEL_JMP, FAR_SEL_RET, FAR_SEL_SS };
+void helper_check_far_sel(CPUX86State *env, uint64_t sel, uint64_t kind);
+
+extern const TCGHelperInfo helper_info_raise_gp, helper_info_check_far_sel;
 extern const TCGHelperInfo helper_info_xgetbv;
 extern const TCGHelperInfo helper_info_cpuid, helper_info_rdtsc;
 extern const TCGHelperInfo helper_info_syscall, helper_info_check_align16;

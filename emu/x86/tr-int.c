@@ -7,6 +7,7 @@
  */
 #include "emu/x86/translate.h"
 #include "emu/x86/cc_helper.h"
+#include "emu/x86/misc_helper.h"
 
 /* log2 of an operand size in bytes (1, 2, 4, 8). */
 static int size_idx(int size)
@@ -633,6 +634,20 @@ static void gen_cwd_family(DisasContext *s, X86Insn *insn)
 
 /* ---- control flow ---- */
 
+/* A jump to a non-canonical (48-bit) address faults with #GP at the jump
+ * itself, before it changes any state; call before writing rsp. */
+static void gen_check_canonical(DisasContext *s, TCGv target)
+{
+    TCGLabel *ok = gen_new_label();
+    TCGv t = tcg_temp_new();
+
+    tcg_gen_sari_i64(t, target, 47);       /* 0 or -1 when canonical */
+    tcg_gen_addi_i64(t, t, 1);
+    tcg_gen_brcondi_i64(TCG_COND_LEU, t, 1, ok);
+    tcg_gen_call1(&helper_info_raise_gp, NULL, tcg_ctx()->env);
+    gen_set_label(ok);
+}
+
 static void gen_JMP(DisasContext *s, X86Insn *insn)
 {
     const X86Operand *o = &insn->ops[0];
@@ -651,6 +666,7 @@ static void gen_JMP(DisasContext *s, X86Insn *insn)
     } else {
         gen_load_operand(s, t, o);
     }
+    gen_check_canonical(s, t);
     gen_jmp_dyn(s, t);
 }
 
@@ -674,7 +690,11 @@ static void gen_CALL(DisasContext *s, X86Insn *insn)
     } else {
         gen_load_operand(s, t, o);
     }
-    tcg_gen_mov_i64(cpu_regs[R_ESP], gen_push_val(s, ret, 8));
+    /* Hardware stores the return address before the target's #GP (rsp
+     * stays): check between the store and the rsp update. */
+    TCGv sp = gen_push_val(s, ret, 8);
+    gen_check_canonical(s, t);
+    tcg_gen_mov_i64(cpu_regs[R_ESP], sp);
     gen_jmp_dyn(s, t);
 }
 
@@ -690,8 +710,114 @@ static void gen_RET(DisasContext *s, X86Insn *insn)
         extra = (uint64_t)insn->ops[0].imm & 0xffff;
     }
     gen_ld(s, t, cpu_regs[R_ESP], 8, false);
+    gen_check_canonical(s, t);
     tcg_gen_addi_i64(cpu_regs[R_ESP], cpu_regs[R_ESP], 8 + extra);
     gen_jmp_dyn(s, t);
+}
+
+/*
+ * Far transfers in 64-bit user mode.  The only code segment a program can
+ * stay in is the user one (0x33), so a far transfer there is a near one
+ * that also moves the selector; helper_check_far_sel raises #GP for any
+ * other selector (including the 32-bit compatibility segment, which emu
+ * cannot run).  Operand size: 4 by default, 8 with REX.W, 2 with 0x66;
+ * offsets of size 4/2 are zero-extended.  Every check precedes the first
+ * state write, so a fault leaves the state as before the instruction.
+ */
+static void gen_check_sel(TCGv sel, int kind)
+{
+    tcg_gen_call3(&helper_info_check_far_sel, NULL, tcg_ctx()->env, sel,
+                  tcg_constant_i64(kind));
+}
+
+/* RETF [imm16]: ip = pop; cs = pop; rsp += imm16. */
+static void gen_RETF(DisasContext *s, X86Insn *insn)
+{
+    int size = insn->opsize;
+    uint64_t extra = 0;
+    TCGv ip = tcg_temp_new(), cs = tcg_temp_new(), a = tcg_temp_new();
+
+    if (!check_lock(s, insn, false)) {
+        return;
+    }
+    if (insn->nb_ops > 0 && insn->ops[0].kind == X86_OPK_IMM) {
+        extra = (uint64_t)insn->ops[0].imm & 0xffff;
+    }
+    gen_ld(s, ip, cpu_regs[R_ESP], size, false);
+    tcg_gen_addi_i64(a, cpu_regs[R_ESP], size);
+    gen_ld(s, cs, a, 2, false);
+    gen_check_sel(cs, FAR_SEL_RET);
+    gen_check_canonical(s, ip);
+    tcg_gen_addi_i64(cpu_regs[R_ESP], cpu_regs[R_ESP], 2 * size + extra);
+    gen_jmp_dyn(s, ip);
+}
+
+/* JMPF/CALLF m16:16/32/64: offset then selector in memory. */
+static void gen_far_mem(DisasContext *s, X86Insn *insn, bool call)
+{
+    int size = insn->opsize;
+    TCGv ea = gen_lea(s);
+    TCGv ip = tcg_temp_new(), cs = tcg_temp_new(), a = tcg_temp_new();
+
+    gen_ld(s, ip, ea, size, false);
+    tcg_gen_addi_i64(a, ea, size);
+    gen_ld(s, cs, a, 2, false);
+    gen_check_sel(cs, FAR_SEL_JMP);
+    if (call) {
+        /* push cs (zero-extended to the operand size), then the return ip;
+         * both stores before rsp moves; as for a near call, a
+         * non-canonical target faults after the stores, rsp kept */
+        TCGv sp = tcg_temp_new();
+        tcg_gen_subi_i64(sp, cpu_regs[R_ESP], size);
+        gen_st(s, tcg_constant_i64(0x33), sp, size);
+        tcg_gen_subi_i64(sp, sp, size);
+        gen_st(s, tcg_constant_i64(s->next_pc), sp, size);
+        gen_check_canonical(s, ip);
+        tcg_gen_mov_i64(cpu_regs[R_ESP], sp);
+    } else {
+        gen_check_canonical(s, ip);
+    }
+    gen_jmp_dyn(s, ip);
+}
+
+static void gen_JMPF(DisasContext *s, X86Insn *insn)
+{
+    if (check_lock(s, insn, false)) {
+        gen_far_mem(s, insn, false);
+    }
+}
+
+static void gen_CALLF(DisasContext *s, X86Insn *insn)
+{
+    if (check_lock(s, insn, false)) {
+        gen_far_mem(s, insn, true);
+    }
+}
+
+static void gen_set_rflags(DisasContext *s, TCGv f, uint64_t other);
+
+/* IRET/IRETQ: pop ip, cs, rflags, rsp, ss (64-bit mode always pops the
+ * stack pointer); RFLAGS as POPF sets them. */
+static void gen_IRET(DisasContext *s, X86Insn *insn)
+{
+    int size = insn->opsize;
+    TCGv v[5];
+
+    if (!check_lock(s, insn, false)) {
+        return;
+    }
+    for (int i = 0; i < 5; i++) {
+        TCGv a = tcg_temp_new();
+        v[i] = tcg_temp_new();
+        tcg_gen_addi_i64(a, cpu_regs[R_ESP], i * size);
+        gen_ld(s, v[i], a, size, false);
+    }
+    gen_check_sel(v[1], FAR_SEL_RET);
+    gen_check_sel(v[4], FAR_SEL_SS);
+    gen_check_canonical(s, v[0]);
+    gen_set_rflags(s, v[2], size == 2 ? 0 : (AC_MASK | ID_MASK));
+    tcg_gen_mov_i64(cpu_regs[R_ESP], v[3]);
+    gen_jmp_dyn(s, v[0]);
 }
 
 /* Both ways out of a conditional branch: fall-through on slot 0, taken on 1. */
@@ -844,6 +970,10 @@ const X86GenEntry x86_gen_int[] = {
     { X86_MN_JMP, gen_JMP },         /* rip = target */
     { X86_MN_CALL, gen_CALL },       /* push next rip; rip = target */
     { X86_MN_RET, gen_RET },         /* rip = pop; rsp += imm16 */
+    { X86_MN_RETF, gen_RETF },       /* rip = pop; cs = pop (0x33 only); rsp += imm16 */
+    { X86_MN_JMPF, gen_JMPF },       /* rip:cs = m16:16/32/64 (cs 0x30-0x33 only) */
+    { X86_MN_CALLF, gen_CALLF },     /* push cs, next rip; rip:cs = m16:16/32/64 */
+    { X86_MN_IRET, gen_IRET },       /* pop rip, cs, rflags, rsp, ss */
     { X86_MN_JCC, gen_JCC },         /* if cond: rip = target */
     { X86_MN_JRCXZ, gen_JRCXZ },     /* if rcx/ecx == 0: rip = target */
     { X86_MN_LOOP, gen_LOOP },       /* if --rcx: rip = target */

@@ -101,7 +101,12 @@ void gen_INT(DisasContext *s, X86Insn *insn)
     if (n == 3) {
         gen_exception(s, EXCP_BP);
     } else if (n == 0x80) {
-        gen_unimplemented(s);
+        /* Linux runs the i386 syscall ABI for it even in 64-bit code. */
+        gen_update_cc_op(s);
+        tcg_gen_movi_i64(cpu_rip, s->next_pc);
+        tcg_gen_call1(&helper_info_int80, NULL, tr2_env());
+        tcg_gen_exit_tb(TB_EXIT_NOCHAIN);   /* not reached */
+        s->base.is_jmp = DISAS_NORETURN;
     } else {
         gen_exception(s, EXCP_GP);
     }

@@ -4,9 +4,10 @@
  *
  * Flags of MUL/IMUL: CC_OP_MUL* with dst = the low half and src = nonzero
  * iff the result does not fit the destination (CF = OF = that); SF, ZF,
- * AF and PF are undefined per the manual.  DIV/IDIV leave the flags alone
- * (undefined per the manual) and run in a helper that raises #DE before
- * writing anything.
+ * AF and PF are undefined per the manual, and emu gives what Intel
+ * hardware does (SF, PF from the low half; ZF = AF = 0: cc_helper.h).
+ * DIV/IDIV leave the flags alone (undefined per the manual) and run in a
+ * helper that raises #DE before writing anything.
  */
 #include "emu/x86/tr-int2.h"
 #include "emu/x86/int_helper.h"

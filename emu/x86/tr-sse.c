@@ -19,6 +19,7 @@
 
 #include "translate.h"
 #include "sse_helper.h"
+#include "sse4-ops.h"
 
 static inline TCGv env_arg(void)
 {
@@ -186,6 +187,7 @@ static gpointer sse_vec_build(gpointer unused)
 {
 #define X(MN, fn, size, fl) sse_vec_ops[X86_MN_##MN] = (SSEVecOp){ vop_##fn, size, fl };
     SSE_VEC_OPS(X)
+    SSE4_VEC_OPS(X)
     /* MMX forms of the logic ops (the XMM forms are inline) */
     X(PAND, pand, 16, 0)
     X(PANDN, pandn, 16, 0)
@@ -677,6 +679,7 @@ static void gen_MASKMOVQ(DisasContext *s, X86Insn *insn) { gen_maskmov(s, insn, 
 const X86GenEntry x86_gen_sse[] = {
 #define X(MN, fn, size, fl) { X86_MN_##MN, gen_sse_vec },
     SSE_VEC_OPS(X)
+    SSE4_VEC_OPS(X)
 #undef X
     { X86_MN_MOVAPS, gen_MOVAPS },        /* xmm/m128 = xmm/m128, aligned */
     { X86_MN_MOVAPD, gen_MOVAPS },

@@ -27,7 +27,7 @@ static X86GenFn x86_dispatch[X86_MN_NB];
 static GOnce x86_dispatch_once = G_ONCE_INIT;
 
 static const X86GenEntry *const x86_gen_tables[] = {
-    x86_gen_int, x86_gen_int2, x86_gen_sse, x86_gen_x87,
+    x86_gen_int, x86_gen_int2, x86_gen_sse, x86_gen_sse4, x86_gen_avx, x86_gen_x87,
 };
 
 static gpointer x86_dispatch_build(gpointer unused)
@@ -313,7 +313,7 @@ static CCPrepare prepare_from_eflags(TCGv f, int jcc_base)
 static int cc_op_result_size(CCOp op)
 {
     static const CCOp bases[] = {
-        CC_OP_MULB, CC_OP_ADDB, CC_OP_ADCB, CC_OP_SUBB, CC_OP_SBBB,
+        CC_OP_ADDB, CC_OP_ADCB, CC_OP_SUBB, CC_OP_SBBB,
         CC_OP_LOGICB, CC_OP_INCB, CC_OP_DECB, CC_OP_SHLB, CC_OP_SARB,
         CC_OP_BMILGB,
     };
@@ -376,6 +376,16 @@ static CCPrepare prepare_cc(DisasContext *s, int jcc)
         default:
             p = ccp_imm(TCG_COND_LE, ext_new(cpu_cc_dst, size, true), 0);
             break;
+        }
+    } else if (op >= CC_OP_MULB && op <= CC_OP_MULQ && b <= 4) {
+        /* MUL/IMUL: CF = OF = (src != 0) on all 64 bits; ZF = 0 (Intel). */
+        size = cc_op_bytes(op, CC_OP_MULB);
+        if (b == 2) {
+            p = ccp_imm(TCG_COND_NEVER, cpu_cc_dst, 0);
+        } else if (b == 4) {
+            p = ccp_imm(TCG_COND_LT, ext_new(cpu_cc_dst, size, true), 0);
+        } else {    /* O, B, BE */
+            p = ccp_imm(TCG_COND_NE, cpu_cc_src, 0);
         }
     } else if ((size = cc_op_result_size(op)) != 0 && (b == 2 || b == 4)) {
         if (b == 2) {

@@ -109,6 +109,8 @@ typedef struct X86GenEntry {
 extern const X86GenEntry x86_gen_int[];   /* tr-int.c: ALU, moves, stack, control flow */
 extern const X86GenEntry x86_gen_int2[];  /* tr-shift.c, tr-muldiv.c, tr-bits.c, tr-string.c, tr-misc.c */
 extern const X86GenEntry x86_gen_sse[];   /* tr-sse.c: SSE/SSE2(+) */
+extern const X86GenEntry x86_gen_sse4[];  /* tr-sse4.c: SSE3..SSE4.2 special cases */
+extern const X86GenEntry x86_gen_avx[];   /* tr-avx.c: AVX/AVX2/FMA/F16C-only, XSAVE */
 extern const X86GenEntry x86_gen_x87[];   /* tr-x87.c: x87 FPU */
 
 #endif

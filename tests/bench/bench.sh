@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/bench/bench.sh [--quick] [--mm-iterations N] [--no-mm] [--no-build]
-#                      [--emu "COMMAND"]
+#                      [--emu "COMMAND"] [--no-count] [--no-qemu] [--repeat N]
 # Not a test: builds emu and the benchmark guests into build/ (via
 # ./build.sh), then prints for each CPU-bound guest the native and emu wall
 # time, their ratio, and peak RSS native vs emu (GNU time; the Debian
@@ -10,6 +10,15 @@
 # the guest's /proc/self/maps line count returned to its baseline.
 # BUILD_DIR=DIR uses DIR instead of build/.  --emu runs the guests under
 # another command instead of build/emu (e.g. --emu qemu-x86_64, to compare).
+# Counting (docs/counting.md): per program also emu with libinsncount
+# counting the whole run (`started`), its overhead over plain emu (target:
+# at most 15%), and, when qemu-user is installed (installed here as root
+# if missing; --no-qemu skips it), qemu-x86_64 plain and with a
+# per-block inline instruction counter (tests/bench/qemu-insn-v1.c).
+# --no-count skips the counting columns.  --repeat N (default 3) takes, in
+# the counting table, the fastest of N runs of plain emu and of emu with
+# the counter, measured back to back (single runs are too noisy for a 15%
+# budget).
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 quick=0
@@ -17,6 +26,9 @@ mm_iters=10000
 do_mm=1
 do_build=1
 emu=""
+do_count=1
+do_qemu=1
+repeat=3
 while [ $# -gt 0 ]; do
     case $1 in
     --quick) quick=1; mm_iters=1000 ;;
@@ -24,7 +36,10 @@ while [ $# -gt 0 ]; do
     --no-mm) do_mm=0 ;;
     --no-build) do_build=0 ;;
     --emu) emu=$2; shift ;;
-    *) echo "usage: $0 [--quick] [--mm-iterations N] [--no-mm] [--no-build] [--emu CMD]" >&2; exit 2 ;;
+    --no-count) do_count=0 ;;
+    --no-qemu) do_qemu=0 ;;
+    --repeat) repeat=$2; shift ;;
+    *) echo "usage: $0 [--quick] [--mm-iterations N] [--no-mm] [--no-build] [--emu CMD] [--no-count] [--no-qemu] [--repeat N]" >&2; exit 2 ;;
     esac
     shift
 done
@@ -37,6 +52,17 @@ if [ ! -x /usr/bin/time ]; then
 fi
 [ -n "$emu" ] || emu="$root/${BUILD_DIR:-build}/emu"
 bin="$root/${BUILD_DIR:-build}/tests/bench"
+insncount="$root/${BUILD_DIR:-build}/plugins/libinsncount.so"
+[ -f "$insncount" ] || do_count=0
+qemu=""
+if [ $do_qemu = 1 ]; then
+    if ! command -v qemu-x86_64 >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+        env DEBIAN_FRONTEND=noninteractive apt-get install -y -q qemu-user >&2 ||
+            { apt-get update -q >&2 && env DEBIAN_FRONTEND=noninteractive apt-get install -y -q qemu-user >&2; } || true
+    fi
+    qemu=$(command -v qemu-x86_64 || true)
+fi
+qemu_plugin="$bin/libqemu-insn-v1.so"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -87,7 +113,65 @@ for spec in "$@"; do
     if [ $nrc = $erc ] && cmp -s "$tmp/native.out" "$tmp/emu.out"; then same=same; else same="DIFFERS (rc $nrc vs $erc)"; fi
     ratio=$(awk -v a="$et" -v b="$nt" 'BEGIN { if (b > 0) printf "%.1f", a / b; else printf "n/a" }')
     printf '%-22s %9s %9s %8s %9s KiB %9s KiB  %s\n' "$prog $arg" "$nt" "$et" "${ratio}x" "$nrss" "$erss" "$same"
+    echo "$prog $arg|$nt|$nrss|$et|$erss" >> "$tmp/results"
 done
+
+# measure_min N NAME CMD...: measure N times; t = the fastest run's time,
+# rss = the largest peak RSS, rc = the last status
+measure_min() {
+    n=$1; shift
+    best=""; maxrss=0
+    while [ "$n" -gt 0 ]; do
+        measure "$@"
+        best=$(awk -v a="$t" -v b="$best" 'BEGIN { print (b == "" || a + 0 < b + 0) ? a : b }')
+        [ "$rss" -le "$maxrss" ] || maxrss=$rss
+        n=$((n - 1))
+    done
+    t=$best; rss=$maxrss
+}
+
+# overhead BASE NEW: "+12.3%"
+overhead() {
+    awk -v a="$2" -v b="$1" 'BEGIN { if (b > 0) printf "%+.1f%%", (a - b) * 100 / b; else printf "n/a" }'
+}
+
+if [ $do_count = 1 ] || [ -n "$qemu" ]; then
+    echo
+    echo "counting: emu with libinsncount,started (whole run); qemu-x86_64 $([ -n "$qemu" ] && "$qemu" --version | head -n 1 | sed 's/.*version //' || echo 'not installed')"
+    printf '%-22s %9s %9s %9s %13s %9s %9s %9s %13s %13s  %s\n' program native_s emu_s count_s count_overhead count_rss \
+        qemu_s qemu_cnt_s qemu_overhead qemu_rss instructions
+    while IFS='|' read -r spec nt nrss et erss; do
+        prog=${spec%% *}; arg=${spec#* }
+        ct=-; crss=-; cover=-; insns=-
+        if [ $do_count = 1 ]; then
+            measure_min "$repeat" emu $emu "$bin/$prog" $arg
+            et=$t
+            measure_min "$repeat" count $emu -plugin "$insncount,started" "$bin/$prog" $arg
+            ct=$t; crss=$rss
+            cover=$(overhead "$et" "$ct")
+            echo "$cover" | tr -d '%+' >> "$tmp/overheads"
+            insns=$(sed -n 's/^executed \([0-9]*\) instructions.*/\1/p' "$tmp/count.err" | tail -n 1)
+            [ -n "$insns" ] || insns="NO COUNT (rc $rc)"
+        fi
+        qt=-; qct=-; qover=-; qrss=-
+        if [ -n "$qemu" ]; then
+            measure qemu "$qemu" "$bin/$prog" $arg
+            qt=$t; qrss=$rss
+            if [ -f "$qemu_plugin" ]; then
+                measure qemucount "$qemu" -plugin "$qemu_plugin" -d plugin "$bin/$prog" $arg
+                qct=$t
+                qover=$(overhead "$qt" "$qct")
+                qi=$(sed -n 's/^insns: //p' "$tmp/qemucount.err" | tail -n 1)
+                [ -z "$qi" ] || insns="$insns (qemu $qi)"
+            fi
+        fi
+        printf '%-22s %9s %9s %9s %13s %9s %9s %9s %13s %9s KiB  %s\n' "$spec" "$nt" "$et" "$ct" "$cover" \
+            "$crss" "$qt" "$qct" "$qover" "$qrss" "$insns"
+    done < "$tmp/results"
+    if [ -s "$tmp/overheads" ]; then
+        awk '{ if (NR == 1 || $1 > m) m = $1 } END { v = ""; if (m > 15) v = "  OVER BUDGET"; printf "largest counting overhead: %+.1f%% (budget: +15%%)%s\n", m, v }' "$tmp/overheads"
+    fi
+fi
 
 [ $do_mm = 1 ] || exit 0
 echo
