@@ -24,6 +24,7 @@
 #include "emu/tb-internal.h"
 #include "emu/translator.h"
 #include "emu/tcg/backend.h"
+#include "emu/vclock.h"
 #include "plugins/plugin.h"
 #include "softmmu/softmmu.h"
 
@@ -273,6 +274,11 @@ static int __attribute__((noinline)) cpu_exec_loop(CPUX86State *env, bool one_in
     }
 }
 
+TranslationBlock *cpu_exec_current_tb(void)
+{
+    return current_tb;
+}
+
 int cpu_exec(CPUX86State *env)
 {
     volatile bool one_insn = false;
@@ -286,6 +292,9 @@ int cpu_exec(CPUX86State *env)
             /* Counters added at TB entry for instructions that did not
              * run are taken back. */
             plugin_tb_exit_early(env, current_tb);
+        }
+        if (current_tb && vclock_enabled) {
+            vclock_tb_exit_early(env, current_tb);
         }
         current_tb = NULL;
         if (env->exception_index != EXCP_SMC_RESTART) {

@@ -45,10 +45,14 @@ typedef struct TranslationBlock {
     uint64_t jmp_epoch[2];                /* tb_epoch when jmp_dest[n] was set */
     struct TranslationBlock *hash_next;   /* TB hash chain */
     void *plugin;          /* plugin instrumentation data (plugins/), or NULL */
+    uint16_t *insn_off;    /* -icount only: offset of each instruction from pc */
 } TranslationBlock;
 
 /* Run guest code on env until an exit reason; returns EXCP_*. */
 int cpu_exec(CPUX86State *env);
+
+/* The TB this thread is executing (NULL outside generated code). */
+TranslationBlock *cpu_exec_current_tb(void);
 
 /* Set up the TB cache and host fault handling; call once at start-up. */
 void cpu_exec_init_all(void);

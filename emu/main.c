@@ -20,6 +20,7 @@
 #include "emu-config.h"
 #include "emu/exec.h"
 #include "emu/log.h"
+#include "emu/vclock.h"
 #include "emu/x86/cpu-model.h"
 #include "linux-user/user.h"
 #include "plugins/plugin.h"
@@ -64,7 +65,9 @@ static void usage(FILE *f)
 "  -plugin FILE[,ARG=VAL...]  load a TCG plugin (repeatable)\n"
 "  -accel tcg[,backend=interp]  translation backend (only interp for now)\n"
 "  -seed N                seed for AT_RANDOM and getrandom: deterministic runs\n"
-"                         (QEMU_RAND_SEED)\n");
+"                         (QEMU_RAND_SEED)\n"
+"  -icount [shift=]N[,sleep=on|off]  virtual clock: time and RDTSC advance\n"
+"                         2^N ns per executed instruction (EMU_ICOUNT)\n");
 }
 
 static void __attribute__((noreturn)) die(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
@@ -179,6 +182,16 @@ static void opt_seed(EmuOptions *o, const char *arg)
     o->have_seed = true;
 }
 
+static void opt_icount(const char *arg)
+{
+    char *err = NULL;
+    if (!vclock_parse(arg, &err)) {
+        fprintf(stderr, "emu: %s\n", err);
+        g_free(err);
+        exit(1);
+    }
+}
+
 static void opt_accel(const char *arg)
 {
     gchar **parts = g_strsplit(arg, ",", -1);
@@ -232,6 +245,9 @@ static void options_from_env(EmuOptions *o)
     if ((v = getenv("QEMU_RAND_SEED")) && *v) {
         opt_seed(o, v);
     }
+    if ((v = getenv("EMU_ICOUNT")) && *v) {
+        opt_icount(v);
+    }
 }
 
 /* Parse options; returns the index of PROGRAM in argv. */
@@ -268,7 +284,7 @@ static int parse_args(EmuOptions *o, int argc, char **argv)
         }
         /* Options with one argument. */
         static const char *const with_arg[] = {
-            "L", "E", "U", "0", "s", "cpu", "d", "D", "plugin", "accel", "seed",
+            "L", "E", "U", "0", "s", "cpu", "d", "D", "plugin", "accel", "seed", "icount",
         };
         bool known = false;
         for (size_t k = 0; k < G_N_ELEMENTS(with_arg); k++) {
@@ -313,6 +329,8 @@ static int parse_args(EmuOptions *o, int argc, char **argv)
             opt_accel(arg);
         } else if (!strcmp(name, "seed")) {
             opt_seed(o, arg);
+        } else if (!strcmp(name, "icount")) {
+            opt_icount(arg);
         }
     }
     return i;

@@ -245,6 +245,7 @@ bool tb_reclaim(void)
             tcg_backend->free_code(tb->code);
         }
         plugin_tb_free(tb);
+        g_free(tb->insn_off);
         g_free(tb);
     }
     g_ptr_array_set_size(tb_graveyard, 0);

@@ -11,7 +11,11 @@
 
 #include "emu/translator.h"
 #include "emu/tcg/tcg.h"
+#include "emu/vclock.h"
 #include "softmmu/softmmu.h"
+
+/* -icount: env->icount as an IR global (per thread, like the TCG context). */
+static __thread TCGv vclock_icount;
 
 void translator_loop(const TranslatorOps *ops, DisasContextBase *db,
                      CPUX86State *env, TranslationBlock *tb, int max_insns)
@@ -28,9 +32,27 @@ void translator_loop(const TranslatorOps *ops, DisasContextBase *db,
     ops->init_disas_context(db, env);
     ops->tb_start(db, env);
 
+    /* -icount: the TB adds its length to env->icount at entry (the
+     * constant is set once the length is known); early exits are
+     * corrected from the instruction offsets (emu/vclock.h). */
+    int icount_op = -1;
+    uint16_t insn_off[TB_MAX_INSNS];
+    if (vclock_enabled) {
+        if (!vclock_icount) {
+            vclock_icount = tcg_global_slot(ENV_SLOT(icount), "icount");
+        }
+        icount_op = (int)tcg_ctx()->nb_ops;
+        /* placeholder 1: the emitter would fold an add of 0 away */
+        tcg_gen_add_i64(vclock_icount, vclock_icount, tcg_constant_i64(1));
+        g_assert(tcg_ctx()->nb_ops == (uint32_t)icount_op + 1);
+    }
+
     for (;;) {
         uint64_t pc = db->pc_next;
 
+        if (db->num_insns < TB_MAX_INSNS) {
+            insn_off[db->num_insns] = (uint16_t)(pc - db->pc_first);
+        }
         db->num_insns++;
         ops->insn_start(db, env);
         ops->translate_insn(db, env);
@@ -61,6 +83,11 @@ void translator_loop(const TranslatorOps *ops, DisasContextBase *db,
     ops->tb_stop(db, env);
     tb->size = (uint32_t)(db->pc_next - db->pc_first);
     tb->icount = (uint32_t)db->num_insns;
+    if (icount_op >= 0) {
+        TCGContext *s = tcg_ctx();
+        s->ops[icount_op].args[2] = (TCGArg)tcg_constant_i64(tb->icount);
+        vclock_tb_translated(tb, insn_off, tb->icount);
+    }
 }
 
 size_t translator_fetch(DisasContextBase *db, uint64_t pc, uint8_t *buf, size_t len)

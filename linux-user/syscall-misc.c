@@ -26,6 +26,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
+#include "emu/vclock.h"
 #include "emu/log.h"
 #include "linux-user/internal.h"
 #include "softmmu/softmmu.h"
@@ -418,6 +419,9 @@ int64_t sys_getrandom(CPUX86State *env, const uint64_t *a)
 int64_t sys_clock_gettime(CPUX86State *env, const uint64_t *a)
 {
     struct timespec ts;
+    if (vclock_enabled && vclock_gettime(env, (clockid_t)a[0], &ts)) {
+        return put_guest(a[1], &ts, sizeof(ts));
+    }
     int64_t r = RAW(SYS_clock_gettime, (clockid_t)a[0], &ts);
     return r < 0 ? r : put_guest(a[1], &ts, sizeof(ts));
 }
@@ -428,6 +432,10 @@ int64_t sys_clock_getres(CPUX86State *env, const uint64_t *a)
     int64_t r = RAW(SYS_clock_getres, (clockid_t)a[0], &ts);
     if (r < 0 || a[1] == 0) {
         return r;
+    }
+    struct timespec dummy;
+    if (vclock_enabled && vclock_gettime(env, (clockid_t)a[0], &dummy)) {
+        vclock_getres(&ts);
     }
     return put_guest(a[1], &ts, sizeof(ts));
 }
@@ -449,6 +457,13 @@ int64_t sys_gettimeofday(CPUX86State *env, const uint64_t *a)
     if (r < 0) {
         return r;
     }
+    struct timespec ts;
+    if (vclock_enabled && vclock_gettime(env, CLOCK_REALTIME, &ts)) {
+        tv.tv_sec = ts.tv_sec;
+        tv.tv_usec = ts.tv_nsec / 1000;
+        tz.tz_minuteswest = 0;   /* the host's would be an input too */
+        tz.tz_dsttime = 0;
+    }
     if (a[0] && put_guest(a[0], &tv, sizeof(tv))) {
         return -EFAULT;
     }
@@ -461,6 +476,10 @@ int64_t sys_gettimeofday(CPUX86State *env, const uint64_t *a)
 int64_t sys_time(CPUX86State *env, const uint64_t *a)
 {
     int64_t t = (int64_t)time(NULL);
+    struct timespec ts;
+    if (vclock_enabled && vclock_gettime(env, CLOCK_REALTIME, &ts)) {
+        t = ts.tv_sec;
+    }
     if (a[0] && put_guest(a[0], &t, 8)) {
         return -EFAULT;
     }
@@ -472,6 +491,13 @@ int64_t sys_nanosleep(CPUX86State *env, const uint64_t *a)
     struct timespec req, rem;
     if (get_guest(&req, a[0], sizeof(req))) {
         return -EFAULT;
+    }
+    if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= 1000000000) {
+        return -EINVAL;
+    }
+    if (vclock_enabled &&
+        !vclock_sleep((uint64_t)req.tv_sec * 1000000000ull + (uint64_t)req.tv_nsec)) {
+        return 0;   /* sleep=off: only virtual time passes */
     }
     int64_t r = RAW(SYS_nanosleep, &req, &rem);
     if (r == -EINTR && a[1] && put_guest(a[1], &rem, sizeof(rem))) {
@@ -485,6 +511,27 @@ int64_t sys_clock_nanosleep(CPUX86State *env, const uint64_t *a)
     struct timespec req, rem;
     if (get_guest(&req, a[2], sizeof(req))) {
         return -EFAULT;
+    }
+    struct timespec probe;
+    if (vclock_enabled && vclock_gettime(env, (clockid_t)a[0], &probe)) {
+        if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= 1000000000) {
+            return -EINVAL;
+        }
+        /* An absolute deadline is on the virtual clock: sleep until then. */
+        uint64_t ns = (a[1] & TIMER_ABSTIME) ? vclock_until(env, (clockid_t)a[0], &req)
+                                             : (uint64_t)req.tv_sec * 1000000000ull +
+                                               (uint64_t)req.tv_nsec;
+        if (!vclock_sleep(ns)) {
+            return 0;
+        }
+        req.tv_sec = (time_t)(ns / 1000000000ull);
+        req.tv_nsec = (long)(ns % 1000000000ull);
+        int64_t r = RAW(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &req, &rem);
+        if (r == -EINTR && a[3] && !(a[1] & TIMER_ABSTIME) &&
+            put_guest(a[3], &rem, sizeof(rem))) {
+            return -EFAULT;
+        }
+        return r;
     }
     int64_t r = RAW(SYS_clock_nanosleep, (clockid_t)a[0], (int)a[1], &req, &rem);
     if (r == -EINTR && a[3] && !(a[1] & TIMER_ABSTIME) && put_guest(a[3], &rem, sizeof(rem))) {

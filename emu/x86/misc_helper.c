@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <x86intrin.h>
 
+#include "emu/vclock.h"
 #include "emu/x86/misc_helper.h"
 #include "emu/x86/cpu-model.h"
 #include "emu/exec.h"
@@ -28,6 +29,14 @@ uint64_t helper_rdtsc(void)
 }
 /* Not pure: two reads differ, so it must not be merged or dropped. */
 HELPER_INFO(rdtsc, TCG_CALL_NO_RWG, 0, true);
+
+/* -icount: the virtual TSC as instruction k of the running TB reads it
+ * (reads env->icount: not NO_RWG). */
+uint64_t helper_vclock_tsc(CPUX86State *env, uint64_t k)
+{
+    return vclock_tsc_at(env, (uint32_t)k);
+}
+HELPER_INFO(vclock_tsc, 0, 2, true);
 
 void helper_syscall(CPUX86State *env)
 {

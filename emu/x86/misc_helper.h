@@ -12,6 +12,7 @@
 void helper_cpuid(CPUX86State *env);
 /* The host time-stamp counter (RDTSC for now reads it directly). */
 uint64_t helper_rdtsc(void);
+uint64_t helper_vclock_tsc(CPUX86State *env, uint64_t k);
 /* Leave generated code with EXCP_SYSCALL; rip/rcx/r11 already written. */
 void helper_syscall(CPUX86State *env);
 /* Leave generated code with EXCP_INT80; rip already written. */
@@ -32,7 +33,7 @@ void helper_check_far_sel(CPUX86State *env, uint64_t sel, uint64_t kind);
 
 extern const TCGHelperInfo helper_info_raise_gp, helper_info_check_far_sel;
 extern const TCGHelperInfo helper_info_xgetbv;
-extern const TCGHelperInfo helper_info_cpuid, helper_info_rdtsc;
+extern const TCGHelperInfo helper_info_cpuid, helper_info_rdtsc, helper_info_vclock_tsc;
 extern const TCGHelperInfo helper_info_syscall, helper_info_check_align16;
 
 #endif

@@ -5,6 +5,7 @@
  */
 #include "emu/x86/tr-int2.h"
 #include "emu/x86/misc_helper.h"
+#include "emu/vclock.h"
 
 /* SYSCALL: rcx = next rip, r11 = RFLAGS, rip = next rip; linux-user runs the
  * system call (EXCP_SYSCALL) and resumes at rip. */
@@ -41,7 +42,13 @@ void gen_CPUID(DisasContext *s, X86Insn *insn)
 static void gen_tsc(DisasContext *s)
 {
     TCGv t = tcg_temp_new();
-    tcg_gen_call0(&helper_info_rdtsc, t);
+    if (vclock_enabled) {
+        /* the virtual TSC: instructions retired before this one */
+        tcg_gen_call2(&helper_info_vclock_tsc, t, tr2_env(),
+                      tcg_constant_i64((uint64_t)s->base.num_insns - 1));
+    } else {
+        tcg_gen_call0(&helper_info_rdtsc, t);
+    }
     tcg_gen_ext32u_i64(cpu_regs[R_EAX], t);
     tcg_gen_shri_i64(cpu_regs[R_EDX], t, 32);
 }
