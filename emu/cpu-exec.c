@@ -27,6 +27,7 @@
 #include "emu/vclock.h"
 #include "plugins/plugin.h"
 #include "softmmu/softmmu.h"
+#include "emu/x86/misc_helper.h"
 
 /* The vCPU this host thread runs, and whether it is inside cpu_exec's
  * execution of generated code (only then is a host fault on guest memory
@@ -82,6 +83,11 @@ void cpu_raise_access_fault(CPUX86State *env, uint64_t addr, int is_write)
 {
     (void)is_write;
     if (!addr_is_canonical(addr)) {
+        /* through SS it is a stack-segment fault, which Linux delivers
+         * as SIGBUS (SI_KERNEL, addr 0) */
+        if (x86_fault_is_stack(env, addr)) {
+            cpu_loop_exit_fault(env, EXCP_BUS, SIGBUS, SI_KERNEL, 0);
+        }
         cpu_loop_exit_fault(env, EXCP_GP, SIGSEGV, SI_KERNEL, 0);
     }
     cpu_loop_exit_fault(env, EXCP_PF, SIGSEGV, SEGV_MAPERR, addr);

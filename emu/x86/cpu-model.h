@@ -89,14 +89,18 @@ enum X86Feature {
     X86_FEAT_XSAVEC   = X86_FEAT(D_1_EAX, 1),
 };
 
-/* Select the model by name ("x86-64-v1", ...).  Returns false if the name
- * is unknown or the model is not implemented yet (nothing changes then).
- * Call before translating any code. */
+/* Select the model by name ("x86-64-v1", "x86-64-v2", "x86-64-v3", "max").
+ * Returns false if the name is unknown (nothing changes then).  Models not
+ * marked complete are selectable too (development; -cpu help marks them).
+ * Call before translating any code.  Without a call, the default model
+ * (x86_cpu_model_default_name()) is in effect. */
 bool x86_cpu_model_set(const char *name);
-/* Tests only: select a model even if it is not fully implemented (so the
- * translator's paths for its optional instructions can be exercised).
- * Not reachable from -cpu.  Returns false for an unknown name. */
+/* Tests: same as x86_cpu_model_set (kept for existing callers). */
 bool x86_cpu_model_force_for_test(const char *name);
+/* Name of the default model (always a complete one; never host-dependent). */
+const char *x86_cpu_model_default_name(void);
+/* Whether the current model is marked complete (all features verified). */
+bool x86_cpu_model_complete(void);
 /* Print the models, one per line with a description (for -cpu help). */
 void x86_cpu_model_list(FILE *f);
 /* Name of the current model. */
@@ -106,6 +110,19 @@ uint64_t x86_cpu_hwcap(void);
 uint64_t x86_cpu_hwcap2(void);
 /* Whether the current model advertises feature f (an X86_FEAT_* value). */
 bool x86_cpu_has(int f);
+/* XSAVE state components (bit numbers in XCR0). */
+enum {
+    X86_XSTATE_X87 = 0,
+    X86_XSTATE_SSE = 1,
+    X86_XSTATE_AVX = 2,   /* upper halves of YMM0-15 */
+};
+/* XCR0 as the OS (Linux) sets it for this model: every supported component
+ * (x87|SSE|AVX = 7 for v3, 0 without XSAVE).  XGETBV(0) returns it; XSAVE
+ * and XRSTOR use it as the enabled-feature mask. */
+uint64_t x86_cpu_xcr0(void);
+/* Size of the standard-format XSAVE area for x86_cpu_xcr0() (832 with AVX;
+ * 0 without XSAVE): CPUID.(0xD,0).EBX. */
+uint32_t x86_cpu_xsave_size(void);
 /* CPUID for leaf/subleaf under the current model: out[0..3] = EAX EBX ECX EDX. */
 void x86_cpu_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
 

@@ -15,7 +15,9 @@
  *
  * Models never advertise anything emu does not implement; in particular no
  * ERMS/FSRM (glibc would then prefer `rep movsb`, which emu runs one
- * iteration per TB execution), no XSAVE/AVX for v1.
+ * iteration per TB execution), no XSAVE/AVX for v1.  All model data (the
+ * feature words, the XSAVE components) is in the tables below; the CPUID
+ * leaves, AT_HWCAP/AT_HWCAP2 and XCR0 are derived from them.
  */
 #include <string.h>
 #include <glib.h>
@@ -25,7 +27,10 @@
 typedef struct X86CPUModel {
     const char *name;
     const char *desc;
-    bool implemented;          /* selectable with -cpu */
+    /* Every advertised feature is implemented and verified (fuzzer, guest
+     * programs).  Incomplete models are selectable for development; -cpu
+     * help marks them and the default never lands on one. */
+    bool complete;
     uint32_t features[X86_FW_NB];
 } X86CPUModel;
 
@@ -41,18 +46,28 @@ typedef struct X86CPUModel {
 #define V2_1_ECX (B(X86_FEAT_SSE3) | B(X86_FEAT_SSSE3) | B(X86_FEAT_CX16) | \
                   B(X86_FEAT_SSE4_1) | B(X86_FEAT_SSE4_2) | B(X86_FEAT_POPCNT))
 #define V2_81_ECX (B(X86_FEAT_LAHF_LM))
-/* x86-64-v3 adds AVX AVX2 BMI1 BMI2 F16C FMA LZCNT MOVBE OSXSAVE. */
+/* x86-64-v3 adds AVX AVX2 BMI1 BMI2 F16C FMA LZCNT MOVBE OSXSAVE (and
+ * XSAVE, which OSXSAVE implies; XCR0 = x87|SSE|AVX, see x86_cpu_xcr0). */
 #define V3_1_ECX (V2_1_ECX | B(X86_FEAT_FMA) | B(X86_FEAT_MOVBE) | \
                   B(X86_FEAT_XSAVE) | B(X86_FEAT_OSXSAVE) | B(X86_FEAT_AVX) | \
                   B(X86_FEAT_F16C))
 #define V3_7_EBX (B(X86_FEAT_BMI1) | B(X86_FEAT_AVX2) | B(X86_FEAT_BMI2))
 #define V3_81_ECX (V2_81_ECX | B(X86_FEAT_LZCNT))
+/* max: v3 + the extras emu translates.  Never RDRAND/RDSEED (not
+ * deterministic), never ERMS/FSRM (see the header comment), no AES,
+ * PCLMULQDQ, SHA (not implemented), no XSAVEOPT/XSAVEC/XSAVES. */
+#define MAX_7_EBX (V3_7_EBX | B(X86_FEAT_FSGSBASE) | B(X86_FEAT_ADX) | \
+                   B(X86_FEAT_CLFLUSHOPT) | B(X86_FEAT_CLWB))
+#define MAX_7_ECX (B(X86_FEAT_RDPID))
+#define MAX_81_EDX (V1_81_EDX | B(X86_FEAT_RDTSCP))
+#define MAX_81_ECX (V3_81_ECX | B(X86_FEAT_PREFETCHW))
 
+/* Ordered by capability: the default falls back along this list. */
 static const X86CPUModel x86_models[] = {
     {
         .name = "x86-64-v1",
-        .desc = "x86-64 baseline: x87, MMX, SSE, SSE2, CMOV, CX8 (default)",
-        .implemented = true,
+        .desc = "x86-64 baseline: x87, MMX, SSE, SSE2, CMOV, CX8",
+        .complete = true,
         .features = {
             [X86_FW_1_EDX] = V1_1_EDX,
             [X86_FW_8000_0001_EDX] = V1_81_EDX,
@@ -61,7 +76,7 @@ static const X86CPUModel x86_models[] = {
     {
         .name = "x86-64-v2",
         .desc = "v1 + SSE3, SSSE3, SSE4.1, SSE4.2, POPCNT, CX16, LAHF/SAHF",
-        .implemented = false,
+        .complete = false,
         .features = {
             [X86_FW_1_EDX] = V1_1_EDX,
             [X86_FW_1_ECX] = V2_1_ECX,
@@ -71,8 +86,8 @@ static const X86CPUModel x86_models[] = {
     },
     {
         .name = "x86-64-v3",
-        .desc = "v2 + AVX, AVX2, BMI1, BMI2, FMA, F16C, LZCNT, MOVBE",
-        .implemented = false,
+        .desc = "v2 + AVX, AVX2, BMI1, BMI2, FMA, F16C, LZCNT, MOVBE, XSAVE",
+        .complete = false,
         .features = {
             [X86_FW_1_EDX] = V1_1_EDX,
             [X86_FW_1_ECX] = V3_1_ECX,
@@ -81,47 +96,103 @@ static const X86CPUModel x86_models[] = {
             [X86_FW_8000_0001_ECX] = V3_81_ECX,
         },
     },
+    {
+        .name = "max",
+        .desc = "v3 + ADX, FSGSBASE, RDTSCP, RDPID, CLFLUSHOPT, CLWB, PREFETCHW",
+        .complete = false,
+        .features = {
+            [X86_FW_1_EDX] = V1_1_EDX,
+            [X86_FW_1_ECX] = V3_1_ECX,
+            [X86_FW_7_0_EBX] = MAX_7_EBX,
+            [X86_FW_7_0_ECX] = MAX_7_ECX,
+            [X86_FW_8000_0001_EDX] = MAX_81_EDX,
+            [X86_FW_8000_0001_ECX] = MAX_81_ECX,
+        },
+    },
 };
 
-static const X86CPUModel *x86_cur_model = &x86_models[0];
+/*
+ * The default model: THE line to change when a model is declared complete.
+ * If the named model is not marked complete, the default is the nearest
+ * complete model before it in x86_models[] (so it is always complete, and
+ * it never depends on the host).
+ */
+#define X86_DEFAULT_MODEL "x86-64-v3"
 
-bool x86_cpu_model_set(const char *name)
+static const X86CPUModel *x86_cur_model;
+
+static const X86CPUModel *x86_model_find(const char *name)
 {
     for (size_t i = 0; i < G_N_ELEMENTS(x86_models); i++) {
         if (strcmp(x86_models[i].name, name) == 0) {
-            if (!x86_models[i].implemented) {
-                return false;
-            }
-            x86_cur_model = &x86_models[i];
-            return true;
+            return &x86_models[i];
         }
     }
-    return false;
+    return NULL;
+}
+
+static const X86CPUModel *x86_model_default(void)
+{
+    const X86CPUModel *m = x86_model_find(X86_DEFAULT_MODEL);
+
+    g_assert(m);
+    while (!m->complete && m > x86_models) {
+        m--;
+    }
+    g_assert(m->complete);
+    return m;
+}
+
+static const X86CPUModel *x86_model(void)
+{
+    if (!x86_cur_model) {
+        x86_cur_model = x86_model_default();
+    }
+    return x86_cur_model;
+}
+
+bool x86_cpu_model_set(const char *name)
+{
+    const X86CPUModel *m = x86_model_find(name);
+
+    if (!m) {
+        return false;
+    }
+    x86_cur_model = m;
+    return true;
 }
 
 bool x86_cpu_model_force_for_test(const char *name)
 {
-    for (size_t i = 0; i < G_N_ELEMENTS(x86_models); i++) {
-        if (strcmp(x86_models[i].name, name) == 0) {
-            x86_cur_model = &x86_models[i];
-            return true;
-        }
-    }
-    return false;
+    return x86_cpu_model_set(name);
+}
+
+const char *x86_cpu_model_default_name(void)
+{
+    return x86_model_default()->name;
 }
 
 void x86_cpu_model_list(FILE *f)
 {
+    const X86CPUModel *def = x86_model_default();
+
     fprintf(f, "Available CPU models:\n");
     for (size_t i = 0; i < G_N_ELEMENTS(x86_models); i++) {
-        fprintf(f, "  %-12s %s%s\n", x86_models[i].name, x86_models[i].desc,
-                x86_models[i].implemented ? "" : " (not yet implemented)");
+        const X86CPUModel *m = &x86_models[i];
+        fprintf(f, "  %-12s %s%s%s\n", m->name, m->desc,
+                m == def ? " (default)" : "",
+                m->complete ? "" : " (incomplete: for development)");
     }
 }
 
 const char *x86_cpu_model_name(void)
 {
-    return x86_cur_model->name;
+    return x86_model()->name;
+}
+
+bool x86_cpu_model_complete(void)
+{
+    return x86_model()->complete;
 }
 
 bool x86_cpu_has(int f)
@@ -129,18 +200,88 @@ bool x86_cpu_has(int f)
     if (f < 0 || f >= X86_FW_NB * 32) {
         return false;
     }
-    return (x86_cur_model->features[f >> 5] >> (f & 31)) & 1;
+    return (x86_model()->features[f >> 5] >> (f & 31)) & 1;
 }
 
 uint64_t x86_cpu_hwcap(void)
 {
-    return x86_cur_model->features[X86_FW_1_EDX];
+    return x86_model()->features[X86_FW_1_EDX];
 }
 
 uint64_t x86_cpu_hwcap2(void)
 {
-    /* HWCAP2_FSGSBASE (bit 1) would mean the kernel enabled wrfsbase & co. */
+    /* HWCAP2_FSGSBASE (bit 1): the kernel enabled wrfsbase & co. */
     return x86_cpu_has(X86_FEAT_FSGSBASE) ? 2 : 0;
+}
+
+/*
+ * XSAVE state components (standard, non-compacted format).  Components 0
+ * and 1 live in the 512-byte legacy area; the 64-byte header follows; AVX
+ * (YMM upper halves) sits at 576.  Only components the model's features
+ * enable are in XCR0.
+ */
+typedef struct X86XState {
+    int feat;          /* feature that enables it */
+    uint32_t size, offset;
+} X86XState;
+
+static const X86XState x86_xstates[] = {
+    [X86_XSTATE_X87] = { X86_FEAT_XSAVE, 160, 0 },
+    [X86_XSTATE_SSE] = { X86_FEAT_XSAVE, 256, 160 },
+    [X86_XSTATE_AVX] = { X86_FEAT_AVX, 256, 576 },
+};
+#define X86_XSAVE_LEGACY_HDR (512 + 64)
+
+uint64_t x86_cpu_xcr0(void)
+{
+    uint64_t xcr0 = 0;
+
+    if (!x86_cpu_has(X86_FEAT_XSAVE)) {
+        return 0;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(x86_xstates); i++) {
+        if (x86_cpu_has(x86_xstates[i].feat)) {
+            xcr0 |= 1ull << i;
+        }
+    }
+    return xcr0;
+}
+
+uint32_t x86_cpu_xsave_size(void)
+{
+    uint64_t xcr0 = x86_cpu_xcr0();
+    uint32_t size = xcr0 ? X86_XSAVE_LEGACY_HDR : 0;
+
+    for (size_t i = 2; i < G_N_ELEMENTS(x86_xstates); i++) {
+        if (xcr0 & (1ull << i)) {
+            size = MAX(size, x86_xstates[i].offset + x86_xstates[i].size);
+        }
+    }
+    return size;
+}
+
+static void x86_cpuid_xsave(uint32_t sub, uint32_t out[4])
+{
+    uint64_t xcr0 = x86_cpu_xcr0();
+
+    if (!xcr0) {
+        return;
+    }
+    if (sub == 0) {
+        /* Supported XCR0 bits; size for the enabled XCR0 (= all, as the OS
+         * enables everything supported); max size; supported high bits. */
+        out[0] = (uint32_t)xcr0;
+        out[1] = x86_cpu_xsave_size();
+        out[2] = x86_cpu_xsave_size();
+        out[3] = (uint32_t)(xcr0 >> 32);
+    } else if (sub == 1) {
+        out[0] = x86_model()->features[X86_FW_D_1_EAX];
+    } else if (sub < G_N_ELEMENTS(x86_xstates) && (xcr0 & (1ull << sub))) {
+        /* Component size, offset in the standard format; ECX: user state,
+         * no 64-byte alignment in compacted form. */
+        out[0] = x86_xstates[sub].size;
+        out[1] = x86_xstates[sub].offset;
+    }
 }
 
 /* Fixed cache hierarchy (leaf 4 and 0x80000006): 32 KiB 8-way L1d and L1i,
@@ -161,7 +302,7 @@ static const X86Cache x86_caches[] = {
 };
 #define X86_LINE 64
 
-#define X86_MAX_LEAF     0xb
+#define X86_MAX_LEAF     0xd
 #define X86_MAX_EXT_LEAF 0x80000008u
 
 static void x86_cpuid_cache(uint32_t sub, uint32_t out[4])
@@ -180,7 +321,7 @@ static void x86_cpuid_cache(uint32_t sub, uint32_t out[4])
 
 void x86_cpu_cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4])
 {
-    const uint32_t *f = x86_cur_model->features;
+    const uint32_t *f = x86_model()->features;
     char brand[48] = { 0 };
 
     memset(out, 0, 4 * sizeof(uint32_t));
@@ -228,9 +369,7 @@ void x86_cpu_cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4])
         out[3] = 0;   /* x2APIC id */
         break;
     case 0xd:
-        if (sub == 1) {
-            out[0] = f[X86_FW_D_1_EAX];
-        }
+        x86_cpuid_xsave(sub, out);
         break;
     case 0x80000000:
         out[0] = X86_MAX_EXT_LEAF;
@@ -243,7 +382,7 @@ void x86_cpu_cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4])
     case 0x80000003:
     case 0x80000004:
         /* Brand string "emu <model> CPU", NUL padded to 48 bytes. */
-        snprintf(brand, sizeof(brand), "emu %s CPU", x86_cur_model->name);
+        snprintf(brand, sizeof(brand), "emu %s CPU", x86_model()->name);
         memcpy(out, brand + 16 * (leaf - 0x80000002), 16);
         break;
     case 0x80000006:

@@ -13,6 +13,7 @@
 #include "emu/exec.h"
 #include "fpu_helper.h"
 #include "sse_helper.h"
+#include "softmmu/softmmu.h"
 
 HELPER_INFO(fld_mem, 0, 3, false);
 HELPER_INFO(fld_st, 0, 2, false);
@@ -361,6 +362,24 @@ static void mem_read(CPUX86State *env, uint64_t addr, int bytes, HostX87 *h)
     }
 }
 
+/* Fault (as the store would) unless [addr, addr+len) is writable: a
+ * store suppressed by an unmasked exception still takes its page fault
+ * first.  len <= 10: at most two pages. */
+static void probe_write(CPUX86State *env, uint64_t addr, int len)
+{
+    uint64_t last = addr + len - 1;
+
+    for (uint64_t a = addr; ; a = (a | 4095) + 1) {
+        uint64_t end = (a | 4095) < last ? (a | 4095) : last;
+        if (!mm_access_ok(a, end - a + 1, MM_WRITE)) {
+            cpu_stb_data(env, a, cpu_ldub_data(env, a));   /* faults */
+        }
+        if (end == last) {
+            break;
+        }
+    }
+}
+
 static void mem_write(CPUX86State *env, uint64_t addr, int bytes, HostX87 *h)
 {
     switch (bytes) {
@@ -421,10 +440,13 @@ void helper_fld_st(CPUX86State *env, uint64_t i)
 
     fpu_check_pending(env);
     if (st_empty(env, i)) {
-        if (!fpu_underflow(env)) {
-            return;
+        /* underflow wins over overflow: C1 = 0, the default NaN pushed
+         * over whatever ST(7) held */
+        if (fpu_underflow(env)) {
+            fpush_raw(env);
+            st_set(env, 0, fp_indefinite());
         }
-        v = fp_indefinite();
+        return;
     }
     fpush_val(env, v);
 }
@@ -447,6 +469,7 @@ void helper_fst_mem(CPUX86State *env, uint64_t addr, uint64_t ctl)
         /* underflow: the store gets the indefinite of its format */
         h.x0 = fp_ld(fp_indefinite());
         if (!im_masked(env)) {
+            probe_write(env, addr, bytes);
             fpu_underflow(env);
             return;
         }
@@ -462,7 +485,9 @@ void helper_fst_mem(CPUX86State *env, uint64_t addr, uint64_t ctl)
         sw = h.sw;
     }
     if (sw & ~env->fpuc & (FSW_EXC & ~0x20)) {
-        /* unmasked exception other than precision: memory and stack unchanged */
+        /* unmasked exception other than precision: memory and stack
+         * unchanged, but the destination's page fault comes first */
+        probe_write(env, addr, bytes);
         fpu_merge(env, sw, kind == FKIND_F80 ? FSW_C1 : FSW_CC);
         return;
     }
@@ -698,6 +723,9 @@ static void binary_st0(CPUX86State *env, int hop, uint16_t cmask)
     HostX87 h;
 
     if (st_empty(env, 0) || st_empty(env, 1)) {
+        if (hop != H_SCALE) {
+            env->fpus &= ~(uint64_t)FSW_C2;   /* FPREM(1): "complete" */
+        }
         if (fpu_underflow(env)) {
             st_set(env, 0, fp_indefinite());
         }
@@ -745,9 +773,11 @@ static void unary_push(CPUX86State *env, int hop)
         env->fpus &= ~(uint64_t)FSW_C2;   /* in range (stack faults included) */
     }
     if (st_empty(env, 0)) {
+        /* underflow wins over overflow (C1 = 0) */
         if (fpu_underflow(env)) {
             st_set(env, 0, fp_indefinite());
-            fpush_val(env, fp_indefinite());
+            fpush_raw(env);
+            st_set(env, 0, fp_indefinite());
         }
         return;
     }
@@ -907,7 +937,7 @@ void helper_fcmov(CPUX86State *env, uint64_t i, uint64_t cond)
         }
         return;
     }
-    env->fpus &= ~(uint64_t)FSW_C1;
+    /* C1 is only written (0) on a stack underflow */
     if (cond) {
         st_set(env, 0, ST(i));
     }
@@ -1018,8 +1048,10 @@ void helper_fnstenv(CPUX86State *env, uint64_t addr, uint64_t data16)
     fpu_update_es(env);
 }
 
+/* FLDENV and FRSTOR wait: a pending unmasked exception is #MF first. */
 void helper_fldenv(CPUX86State *env, uint64_t addr, uint64_t data16)
 {
+    fpu_check_pending(env);
     fpu_load_env(env, addr, data16);
 }
 
@@ -1042,6 +1074,8 @@ void helper_frstor(CPUX86State *env, uint64_t addr, uint64_t data16)
 {
     int off = data16 ? 14 : 28;
     X86FPReg regs[8];
+
+    fpu_check_pending(env);
 
     for (int i = 0; i < 8; i++) {
         regs[i].q[0] = cpu_ldq_data(env, addr + off + 10 * i);

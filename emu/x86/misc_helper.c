@@ -3,11 +3,14 @@
  */
 #include <inttypes.h>
 #include <signal.h>
+#include <string.h>
 #include <x86intrin.h>
 
 #include "emu/vclock.h"
 #include "emu/x86/misc_helper.h"
 #include "emu/x86/cpu-model.h"
+#include "emu/x86/decode.h"
+#include "softmmu/softmmu.h"
 #include "emu/exec.h"
 #include "emu/log.h"
 
@@ -127,3 +130,49 @@ void helper_check_far_sel(CPUX86State *env, uint64_t sel, uint64_t kind)
     }
 }
 HELPER_INFO(check_far_sel, 0, 3, false);
+
+/* ---- #SS or #GP for a non-canonical address ---- */
+
+static bool mn_uses_stack(int mn)
+{
+    switch (mn) {
+    case X86_MN_PUSH: case X86_MN_POP: case X86_MN_PUSHF: case X86_MN_POPF:
+    case X86_MN_CALL: case X86_MN_CALLF: case X86_MN_RET: case X86_MN_RETF:
+    case X86_MN_IRET: case X86_MN_ENTER: case X86_MN_LEAVE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The faulting instruction is decoded again (this runs only when a fault
+ * is being delivered).  The explicit memory operand is told from the
+ * implicit stack access by its effective address. */
+bool x86_fault_is_stack(CPUX86State *env, uint64_t addr)
+{
+    uint8_t buf[15];
+    size_t n = sizeof(buf);
+    X86Insn insn;
+
+    while (n > 0 && !mm_access_ok(env->insn_pc, n, MM_READ)) {
+        n--;
+    }
+    if (n == 0) {
+        return false;
+    }
+    memcpy(buf, mm_guest_ptr(env->insn_pc, n, MM_READ), n);
+    if (x86_decode(buf, n, env->insn_pc, &insn) <= 0) {
+        return false;
+    }
+    if (insn.has_mem && insn.mem.base >= 0) {
+        const X86MemRef *m = &insn.mem;
+        uint64_t ea = env->regs[m->base] + (uint64_t)m->disp;
+        if (m->index >= 0) {
+            ea += env->regs[m->index] << m->scale;
+        }
+        if (ea == addr || !mn_uses_stack(insn.mnemonic)) {
+            return m->seg < 0 && (m->base == R_ESP || m->base == R_EBP);
+        }
+    }
+    return mn_uses_stack(insn.mnemonic);
+}

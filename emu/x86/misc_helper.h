@@ -4,6 +4,7 @@
 #ifndef EMU_X86_MISC_HELPER_H
 #define EMU_X86_MISC_HELPER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "emu/cpu.h"
 #include "emu/tcg/tcg.h"
@@ -30,6 +31,12 @@ void helper_raise_gp(CPUX86State *env);
  * 64-bit user mode (see misc_helper.c). */
 enum { FAR_SEL_JMP, FAR_SEL_RET, FAR_SEL_SS };
 void helper_check_far_sel(CPUX86State *env, uint64_t sel, uint64_t kind);
+
+/* For a non-canonical data address addr at env->insn_pc: true if the
+ * access goes through SS (a memory operand based on RSP/RBP without an
+ * FS/GS override, or the stack access of PUSH/POP/CALL/RET/ENTER/LEAVE...),
+ * a stack-segment fault (#SS) rather than #GP.  Slow path only. */
+bool x86_fault_is_stack(CPUX86State *env, uint64_t addr);
 
 extern const TCGHelperInfo helper_info_raise_gp, helper_info_check_far_sel;
 extern const TCGHelperInfo helper_info_xgetbv;

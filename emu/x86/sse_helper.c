@@ -17,6 +17,9 @@
 
 HELPER_INFO(vec, 0, 5, false);
 HELPER_INFO(vec_ret, 0, 5, true);
+HELPER_INFO(vex, 0, 5, false);
+HELPER_INFO(vex_ret, 0, 5, true);
+HELPER_INFO(vex_bhi, 0, 3, false);
 HELPER_INFO(sse_misaligned, 0, 1, false);
 HELPER_INFO(ldmxcsr, 0, 2, false);
 HELPER_INFO(maskmov, 0, 5, false);
@@ -102,6 +105,98 @@ uint64_t helper_vec(CPUX86State *env, uint64_t fn, uint64_t ctl, uint64_t b_lo, 
 uint64_t helper_vec_ret(CPUX86State *env, uint64_t fn, uint64_t ctl, uint64_t b_lo, uint64_t b_hi)
 {
     return helper_vec(env, fn, ctl, b_lo, b_hi);
+}
+
+/*
+ * 256-bit forms of 128-bit FP ops run once per lane with the flags of
+ * both lanes collected in vex_defer (>= 0 while collecting) and committed
+ * together, as hardware checks every element before it raises: an
+ * unmasked exception reports the flags of all lanes.
+ */
+static __thread int64_t vex_defer = -1;
+static void mxcsr_commit(CPUX86State *env, uint32_t flags);
+
+/* Upper half of a 32-byte memory source, parked by the call right before
+ * helper_vex (same thread, nothing in between). */
+static __thread uint64_t vex_bhi[2];
+
+void helper_vex_bhi(CPUX86State *env, uint64_t b2, uint64_t b3)
+{
+    vex_bhi[0] = b2;
+    vex_bhi[1] = b3;
+}
+
+/* r = fn on each 128-bit lane (VX_LANES), on each half of b's low lane
+ * widened (VX_WIDEN), or on each lane of b narrowed to 64 bits (VX_NARROW). */
+static uint64_t vex_split(CPUX86State *env, X86VecFn f, uint64_t ctl, X86YMMReg *r,
+                          const X86YMMReg *a, const X86YMMReg *b, uint32_t imm)
+{
+    X86YMMReg al, ah, bl, bh, rl, rh;
+
+    imm &= ~VF_256;
+    memset(&al, 0, sizeof(al));
+    memset(&ah, 0, sizeof(ah));
+    memset(&bl, 0, sizeof(bl));
+    memset(&bh, 0, sizeof(bh));
+    al.q[0] = a->q[0], al.q[1] = a->q[1];
+    ah.q[0] = a->q[2], ah.q[1] = a->q[3];
+    if (ctl & VX_WIDEN) {
+        bl.q[0] = b->q[0];
+        bh.q[0] = b->q[1];
+    } else {
+        bl.q[0] = b->q[0], bl.q[1] = b->q[1];
+        bh.q[0] = b->q[2], bh.q[1] = b->q[3];
+    }
+    rl = al;
+    rh = ah;
+    vex_defer = 0;
+    f(env, &rl, &al, &bl, imm);
+    f(env, &rh, &ah, &bh, imm);
+    uint32_t flags = (uint32_t)vex_defer;
+    vex_defer = -1;
+    mxcsr_commit(env, flags);   /* may raise: d is not written then */
+    if (ctl & VX_NARROW) {
+        r->q[0] = rl.q[0], r->q[1] = rh.q[0];
+        r->q[2] = r->q[3] = 0;
+    } else {
+        r->q[0] = rl.q[0], r->q[1] = rl.q[1];
+        r->q[2] = rh.q[0], r->q[3] = rh.q[1];
+    }
+    return 0;
+}
+
+uint64_t helper_vex(CPUX86State *env, uint64_t fn, uint64_t ctl, uint64_t b_lo, uint64_t b_hi)
+{
+    X86VecFn f = (X86VecFn)(uintptr_t)fn;
+    X86YMMReg *d = &env->xmm[ctl & 15];
+    X86YMMReg a = env->xmm[(ctl >> 5) & 15], b, r;
+    uint32_t imm = (uint32_t)(ctl >> 10) & 0x3fffff;
+    uint64_t ret;
+
+    if (ctl & VX_BREG) {
+        b = env->xmm[(ctl >> VX_BREG_SHIFT) & 15];
+    } else {
+        b.q[0] = b_lo;
+        b.q[1] = b_hi;
+        b.q[2] = (ctl & VX_BHI) ? vex_bhi[0] : 0;
+        b.q[3] = (ctl & VX_BHI) ? vex_bhi[1] : 0;
+    }
+    r = *d;   /* 128-bit ops write 16 bytes: the rest stays (or is zeroed below) */
+    if (ctl & (VX_LANES | VX_WIDEN | VX_NARROW)) {
+        ret = vex_split(env, f, ctl, &r, &a, &b, imm);
+    } else {
+        ret = f(env, &r, &a, &b, imm);
+    }
+    if (ctl & VX_ZUPPER) {
+        r.q[2] = r.q[3] = 0;
+    }
+    *d = r;
+    return ret;
+}
+
+uint64_t helper_vex_ret(CPUX86State *env, uint64_t fn, uint64_t ctl, uint64_t b_lo, uint64_t b_hi)
+{
+    return helper_vex(env, fn, ctl, b_lo, b_hi);
 }
 
 void helper_sse_misaligned(CPUX86State *env)
@@ -680,9 +775,19 @@ static inline void mxcsr_leave_res(CPUX86State *env, uint32_t old, const void *r
 static inline void mxcsr_leave(CPUX86State *env, uint32_t old)
 {
     uint32_t flags = host_stmxcsr() & 0x3f;
-    uint32_t unmasked;
     host_ldmxcsr(old);
-    unmasked = flags & ~((uint32_t)env->mxcsr >> 7) & 0x3f;
+    if (vex_defer >= 0) {
+        vex_defer |= flags;
+        return;
+    }
+    mxcsr_commit(env, flags);
+}
+
+/* Merge the flags an operation raised into the guest MXCSR; #XM (SIGFPE)
+ * if one of them is unmasked. */
+static void mxcsr_commit(CPUX86State *env, uint32_t flags)
+{
+    uint32_t unmasked = flags & ~((uint32_t)env->mxcsr >> 7) & 0x3f;
     if (unmasked & 0x07) {
         /* an unmasked pre-computation exception (invalid, denormal, divide
          * by zero) stops the instruction before the result exists: the
@@ -799,6 +904,66 @@ FP_CMP(cmpps, "cmpps")
 FP_CMP(cmpss, "cmpss")
 FP_CMP(cmppd, "cmppd")
 FP_CMP(cmpsd, "cmpsd")
+
+/*
+ * VCMPccPS/SS/PD/SD with the 32 VEX predicates, from the legacy ones: each
+ * predicate is a set of the four relations {LT, EQ, GT, UN}, and bit 4
+ * swaps quiet and signalling.  The results come from the quiet compares
+ * EQ (0), UNORD (3) and the signalling LT (1); the flags from one run of
+ * EQ (quiet) or LT (signalling), which raise exactly what the predicate
+ * raises (IE on SNaN, or on any NaN; DE on denormal operands).
+ */
+static const uint8_t vcmp_rel[16] = {   /* 1 = LT, 2 = EQ, 4 = GT, 8 = UN */
+    2, 1, 3, 8, 13, 14, 12, 7, 10, 9, 11, 0, 5, 6, 4, 15,
+};
+
+#define FP_VCMP(name, INSN)                                                 \
+    VOP(name)                                                               \
+    {                                                                       \
+        __m128i x = ld128(a), y = ld128(b), lt = x, eq = x, un = x, f = x;  \
+        unsigned p = imm & 31, rel = vcmp_rel[p & 15];                      \
+        bool sig = (((p & 3) == 1) || ((p & 3) == 2)) ^ (p >= 16);          \
+        uint32_t old = mxcsr_enter(env), mode = host_stmxcsr();             \
+        __asm__ volatile(INSN " $1, %1, %0" : "+x"(lt) : "x"(y));           \
+        __asm__ volatile(INSN " $0, %1, %0" : "+x"(eq) : "x"(y));           \
+        __asm__ volatile(INSN " $3, %1, %0" : "+x"(un) : "x"(y));           \
+        host_ldmxcsr(mode);                                                 \
+        if (sig) {                                                          \
+            __asm__ volatile(INSN " $1, %1, %0" : "+x"(f) : "x"(y));        \
+        } else {                                                            \
+            __asm__ volatile(INSN " $0, %1, %0" : "+x"(f) : "x"(y));        \
+        }                                                                   \
+        mxcsr_leave(env, old);                                              \
+        __m128i gt = _mm_andnot_si128(_mm_or_si128(_mm_or_si128(lt, eq), un), \
+                                      _mm_set1_epi32(-1));                  \
+        __m128i m = _mm_setzero_si128();                                    \
+        if (rel & 1) m = _mm_or_si128(m, lt);                               \
+        if (rel & 2) m = _mm_or_si128(m, eq);                               \
+        if (rel & 4) m = _mm_or_si128(m, gt);                               \
+        if (rel & 8) m = _mm_or_si128(m, un);                               \
+        vcmp_store(d, a, m, VCMP_LANE_##name);                              \
+        return 0;                                                           \
+    }
+
+/* Packed: all of m.  Scalar: the low element of m, the rest from a. */
+enum { VCMP_LANE_vcmpps = 16, VCMP_LANE_vcmppd = 16, VCMP_LANE_vcmpss = 4, VCMP_LANE_vcmpsd = 8 };
+
+static inline void vcmp_store(X86YMMReg *d, const X86YMMReg *a, __m128i m, int bytes)
+{
+    X86YMMReg r;
+    st128(&r, m);
+    if (bytes < 16) {
+        X86YMMReg t = *a;
+        memcpy(&t, &r, bytes);
+        r = t;
+    }
+    memcpy(d, &r, 16);
+}
+
+FP_VCMP(vcmpps, "cmpps")
+FP_VCMP(vcmpss, "cmpss")
+FP_VCMP(vcmppd, "cmppd")
+FP_VCMP(vcmpsd, "cmpsd")
 
 /* (U)COMISS/SD: returns RFLAGS arithmetic bits (ZF PF CF; OF SF AF clear).
  * d is not written. */

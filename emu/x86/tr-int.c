@@ -8,6 +8,7 @@
 #include "emu/x86/translate.h"
 #include "emu/x86/cc_helper.h"
 #include "emu/x86/misc_helper.h"
+#include "emu/x86/cpu-model.h"
 
 /* log2 of an operand size in bytes (1, 2, 4, 8). */
 static int size_idx(int size)
@@ -227,6 +228,12 @@ static void gen_MOV(DisasContext *s, X86Insn *insn)
     TCGv t = tcg_temp_new();
 
     if (!check_lock(s, insn, false)) {
+        return;
+    }
+    if ((d->kind == X86_OPK_SEG || o->kind == X86_OPK_SEG) &&
+        (d->kind == X86_OPK_SEG ? d : o)->reg > R_GS) {
+        /* ModRM.reg 6 and 7 name no segment register. */
+        gen_illegal_opcode(s);
         return;
     }
     if (d->kind == X86_OPK_SEG) {
@@ -500,6 +507,10 @@ static void gen_LAHF(DisasContext *s, X86Insn *insn)
     if (!check_lock(s, insn, false)) {
         return;
     }
+    if (!x86_cpu_has(X86_FEAT_LAHF_LM)) {
+        gen_illegal_opcode(s);      /* 64-bit mode needs LAHF_LM */
+        return;
+    }
     gen_compute_eflags(s, f);
     tcg_gen_andi_i64(f, f, CC_S | CC_Z | CC_A | CC_P | CC_C);
     tcg_gen_ori_i64(f, f, 2);
@@ -511,6 +522,10 @@ static void gen_SAHF(DisasContext *s, X86Insn *insn)
     TCGv f = tcg_temp_new(), ah = tcg_temp_new();
 
     if (!check_lock(s, insn, false)) {
+        return;
+    }
+    if (!x86_cpu_has(X86_FEAT_LAHF_LM)) {
+        gen_illegal_opcode(s);      /* 64-bit mode needs LAHF_LM */
         return;
     }
     gen_compute_eflags(s, f);
@@ -584,6 +599,14 @@ static void gen_ENTER(DisasContext *s, X86Insn *insn)
         }
         tcg_gen_subi_i64(sp, sp, osz);
         gen_st(s, frame, sp, osz);
+    }
+    /* The final stack top is checked for writing (a read-modify-write
+     * touching nothing) before rbp/rsp change: an unmapped one faults. */
+    if (alloc > 0) {
+        TCGv top = tcg_temp_new(), v = tcg_temp_new();
+        tcg_gen_subi_i64(top, sp, alloc);
+        gen_ld(s, v, top, osz, false);
+        gen_st(s, v, top, osz);
     }
     gen_write_gpr(s, R_EBP, false, osz, frame);
     tcg_gen_subi_i64(cpu_regs[R_ESP], sp, alloc);

@@ -119,9 +119,33 @@ void gen_INT(DisasContext *s, X86Insn *insn)
     }
 }
 
+/* MOV CR/DR naming a register that does not exist (CR1, CR5-7, CR9-15;
+ * DR8-15 through REX.R) is #UD, checked before the privilege level. */
+static bool ctrl_reg_exists(const X86Insn *insn)
+{
+    for (int i = 0; i < insn->nb_ops; i++) {
+        const X86Operand *op = &insn->ops[i];
+        if (op->kind != X86_OPK_CTRL) {
+            continue;
+        }
+        if (insn->mnemonic == X86_MN_MOV_DR) {
+            return op->reg < 8;
+        }
+        return op->reg == 0 || op->reg == 2 || op->reg == 3 ||
+               op->reg == 4 || op->reg == 8;
+    }
+    return true;
+}
+
 /* HLT, CLI, STI, IN, OUT, LGDT, WRMSR, MOV CRn ...: #GP at CPL 3. */
 void gen_privileged(DisasContext *s, X86Insn *insn)
 {
+    /* XSETBV is #UD, not #GP, when CR4.OSXSAVE is clear (no XSAVE). */
+    if (!ctrl_reg_exists(insn) ||
+        (insn->mnemonic == X86_MN_XSETBV && !x86_cpu_has(X86_FEAT_OSXSAVE))) {
+        gen_illegal_opcode(s);
+        return;
+    }
     gen_exception(s, insn->mnemonic == X86_MN_HLT ? EXCP_HLT : EXCP_GP);
 }
 

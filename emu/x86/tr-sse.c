@@ -14,12 +14,17 @@
  * Alignment: legacy SSE 16-byte memory operands must be 16-byte aligned
  * (#GP -> SIGSEGV) except MOVUPS/MOVUPD/MOVDQU/LDDQU and MASKMOVDQU; MMX,
  * scalar and 8-byte operands have no requirement.
+ *
+ * VEX forms (V<MNEMONIC>, AVX/AVX2) of every line here and in sse4-ops.h
+ * are translated by gen_vex from the same line: see "VEX forms" below and
+ * in docs/cpu-model.md.
  */
 #include <glib.h>
 
 #include "translate.h"
 #include "sse_helper.h"
 #include "sse4-ops.h"
+#include "cpu-model.h"
 
 static inline TCGv env_arg(void)
 {
@@ -36,6 +41,8 @@ static inline TCGv env_arg(void)
 #define G_NOALIGN  0x10  /* 16-byte memory operand needs no alignment */
 #define G_CVT      0x20  /* conversion: msize is exact for MMX forms too */
 #define G_MMX_M32  0x40  /* MMX form's memory operand is 32 bits (PUNPCKL*) */
+#define G_FP       0x80  /* 128-bit only vec op (host FP instruction): the VEX
+                            256-bit form runs it once per 128-bit lane */
 
 /*
  * X(MNEMONIC, vec op, memory size of the XMM form, flags)  semantics
@@ -111,41 +118,41 @@ static inline TCGv env_arg(void)
     X(UNPCKHPD, unpckhpd, 16, 0)       /* d = {d.q[1], s.q[1]} */ \
     X(MOVMSKPS, movmskps, 16, G_RET)   /* r32 = sign bits of 4 floats */ \
     X(MOVMSKPD, movmskpd, 16, G_RET)   /* r32 = sign bits of 2 doubles */ \
-    X(ADDPS, addps, 16, 0)             /* d += s, 4 floats */ \
+    X(ADDPS, addps, 16, G_FP)          /* d += s, 4 floats */ \
     X(ADDSS, addss, 4, 0)              /* d.s[0] += s.s[0] */ \
-    X(ADDPD, addpd, 16, 0)             /* d += s, 2 doubles */ \
+    X(ADDPD, addpd, 16, G_FP)          /* d += s, 2 doubles */ \
     X(ADDSD, addsd, 8, 0)              /* d.d[0] += s.d[0] */ \
-    X(SUBPS, subps, 16, 0)             /* d -= s */ \
+    X(SUBPS, subps, 16, G_FP)          /* d -= s */ \
     X(SUBSS, subss, 4, 0) \
-    X(SUBPD, subpd, 16, 0) \
+    X(SUBPD, subpd, 16, G_FP) \
     X(SUBSD, subsd, 8, 0) \
-    X(MULPS, mulps, 16, 0)             /* d *= s */ \
+    X(MULPS, mulps, 16, G_FP)          /* d *= s */ \
     X(MULSS, mulss, 4, 0) \
-    X(MULPD, mulpd, 16, 0) \
+    X(MULPD, mulpd, 16, G_FP) \
     X(MULSD, mulsd, 8, 0) \
-    X(DIVPS, divps, 16, 0)             /* d /= s */ \
+    X(DIVPS, divps, 16, G_FP)          /* d /= s */ \
     X(DIVSS, divss, 4, 0) \
-    X(DIVPD, divpd, 16, 0) \
+    X(DIVPD, divpd, 16, G_FP) \
     X(DIVSD, divsd, 8, 0) \
-    X(MINPS, minps, 16, 0)             /* d = d < s ? d : s (NaN, ±0: s) */ \
+    X(MINPS, minps, 16, G_FP)          /* d = d < s ? d : s (NaN, ±0: s) */ \
     X(MINSS, minss, 4, 0) \
-    X(MINPD, minpd, 16, 0) \
+    X(MINPD, minpd, 16, G_FP) \
     X(MINSD, minsd, 8, 0) \
-    X(MAXPS, maxps, 16, 0)             /* d = d > s ? d : s (NaN, ±0: s) */ \
+    X(MAXPS, maxps, 16, G_FP)          /* d = d > s ? d : s (NaN, ±0: s) */ \
     X(MAXSS, maxss, 4, 0) \
-    X(MAXPD, maxpd, 16, 0) \
+    X(MAXPD, maxpd, 16, G_FP) \
     X(MAXSD, maxsd, 8, 0) \
-    X(SQRTPS, sqrtps, 16, 0)           /* d = sqrt(s) */ \
+    X(SQRTPS, sqrtps, 16, G_FP)        /* d = sqrt(s) */ \
     X(SQRTSS, sqrtss, 4, 0)            /* d.s[0] = sqrt(s.s[0]) */ \
-    X(SQRTPD, sqrtpd, 16, 0) \
+    X(SQRTPD, sqrtpd, 16, G_FP) \
     X(SQRTSD, sqrtsd, 8, 0) \
-    X(RCPPS, rcpps, 16, 0)             /* d ~= 1/s (host approximation) */ \
+    X(RCPPS, rcpps, 16, G_FP)          /* d ~= 1/s (host approximation) */ \
     X(RCPSS, rcpss, 4, 0) \
-    X(RSQRTPS, rsqrtps, 16, 0)         /* d ~= 1/sqrt(s) */ \
+    X(RSQRTPS, rsqrtps, 16, G_FP)      /* d ~= 1/sqrt(s) */ \
     X(RSQRTSS, rsqrtss, 4, 0) \
-    X(CMPPS, cmpps, 16, 0)             /* d = pred[imm&7](d, s) ? -1 : 0 */ \
+    X(CMPPS, cmpps, 16, G_FP)          /* d = pred[imm&7](d, s) ? -1 : 0 */ \
     X(CMPSS, cmpss, 4, 0) \
-    X(CMPPD, cmppd, 16, 0) \
+    X(CMPPD, cmppd, 16, G_FP) \
     X(CMPSD, cmpsd, 8, 0) \
     X(COMISS, comiss, 4, G_FLAGS)      /* ZF,PF,CF = compare (signalling) */ \
     X(UCOMISS, ucomiss, 4, G_FLAGS)    /* ZF,PF,CF = compare (quiet) */ \
@@ -163,21 +170,21 @@ static inline TCGv env_arg(void)
     X(CVTPI2PD, cvtpi2pd, 8, G_CVT)    /* d.d[0..1] = 2 int32 of mm/m64 */ \
     X(CVTPD2PI, cvtpd2pi, 16, G_CVT)   /* mm = 2 int32 of s.d[0..1] */ \
     X(CVTTPD2PI, cvttpd2pi, 16, G_CVT) \
-    X(CVTPD2DQ, cvtpd2dq, 16, G_CVT)   /* d.l[0..1] = int32 of 2 doubles; upper 0 */ \
-    X(CVTTPD2DQ, cvttpd2dq, 16, G_CVT) \
-    X(CVTDQ2PD, cvtdq2pd, 8, G_CVT)    /* d.d[0..1] = doubles of s.l[0..1] */ \
-    X(CVTPS2PD, cvtps2pd, 8, G_CVT)    /* d.d[0..1] = doubles of s.s[0..1] */ \
-    X(CVTPD2PS, cvtpd2ps, 16, G_CVT)   /* d.s[0..1] = floats of s.d[0..1]; upper 0 */ \
+    X(CVTPD2DQ, cvtpd2dq, 16, G_CVT | G_FP) /* d.l[0..1] = int32 of 2 doubles; upper 0 */ \
+    X(CVTTPD2DQ, cvttpd2dq, 16, G_CVT | G_FP) \
+    X(CVTDQ2PD, cvtdq2pd, 8, G_CVT | G_FP) /* d.d[0..1] = doubles of s.l[0..1] */ \
+    X(CVTPS2PD, cvtps2pd, 8, G_CVT | G_FP) /* d.d[0..1] = doubles of s.s[0..1] */ \
+    X(CVTPD2PS, cvtpd2ps, 16, G_CVT | G_FP) /* d.s[0..1] = floats of s.d[0..1]; upper 0 */ \
     X(CVTSS2SD, cvtss2sd, 4, G_CVT)    /* d.d[0] = s.s[0] */ \
     X(CVTSD2SS, cvtsd2ss, 8, G_CVT)    /* d.s[0] = s.d[0] */ \
-    X(CVTDQ2PS, cvtdq2ps, 16, G_CVT)   /* 4 int32 -> 4 floats */ \
-    X(CVTPS2DQ, cvtps2dq, 16, G_CVT)   /* 4 floats -> 4 int32 (rounded) */ \
-    X(CVTTPS2DQ, cvttps2dq, 16, G_CVT) /* 4 floats -> 4 int32 (truncated) */
+    X(CVTDQ2PS, cvtdq2ps, 16, G_CVT | G_FP) /* 4 int32 -> 4 floats */ \
+    X(CVTPS2DQ, cvtps2dq, 16, G_CVT | G_FP) /* 4 floats -> 4 int32 (rounded) */ \
+    X(CVTTPS2DQ, cvttps2dq, 16, G_CVT | G_FP) /* 4 floats -> 4 int32 (truncated) */
 
 typedef struct SSEVecOp {
     X86VecFn fn;
     uint8_t msize;
-    uint8_t flags;
+    uint16_t flags;
 } SSEVecOp;
 
 static SSEVecOp sse_vec_ops[X86_MN_NB];
@@ -674,6 +681,511 @@ static void gen_maskmov(DisasContext *s, X86Insn *insn, bool mmx)
 static void gen_MASKMOVDQU(DisasContext *s, X86Insn *insn) { gen_maskmov(s, insn, false); }
 static void gen_MASKMOVQ(DisasContext *s, X86Insn *insn) { gen_maskmov(s, insn, true); }
 
+/* ---- VEX forms (AVX, AVX2) ----
+ *
+ * Every V<MNEMONIC> whose <MNEMONIC> has a vec-op line or a special emitter
+ * here is translated from that line: operands d, a = VEX.vvvv, b = r/m
+ * (d = fn(a, b)), VEX.L=1 -> VF_256, VEX.128 results zero bits 255:128,
+ * memory operands unaligned (except VMOVAPS/APD/DQA and VMOVNT*: aligned
+ * to their size).  Scalar lines (memory size < 16) ignore VEX.L (LIG);
+ * other lines without a 32-byte operand under VEX.L=1 are #UD.
+ */
+
+typedef void (*VexGenFn)(DisasContext *s, X86Insn *insn, unsigned base);
+
+static uint16_t vex_base[X86_MN_NB];    /* V-mnemonic -> legacy mnemonic */
+static VexGenFn vex_special[X86_MN_NB]; /* legacy mnemonic -> VEX emitter */
+static GOnce vex_once = G_ONCE_INIT;
+
+static void gen_zero_upper(int reg)
+{
+    tcg_gen_movi_i64(cpu_xmm[reg][2], 0);
+    tcg_gen_movi_i64(cpu_xmm[reg][3], 0);
+}
+
+/* Branch around a #GP unless addr is aligned to size (16 or 32). */
+static void gen_check_align(DisasContext *s, TCGv addr, int size)
+{
+    TCGLabel *ok = gen_new_label();
+    TCGv t = tcg_temp_new();
+
+    tcg_gen_andi_i64(t, addr, (uint64_t)size - 1);
+    tcg_gen_brcondi_i64(TCG_COND_EQ, t, 0, ok);
+    tcg_gen_call1(&helper_info_sse_misaligned, NULL, env_arg());
+    gen_set_label(ok);
+}
+
+/* nq qwords of an XMM/YMM register (the globals) or of memory (loaded). */
+static void gen_src_q(DisasContext *s, const X86Operand *op, int nq, int align, TCGv *q)
+{
+    if (op->kind == X86_OPK_XMM) {
+        for (int i = 0; i < nq; i++) {
+            q[i] = cpu_xmm[op->reg][i];
+        }
+        return;
+    }
+    TCGv addr = gen_lea(s);
+    if (align) {
+        gen_check_align(s, addr, align);
+    }
+    for (int i = 0; i < nq; i++) {
+        TCGv a = addr;
+        q[i] = tcg_temp_new();
+        if (i) {
+            a = tcg_temp_new();
+            tcg_gen_addi_i64(a, addr, 8 * i);
+        }
+        gen_ld(s, q[i], a, 8, false);
+    }
+}
+
+/* 256-bit integer forms are AVX2; the FP ones, moves and VPTEST are AVX. */
+static bool vex_needs_avx2(unsigned base)
+{
+    const char *n = x86_mnemonic_names[base];
+    return (n[0] == 'P' && base != X86_MN_PTEST) || base == X86_MN_MPSADBW ||
+           base == X86_MN_MOVNTDQA;
+}
+
+static bool vex_256_ok(DisasContext *s, unsigned base)
+{
+    if (vex_needs_avx2(base) && !x86_cpu_has(X86_FEAT_AVX2)) {
+        gen_illegal_opcode(s);
+        return false;
+    }
+    return true;
+}
+
+/* The generic vec emitter for VEX forms. */
+static void gen_vex_vec(DisasContext *s, X86Insn *insn, unsigned base)
+{
+    const SSEVecOp *g = &sse_vec_ops[base];
+    const X86Operand *d = &insn->ops[0], *a = NULL, *src;
+    X86VecFn fn = g->fn;
+    uint32_t immf = 0;
+    uint64_t xf = 0;
+    int n = insn->nb_ops, k;
+    bool wide;
+    TCGv lo, hi, ret = NULL;
+
+    if (n < 2) {
+        gen_illegal_opcode(s);
+        return;
+    }
+    /* operand shapes: (H, U, Ib) shifts by imm8; (V, H, W...); (V, W...) */
+    if (insn->map == X86_MAP_0F && insn->opcode >= 0x71 && insn->opcode <= 0x73) {
+        a = &insn->ops[1];
+        src = &insn->ops[2];
+        k = 3;
+    } else if (n >= 3 && insn->ops[2].kind != X86_OPK_IMM) {
+        a = &insn->ops[1];
+        src = &insn->ops[2];
+        k = 3;
+    } else {
+        src = &insn->ops[1];
+        k = 2;
+    }
+    for (; k < n; k++) {
+        if (insn->ops[k].kind == X86_OPK_IMM) {
+            immf |= (uint32_t)insn->ops[k].imm & 0xff;
+        } else if (insn->ops[k].kind == X86_OPK_XMM) {
+            immf |= (uint32_t)insn->ops[k].reg << 4;   /* is4 register (VBLENDV*) */
+        }
+    }
+    if ((a && a->kind != X86_OPK_XMM) ||
+        (d->kind != X86_OPK_XMM && !(g->flags & G_RET)) ||
+        (d->kind != X86_OPK_XMM && d->kind != X86_OPK_GPR && d->kind != X86_OPK_MEM)) {
+        gen_illegal_opcode(s);
+        return;
+    }
+
+    wide = insn->vex_l && ((d->kind == X86_OPK_XMM && d->size == 32) ||
+                           ((src->kind == X86_OPK_XMM || src->kind == X86_OPK_MEM) &&
+                            src->size == 32));
+    if (insn->vex_l && !wide && g->msize >= 16) {
+        gen_illegal_opcode(s);    /* VEX.128-only instruction */
+        return;
+    }
+    if (wide) {
+        if (!vex_256_ok(s, base)) {
+            return;
+        }
+        immf |= VF_256;
+        if (base == X86_MN_CVTPS2PD || base == X86_MN_CVTDQ2PD) {
+            xf |= VX_WIDEN;
+        } else if (base == X86_MN_CVTPD2PS || base == X86_MN_CVTPD2DQ ||
+                   base == X86_MN_CVTTPD2DQ) {
+            xf |= VX_NARROW;
+        } else if (g->flags & G_FP) {
+            xf |= VX_LANES;
+        }
+    }
+    if ((g->flags & G_W) && insn->vex_w) {
+        immf |= VF_W64;
+    }
+    switch (base) {
+    case X86_MN_CMPPS: fn = vop_vcmpps; immf = (immf & ~0xffu) | (immf & 0x1f); break;
+    case X86_MN_CMPPD: fn = vop_vcmppd; immf = (immf & ~0xffu) | (immf & 0x1f); break;
+    case X86_MN_CMPSS: fn = vop_vcmpss; immf = (immf & ~0xffu) | (immf & 0x1f); break;
+    case X86_MN_CMPSD: fn = vop_vcmpsd; immf = (immf & ~0xffu) | (immf & 0x1f); break;
+    case X86_MN_INSERTPS:
+        if (src->kind == X86_OPK_MEM) {
+            immf &= ~0xc0u;   /* the m32 is the source element */
+        }
+        break;
+    default:
+        break;
+    }
+    if (d->kind == X86_OPK_XMM && d->size != 32 && !(g->flags & (G_RET | G_FLAGS))) {
+        xf |= VX_ZUPPER;
+    }
+
+    switch (src->kind) {
+    case X86_OPK_IMM:
+        if (g->flags & G_IMMCTL) {
+            immf |= (uint32_t)src->imm & 0xff;
+            lo = tcg_constant_i64(0);
+        } else {
+            lo = tcg_constant_i64((uint64_t)src->imm & 0xff);
+        }
+        hi = tcg_constant_i64(0);
+        break;
+    case X86_OPK_XMM:
+        xf |= VX_BREG | ((uint64_t)src->reg << VX_BREG_SHIFT);
+        lo = hi = tcg_constant_i64(0);
+        break;
+    case X86_OPK_GPR:
+        lo = tcg_temp_new();
+        gen_load_operand(s, lo, src);
+        hi = tcg_constant_i64(0);
+        break;
+    case X86_OPK_MEM: {
+        if (src->size == 32) {
+            TCGv q[4];
+            gen_src_q(s, src, 4, 0, q);
+            tcg_gen_call3(&helper_info_vex_bhi, NULL, env_arg(), q[2], q[3]);
+            xf |= VX_BHI;
+            lo = q[0];
+            hi = q[1];
+        } else {
+            lo = tcg_temp_new();
+            hi = tcg_temp_new();
+            gen_ld_vec(s, gen_lea(s), src->size ? src->size : g->msize, lo, hi);
+        }
+        break;
+    }
+    default:
+        gen_illegal_opcode(s);
+        return;
+    }
+
+    if (g->flags & (G_RET | G_FLAGS)) {
+        ret = tcg_temp_new();
+    }
+    int dreg = d->kind == X86_OPK_XMM ? d->reg : 0;
+    int areg = a ? a->reg : dreg;
+    TCGv args[5] = {
+        env_arg(), tcg_constant_i64((uint64_t)(uintptr_t)fn),
+        tcg_constant_i64(VEC_CTL(dreg, areg, immf) | xf), lo, hi,
+    };
+    tcg_gen_callN(ret ? &helper_info_vex_ret : &helper_info_vex, ret, 5, args);
+    if (g->flags & G_RET) {
+        if (d->kind == X86_OPK_MEM) {
+            gen_st(s, ret, gen_lea(s), d->size);
+        } else {
+            gen_write_gpr(s, d->reg, false, (immf & VF_W64) ? 8 : 4, ret);
+        }
+    } else if (g->flags & G_FLAGS) {
+        tcg_gen_mov_i64(cpu_cc_src, ret);
+        set_cc_op(s, CC_OP_EFLAGS);
+    }
+    if (base == X86_MN_PCMPESTRM || base == X86_MN_PCMPISTRM) {
+        gen_zero_upper(0);   /* the implicit VEX.128 destination XMM0 */
+    }
+}
+
+/* VMOVAPS/APD/DQA/UPS/UPD/DQU, VLDDQU, VMOVNTPS/PD/DQ, VMOVNTDQA:
+ * 128/256-bit copies; VEX.128 register destinations zero bits 255:128. */
+static void gen_vmov(DisasContext *s, X86Insn *insn, unsigned base)
+{
+    const X86Operand *d = &insn->ops[0], *src = &insn->ops[1];
+    int nq = insn->vex_l ? 4 : 2;
+    bool align = base == X86_MN_MOVAPS || base == X86_MN_MOVAPD || base == X86_MN_MOVDQA ||
+                 base == X86_MN_MOVNTPS || base == X86_MN_MOVNTPD || base == X86_MN_MOVNTDQ ||
+                 base == X86_MN_MOVNTDQA;
+    TCGv q[4];
+
+    if (insn->nb_ops != 2 ||
+        ((base == X86_MN_MOVNTPS || base == X86_MN_MOVNTPD || base == X86_MN_MOVNTDQ) &&
+         d->kind != X86_OPK_MEM) ||
+        ((base == X86_MN_LDDQU || base == X86_MN_MOVNTDQA) && src->kind != X86_OPK_MEM)) {
+        gen_illegal_opcode(s);
+        return;
+    }
+    if (insn->vex_l && !vex_256_ok(s, base)) {
+        return;
+    }
+    if (d->kind == X86_OPK_XMM && (src->kind == X86_OPK_XMM || src->kind == X86_OPK_MEM)) {
+        gen_src_q(s, src, nq, align ? 8 * nq : 0, q);
+        if (src->kind != X86_OPK_XMM || src->reg != d->reg) {
+            for (int i = 0; i < nq; i++) {
+                tcg_gen_mov_i64(cpu_xmm[d->reg][i], q[i]);
+            }
+        }
+        if (nq == 2) {
+            gen_zero_upper(d->reg);
+        }
+    } else if (d->kind == X86_OPK_MEM && src->kind == X86_OPK_XMM) {
+        TCGv addr = gen_lea(s);
+        if (align) {
+            gen_check_align(s, addr, 8 * nq);
+        }
+        /* last qword first: a fault on a following page writes nothing */
+        for (int i = nq - 1; i >= 0; i--) {
+            TCGv t = addr;
+            if (i) {
+                t = tcg_temp_new();
+                tcg_gen_addi_i64(t, addr, 8 * i);
+            }
+            gen_st(s, cpu_xmm[src->reg][i], t, 8);
+        }
+    } else {
+        gen_illegal_opcode(s);
+    }
+}
+
+/* VMOVSS/VMOVSD: loads zero-extend to 256 bits; the 3-operand register
+ * form is d = {s low element, H's bits 127:size*8}, 255:128 zero (LIG). */
+static void gen_vmovs(DisasContext *s, X86Insn *insn, unsigned base)
+{
+    const X86Operand *d = &insn->ops[0];
+    int size = base == X86_MN_MOVSS ? 4 : 8;
+
+    if (insn->nb_ops == 3 && d->kind == X86_OPK_XMM && insn->ops[1].kind == X86_OPK_XMM &&
+        insn->ops[2].kind == X86_OPK_XMM) {
+        int h = insn->ops[1].reg, r = insn->ops[2].reg;
+        TCGv lo = tcg_temp_new(), hi = tcg_temp_new();
+        if (size == 8) {
+            tcg_gen_mov_i64(lo, cpu_xmm[r][0]);
+        } else {
+            tcg_gen_deposit_i64(lo, cpu_xmm[h][0], cpu_xmm[r][0], 0, 32);
+        }
+        tcg_gen_mov_i64(hi, cpu_xmm[h][1]);
+        tcg_gen_mov_i64(cpu_xmm[d->reg][0], lo);
+        tcg_gen_mov_i64(cpu_xmm[d->reg][1], hi);
+        gen_zero_upper(d->reg);
+    } else if (insn->nb_ops == 2 && d->kind == X86_OPK_XMM &&
+               insn->ops[1].kind == X86_OPK_MEM) {
+        TCGv v = tcg_temp_new();
+        gen_ld(s, v, gen_lea(s), size, false);
+        tcg_gen_mov_i64(cpu_xmm[d->reg][0], v);
+        tcg_gen_movi_i64(cpu_xmm[d->reg][1], 0);
+        gen_zero_upper(d->reg);
+    } else if (insn->nb_ops == 2 && d->kind == X86_OPK_MEM &&
+               insn->ops[1].kind == X86_OPK_XMM) {
+        gen_st(s, cpu_xmm[insn->ops[1].reg][0], gen_lea(s), size);
+    } else {
+        gen_illegal_opcode(s);
+    }
+}
+
+/* VMOVLPS/LPD (half 0), VMOVHPS/HPD (half 1): d = H with that half from
+ * m64; stores as legacy.  VMOVHLPS: d = {U.q1, H.q1}; VMOVLHPS: {H.q0, U.q0}. */
+static void gen_vmov_half(DisasContext *s, X86Insn *insn, unsigned base)
+{
+    const X86Operand *d = &insn->ops[0];
+    int half = (base == X86_MN_MOVHPS || base == X86_MN_MOVHPD) ? 1 : 0;
+    TCGv r[2];
+
+    if (insn->vex_l) {
+        gen_illegal_opcode(s);
+        return;
+    }
+    if (insn->nb_ops == 2 && d->kind == X86_OPK_MEM && insn->ops[1].kind == X86_OPK_XMM) {
+        gen_st(s, cpu_xmm[insn->ops[1].reg][half], gen_lea(s), 8);
+        return;
+    }
+    if (insn->nb_ops != 3 || d->kind != X86_OPK_XMM || insn->ops[1].kind != X86_OPK_XMM) {
+        gen_illegal_opcode(s);
+        return;
+    }
+    int h = insn->ops[1].reg;
+    const X86Operand *src = &insn->ops[2];
+    r[0] = tcg_temp_new();
+    r[1] = tcg_temp_new();
+    if (base == X86_MN_MOVHLPS || base == X86_MN_MOVLHPS) {
+        if (src->kind != X86_OPK_XMM) {
+            gen_illegal_opcode(s);
+            return;
+        }
+        if (base == X86_MN_MOVHLPS) {
+            tcg_gen_mov_i64(r[0], cpu_xmm[src->reg][1]);
+            tcg_gen_mov_i64(r[1], cpu_xmm[h][1]);
+        } else {
+            tcg_gen_mov_i64(r[0], cpu_xmm[h][0]);
+            tcg_gen_mov_i64(r[1], cpu_xmm[src->reg][0]);
+        }
+    } else {
+        if (src->kind != X86_OPK_MEM) {
+            gen_illegal_opcode(s);
+            return;
+        }
+        gen_ld(s, r[half], gen_lea(s), 8, false);
+        tcg_gen_mov_i64(r[half ^ 1], cpu_xmm[h][half ^ 1]);
+    }
+    tcg_gen_mov_i64(cpu_xmm[d->reg][0], r[0]);
+    tcg_gen_mov_i64(cpu_xmm[d->reg][1], r[1]);
+    gen_zero_upper(d->reg);
+}
+
+/* VMOVD/VMOVQ (VEX.128 only): as legacy, XMM destinations zeroed to 255. */
+static void gen_vmovdq(DisasContext *s, X86Insn *insn, unsigned base)
+{
+    if (insn->vex_l) {
+        gen_illegal_opcode(s);
+        return;
+    }
+    gen_movdq(s, insn, base == X86_MN_MOVD ? 4 : 8);
+    if (insn->ops[0].kind == X86_OPK_XMM) {
+        gen_zero_upper(insn->ops[0].reg);
+    }
+}
+
+/* VPAND/VANDPS/..., 128 or 256 bits: d = H op W (ANDN: ~H & W). */
+static void gen_vlogic(DisasContext *s, X86Insn *insn, unsigned base)
+{
+    const X86Operand *d = &insn->ops[0], *h = &insn->ops[1], *src = &insn->ops[2];
+    int nq = insn->vex_l ? 4 : 2, op;
+    TCGv q[4], r[4];
+
+    switch (base) {
+    case X86_MN_PAND: case X86_MN_ANDPS: case X86_MN_ANDPD: op = LOGIC_AND; break;
+    case X86_MN_PANDN: case X86_MN_ANDNPS: case X86_MN_ANDNPD: op = LOGIC_ANDN; break;
+    case X86_MN_POR: case X86_MN_ORPS: case X86_MN_ORPD: op = LOGIC_OR; break;
+    default: op = LOGIC_XOR; break;
+    }
+    if (insn->nb_ops != 3 || d->kind != X86_OPK_XMM || h->kind != X86_OPK_XMM ||
+        (src->kind != X86_OPK_XMM && src->kind != X86_OPK_MEM)) {
+        gen_illegal_opcode(s);
+        return;
+    }
+    if (insn->vex_l && !vex_256_ok(s, base)) {
+        return;
+    }
+    if (src->kind == X86_OPK_XMM && src->reg == h->reg &&
+        (op == LOGIC_XOR || op == LOGIC_ANDN)) {
+        /* the zeroing idioms */
+        for (int i = 0; i < 4; i++) {
+            tcg_gen_movi_i64(cpu_xmm[d->reg][i], 0);
+        }
+        return;
+    }
+    gen_src_q(s, src, nq, 0, q);
+    for (int i = 0; i < nq; i++) {
+        TCGv x = cpu_xmm[h->reg][i];
+        r[i] = tcg_temp_new();
+        switch (op) {
+        case LOGIC_AND:  tcg_gen_and_i64(r[i], x, q[i]); break;
+        case LOGIC_ANDN: tcg_gen_andc_i64(r[i], q[i], x); break;
+        case LOGIC_OR:   tcg_gen_or_i64(r[i], x, q[i]); break;
+        default:         tcg_gen_xor_i64(r[i], x, q[i]); break;
+        }
+    }
+    for (int i = 0; i < nq; i++) {
+        tcg_gen_mov_i64(cpu_xmm[d->reg][i], r[i]);
+    }
+    if (nq == 2) {
+        gen_zero_upper(d->reg);
+    }
+}
+
+/* VLDMXCSR/VSTMXCSR (the decoder allows only VEX.L=0), VMASKMOVDQU. */
+static void gen_vmxcsr(DisasContext *s, X86Insn *insn, unsigned base)
+{
+    if (base == X86_MN_LDMXCSR) {
+        gen_LDMXCSR(s, insn);
+    } else {
+        gen_STMXCSR(s, insn);
+    }
+}
+
+static void gen_vmaskmov(DisasContext *s, X86Insn *insn, unsigned base)
+{
+    if (insn->vex_l) {
+        gen_illegal_opcode(s);
+        return;
+    }
+    gen_maskmov(s, insn, false);
+}
+
+static gpointer vex_build(gpointer unused)
+{
+    static const struct { uint16_t mn; VexGenFn fn; } special[] = {
+        { X86_MN_MOVAPS, gen_vmov }, { X86_MN_MOVAPD, gen_vmov }, { X86_MN_MOVDQA, gen_vmov },
+        { X86_MN_MOVUPS, gen_vmov }, { X86_MN_MOVUPD, gen_vmov }, { X86_MN_MOVDQU, gen_vmov },
+        { X86_MN_LDDQU, gen_vmov }, { X86_MN_MOVNTPS, gen_vmov }, { X86_MN_MOVNTPD, gen_vmov },
+        { X86_MN_MOVNTDQ, gen_vmov }, { X86_MN_MOVNTDQA, gen_vmov },
+        { X86_MN_MOVSS, gen_vmovs }, { X86_MN_MOVSD_SSE, gen_vmovs },
+        { X86_MN_MOVLPS, gen_vmov_half }, { X86_MN_MOVLPD, gen_vmov_half },
+        { X86_MN_MOVHPS, gen_vmov_half }, { X86_MN_MOVHPD, gen_vmov_half },
+        { X86_MN_MOVHLPS, gen_vmov_half }, { X86_MN_MOVLHPS, gen_vmov_half },
+        { X86_MN_MOVD, gen_vmovdq }, { X86_MN_MOVQ, gen_vmovdq },
+        { X86_MN_PAND, gen_vlogic }, { X86_MN_ANDPS, gen_vlogic }, { X86_MN_ANDPD, gen_vlogic },
+        { X86_MN_PANDN, gen_vlogic }, { X86_MN_ANDNPS, gen_vlogic }, { X86_MN_ANDNPD, gen_vlogic },
+        { X86_MN_POR, gen_vlogic }, { X86_MN_ORPS, gen_vlogic }, { X86_MN_ORPD, gen_vlogic },
+        { X86_MN_PXOR, gen_vlogic }, { X86_MN_XORPS, gen_vlogic }, { X86_MN_XORPD, gen_vlogic },
+        { X86_MN_LDMXCSR, gen_vmxcsr }, { X86_MN_STMXCSR, gen_vmxcsr },
+        { X86_MN_MASKMOVDQU, gen_vmaskmov },
+    };
+    GHashTable *by_name = g_hash_table_new(g_str_hash, g_str_equal);
+
+    for (unsigned m = 0; m < X86_MN_NB; m++) {
+        g_hash_table_insert(by_name, (gpointer)x86_mnemonic_names[m], GUINT_TO_POINTER(m));
+    }
+    for (unsigned m = 0; m < X86_MN_NB; m++) {
+        const char *n = x86_mnemonic_names[m];
+        gpointer b;
+        if (n[0] != 'V' || m == X86_MN_VERR || m == X86_MN_VERW) {
+            continue;
+        }
+        /* MOVSD is the string instruction: VMOVSD is the VEX MOVSD_SSE */
+        if (m == X86_MN_VMOVSD) {
+            vex_base[m] = X86_MN_MOVSD_SSE;
+        } else if (g_hash_table_lookup_extended(by_name, n + 1, NULL, &b)) {
+            vex_base[m] = (uint16_t)GPOINTER_TO_UINT(b);
+        }
+    }
+    g_hash_table_destroy(by_name);
+    for (size_t i = 0; i < G_N_ELEMENTS(special); i++) {
+        vex_special[special[i].mn] = special[i].fn;
+    }
+    return NULL;
+}
+
+/* Any V<MNEMONIC>: the VEX form of a legacy line, if there is one. */
+static void gen_vex(DisasContext *s, X86Insn *insn)
+{
+    unsigned base;
+
+    g_once(&sse_vec_once, sse_vec_build, NULL);
+    g_once(&vex_once, vex_build, NULL);
+    base = vex_base[insn->mnemonic];
+    if (!base || !(insn->prefixes & X86_PREFIX_VEX) ||
+        (!vex_special[base] && !sse_vec_ops[base].fn)) {
+        gen_unimplemented(s);
+        return;
+    }
+    if (!x86_cpu_has(X86_FEAT_AVX)) {
+        gen_illegal_opcode(s);
+        return;
+    }
+    if (vex_special[base]) {
+        vex_special[base](s, insn, base);
+    } else {
+        gen_vex_vec(s, insn, base);
+    }
+}
+
 /* ---- dispatch table ---- */
 
 const X86GenEntry x86_gen_sse[] = {
@@ -721,5 +1233,11 @@ const X86GenEntry x86_gen_sse[] = {
     { X86_MN_EMMS, gen_EMMS },            /* all x87 tags empty */
     { X86_MN_MASKMOVDQU, gen_MASKMOVDQU },/* byte-masked store to [rDI] */
     { X86_MN_MASKMOVQ, gen_MASKMOVQ },
+    /* every V-mnemonic (but VERR/VERW) -> gen_vex; tables after this one
+     * (tr-sse4.c, tr-avx.c) override it for what they handle themselves */
+#define MN(name) { (#name)[0] == 'V' && X86_MN_##name != X86_MN_VERR &&          \
+                   X86_MN_##name != X86_MN_VERW ? X86_MN_##name : X86_MN_UNKNOWN, gen_vex },
+#include "mnemonics.def"
+#undef MN
     { 0, NULL }
 };

@@ -10,6 +10,7 @@
  */
 #include "translate.h"
 #include "fpu_helper.h"
+#include "cpu-model.h"
 
 static inline TCGv env_arg(void)
 {
@@ -133,7 +134,16 @@ static void gen_fist(DisasContext *s, X86Insn *insn, int kind_base, bool pop)
 
 static void gen_FIST(DisasContext *s, X86Insn *insn) { gen_fist(s, insn, FKIND_I16, false); }
 static void gen_FISTP(DisasContext *s, X86Insn *insn) { gen_fist(s, insn, FKIND_I16, true); }
-static void gen_FISTTP(DisasContext *s, X86Insn *insn) { gen_fist(s, insn, FKIND_TI16, true); }
+
+/* FISTTP came with SSE3. */
+static void gen_FISTTP(DisasContext *s, X86Insn *insn)
+{
+    if (!x86_cpu_has(X86_FEAT_SSE3)) {
+        gen_illegal_opcode(s);
+        return;
+    }
+    gen_fist(s, insn, FKIND_TI16, true);
+}
 
 static void gen_FBSTP(DisasContext *s, X86Insn *insn)
 {
@@ -305,7 +315,15 @@ SPECIAL(FLDPI, FSP_LDPI)
 SPECIAL(FLDLG2, FSP_LDLG2)
 SPECIAL(FLDLN2, FSP_LDLN2)
 SPECIAL(FLDZ, FSP_LDZ)
-SPECIAL(FNOP, FSP_NOP)
+/* D9 D0 FNOP waits for pending exceptions; the DB E0/E1/E4 no-ops
+ * (FNENI, FNDISI, FNSETPM) are non-waiting: nothing to do. */
+static void gen_FNOP(DisasContext *s, X86Insn *insn)
+{
+    if (insn->opcode == 0xdb) {
+        return;
+    }
+    gen_fspecial(s, FSP_NOP);
+}
 SPECIAL(FWAIT, FSP_WAIT)
 SPECIAL(FNINIT, FSP_NINIT)
 SPECIAL(FNCLEX, FSP_NCLEX)
@@ -350,6 +368,13 @@ static void gen_FLDCW(DisasContext *s, X86Insn *insn)
     tcg_gen_call2(&helper_info_fldcw, NULL, env_arg(), v);
 }
 
+/* The 16-bit environment layout: a 66 prefix without REX.W (REX.W wins,
+ * giving the 32-bit layout, as for any operand size). */
+static bool env16(const X86Insn *insn)
+{
+    return (insn->prefixes & X86_PREFIX_DATA) && !(insn->rex & 8);
+}
+
 #define ENVOP(NAME, HELPER, ARG)                                            \
     static void gen_##NAME(DisasContext *s, X86Insn *insn)                  \
     {                                                                       \
@@ -359,10 +384,10 @@ static void gen_FLDCW(DisasContext *s, X86Insn *insn)
         }                                                                   \
         tcg_gen_call3(&helper_info_##HELPER, NULL, env_arg(), gen_lea(s), cst(ARG)); \
     }
-ENVOP(FNSTENV, fnstenv, (insn->prefixes & X86_PREFIX_DATA) != 0)
-ENVOP(FLDENV, fldenv, (insn->prefixes & X86_PREFIX_DATA) != 0)
-ENVOP(FNSAVE, fnsave, (insn->prefixes & X86_PREFIX_DATA) != 0)
-ENVOP(FRSTOR, frstor, (insn->prefixes & X86_PREFIX_DATA) != 0)
+ENVOP(FNSTENV, fnstenv, env16(insn))
+ENVOP(FLDENV, fldenv, env16(insn))
+ENVOP(FNSAVE, fnsave, env16(insn))
+ENVOP(FRSTOR, frstor, env16(insn))
 ENVOP(FXSAVE, fxsave, (insn->rex & 8) != 0)
 ENVOP(FXRSTOR, fxrstor, (insn->rex & 8) != 0)
 

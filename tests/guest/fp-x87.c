@@ -10,6 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <cpuid.h>
+
+/* CPUID.1:ECX.SSE3: whether FISTTP may be used. */
+static int have_sse3(void)
+{
+    unsigned a, b, c, d;
+    return __get_cpuid(1, &a, &b, &c, &d) && (c & 1);
+}
 
 typedef struct { uint64_t m; uint16_t se; } X80;
 
@@ -178,7 +186,18 @@ static void raw_section(void)
             __asm__ volatile("fnclex\n\tfists %0" : "=m"(i16) : "t"(a));
             __asm__ volatile("fistl %0" : "=m"(i32) : "t"(a));
             __asm__ volatile("fld %%st(0)\n\tfistpll %0" : "=m"(i64) : "t"(a));
-            __asm__ volatile("fld %%st(0)\n\tfisttpll %0" : "=m"(t64) : "t"(a));
+            if (have_sse3()) {
+                __asm__ volatile("fld %%st(0)\n\tfisttpll %0" : "=m"(t64) : "t"(a));
+            } else {
+                /* FISTTP is SSE3: the same truncating store through a
+                 * round-toward-zero control word (emu's default CPU model,
+                 * x86-64-v1, has no SSE3) */
+                uint16_t cw, tcw;
+                __asm__ volatile("fnstcw %0" : "=m"(cw));
+                tcw = cw | 0x0c00;
+                __asm__ volatile("fldcw %1\n\tfld %%st(0)\n\tfistpll %0\n\tfldcw %2"
+                                 : "=m"(t64) : "m"(tcw), "m"(cw), "t"(a));
+            }
             __asm__ volatile("fld %%st(0)\n\tfbstp %0" : "=m"(bcd) : "t"(a));
             __asm__ volatile("fsts %0" : "=m"(f) : "t"(a));
             __asm__ volatile("fstl %0" : "=m"(d) : "t"(a));

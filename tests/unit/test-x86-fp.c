@@ -30,6 +30,7 @@
 #include <unistd.h>
 #include <glib.h>
 
+#include "emu/x86/cpu-model.h"
 #include "emu/cpu.h"
 #include "emu/exec.h"
 #include "softmmu/softmmu.h"
@@ -740,6 +741,7 @@ END_TEST
 
 int main(void)
 {
+    x86_cpu_model_set("x86-64-v2");   /* LAHF/SAHF, FISTTP (SSE3) are v2 */
     Suite *s = suite_create("x86-fp");
     TCase *tc = tcase_create("native-diff");
     tcase_set_timeout(tc, 300);
