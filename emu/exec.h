@@ -58,6 +58,12 @@ TranslationBlock *cpu_exec_current_tb(void);
 void cpu_exec_init_all(void);
 /* Per-vCPU set-up of exec state (jump cache). */
 void cpu_exec_init_vcpu(CPUX86State *env);
+/* A vCPU (guest thread) ends: vcpu_exit for plugins, its instruction
+ * count kept by the virtual clock, its exec state freed.  Call on its own
+ * host thread, outside cpu_exec. */
+void cpu_exec_exit_vcpu(CPUX86State *env);
+/* In the child of fork(): env's vCPU is the only one left. */
+void cpu_exec_fork_child(CPUX86State *env);
 
 /* Invalidate every TB overlapping guest [start, end).  Called by softmmu when
  * guest bytes change (write to a code page, munmap, mprotect, mremap). */

@@ -68,6 +68,7 @@ void linux_user_run(const LinuxUserConfig *cfg)
     main_task.tid = gettid();
     env->opaque = &main_task;
     env->cpu_index = 0;
+    thread_init_main(env);
     cpu_exec_init_vcpu(env);
     env->regs[R_ESP] = sp;
     env->regs[R_EDX] = 0;
