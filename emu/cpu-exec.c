@@ -330,11 +330,14 @@ int cpu_exec(CPUX86State *env)
             vclock_tb_exit_early(env, current_tb);
         }
         current_tb = NULL;
-        if (env->exception_index != EXCP_SMC_RESTART) {
+        if (env->exception_index == EXCP_RETRY) {
+            one_insn = false;
+        } else if (env->exception_index != EXCP_SMC_RESTART) {
             tb_vcpu_offline(env->tb_jmp_cache);
             return env->exception_index;
+        } else {
+            one_insn = true;
         }
-        one_insn = true;
     } else {
         tb_vcpu_online(env->tb_jmp_cache);
     }

@@ -27,6 +27,10 @@ enum {
     EXCP_INT80,        /* `int $0x80` executed; env->rip is the next insn */
 };
 
+/* Internal (never returned by cpu_exec): re-execute the instruction at
+ * env->rip (a LOCK'd read-modify-write lost a race with another thread). */
+#define EXCP_RETRY (-2)
+
 #define TB_MAX_INSNS 512
 
 /* TranslationBlock.flags bits. */
@@ -82,6 +86,9 @@ void cpu_loop_exit_restore(CPUX86State *env, int excp) __attribute__((noreturn))
 /* Same, with signal details (EXCP_PF/EXCP_BUS/EXCP_MF...). */
 void cpu_loop_exit_fault(CPUX86State *env, int excp, int signo, int si_code,
                          uint64_t addr) __attribute__((noreturn));
+/* A guest access fault at addr (a #GP for a non-canonical address). */
+void cpu_raise_access_fault(CPUX86State *env, uint64_t addr, int is_write)
+    __attribute__((noreturn));
 /* Leave without restoring (rip and state already set by generated code). */
 void cpu_loop_exit(CPUX86State *env, int excp) __attribute__((noreturn));
 
