@@ -396,6 +396,13 @@ static TranslationBlock *tb_gen_code_locked(CPUX86State *env, uint64_t pc, uint3
     tb->flags = flags;
     tb->jmp_target[0] = tb->jmp_target[1] = (uint64_t)-1;
 
+    /* Write-protect the first page before reading its bytes: another
+     * thread's store from here on faults, and its invalidation waits for
+     * tb_lock, so it drops this TB once linked.  (A second page is
+     * protected only at link time: a store racing with this translation
+     * there can go unseen — see docs/design-notes.md.) */
+    mm_mark_code_page(pc & GUEST_PAGE_MASK);
+
     tcg_func_start();
     s->tb = tb;
     x86_translate_code(env, tb, (flags & TB_FLAG_ONE_INSN) ? 1 : TB_MAX_INSNS);

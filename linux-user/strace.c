@@ -102,7 +102,7 @@ void strace_enter(int nr, const char *name, const char *fmt, int nargs, const ui
     qemu_log(")");
     /* Shown before a blocking call ends; with threads only whole lines
      * are written (emu/log.c), so that lines of threads do not mix. */
-    if (lu_thread_count() <= 1) {
+    if (lu_thread_count() <= 1 && nr != 56 /* clone */ && nr != 435 /* clone3 */) {
         qemu_log_flush();
     }
 }
