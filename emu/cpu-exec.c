@@ -205,7 +205,25 @@ void cpu_exec_init_vcpu(CPUX86State *env)
 {
     x86_translate_init();     /* per-thread IR globals */
     env->tb_jmp_cache = tb_jmp_cache_new();
+    vclock_vcpu_add(env);
     plugin_vcpu_init(env);
+}
+
+void cpu_exec_fork_child(CPUX86State *env)
+{
+    tb_vcpus_fork_child(env->tb_jmp_cache);
+    vclock_fork_child(env);
+}
+
+void cpu_exec_exit_vcpu(CPUX86State *env)
+{
+    plugin_vcpu_exit(env);
+    vclock_vcpu_remove(env);
+    tb_jmp_cache_free(env->tb_jmp_cache);
+    env->tb_jmp_cache = NULL;
+    if (current_cpu == env) {
+        current_cpu = NULL;
+    }
 }
 
 /* ---- the execution loop ---- */
@@ -227,7 +245,9 @@ static void log_cpu_state(CPUX86State *env)
 
 static int __attribute__((noinline)) cpu_exec_loop(CPUX86State *env, bool one_insn)
 {
+    TBJmpCache *jc = env->tb_jmp_cache;
     TranslationBlock *last = NULL;
+    uint64_t last_epoch = 0;     /* epoch in which `last` was obtained */
     unsigned last_exit = TB_EXIT_NOCHAIN;
     const bool nochain = emu_log_enabled(LOG_NOCHAIN);
     const bool log_exec = emu_log_enabled(LOG_EXEC | LOG_CPU);
@@ -236,12 +256,20 @@ static int __attribute__((noinline)) cpu_exec_loop(CPUX86State *env, bool one_in
         TranslationBlock *tb = NULL;
         uint64_t epoch = __atomic_load_n(&tb_epoch, __ATOMIC_ACQUIRE);
 
+        /* A TB boundary: TB pointers of an older epoch are dropped, then
+         * this vCPU says so (graveyard reclamation, emu/tb.c). */
+        if (epoch != last_epoch) {
+            last = NULL;
+        }
+        if (epoch != jc->qs) {
+            tb_vcpu_quiescent(jc, epoch);
+        }
         if (tb_reclaim()) {
             last = NULL;    /* it may have been freed */
         }
         if (last && last_exit <= TB_EXIT_SLOT1 && !nochain) {
-            tb = last->jmp_dest[last_exit];
-            if (tb && (last->jmp_epoch[last_exit] != epoch || tb->pc != env->rip)) {
+            tb = tb_get_jmp(last, last_exit, epoch);
+            if (tb && tb->pc != env->rip) {
                 tb = NULL;
             }
         }
@@ -250,10 +278,12 @@ static int __attribute__((noinline)) cpu_exec_loop(CPUX86State *env, bool one_in
             one_insn = false;
         } else if (tb == NULL) {
             tb = tb_lookup(env, env->rip, 0);
-            if (last && last_exit <= TB_EXIT_SLOT1 && !last->invalid &&
+            if (last && last_exit <= TB_EXIT_SLOT1 && !nochain &&
+                !__atomic_load_n(&last->invalid, __ATOMIC_RELAXED) &&
                 last->jmp_target[last_exit] == tb->pc) {
-                last->jmp_dest[last_exit] = tb;
-                last->jmp_epoch[last_exit] = __atomic_load_n(&tb_epoch, __ATOMIC_ACQUIRE);
+                /* Tagged with the epoch read before the lookup: if tb was
+                 * retired meanwhile, the tag is already stale. */
+                tb_set_jmp(last, last_exit, tb, epoch);
             }
         }
 
@@ -273,9 +303,12 @@ static int __attribute__((noinline)) cpu_exec_loop(CPUX86State *env, bool one_in
 
         if (exit == TB_EXIT_REQUESTED) {
             __atomic_store_n(&env->exit_request, 0, __ATOMIC_SEQ_CST);
+            current_tb = NULL;
+            tb_vcpu_offline(jc);
             return EXCP_INTERRUPT;
         }
         last = tb;
+        last_epoch = epoch;
         last_exit = exit;
     }
 }
@@ -303,10 +336,16 @@ int cpu_exec(CPUX86State *env)
             vclock_tb_exit_early(env, current_tb);
         }
         current_tb = NULL;
-        if (env->exception_index != EXCP_SMC_RESTART) {
+        if (env->exception_index == EXCP_RETRY) {
+            one_insn = false;
+        } else if (env->exception_index != EXCP_SMC_RESTART) {
+            tb_vcpu_offline(env->tb_jmp_cache);
             return env->exception_index;
+        } else {
+            one_insn = true;
         }
-        one_insn = true;
+    } else {
+        tb_vcpu_online(env->tb_jmp_cache);
     }
     return cpu_exec_loop(env, one_insn);
 }

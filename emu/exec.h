@@ -27,6 +27,10 @@ enum {
     EXCP_INT80,        /* `int $0x80` executed; env->rip is the next insn */
 };
 
+/* Internal (never returned by cpu_exec): re-execute the instruction at
+ * env->rip (a LOCK'd read-modify-write lost a race with another thread). */
+#define EXCP_RETRY (-2)
+
 #define TB_MAX_INSNS 512
 
 /* TranslationBlock.flags bits. */
@@ -58,6 +62,12 @@ TranslationBlock *cpu_exec_current_tb(void);
 void cpu_exec_init_all(void);
 /* Per-vCPU set-up of exec state (jump cache). */
 void cpu_exec_init_vcpu(CPUX86State *env);
+/* A vCPU (guest thread) ends: vcpu_exit for plugins, its instruction
+ * count kept by the virtual clock, its exec state freed.  Call on its own
+ * host thread, outside cpu_exec. */
+void cpu_exec_exit_vcpu(CPUX86State *env);
+/* In the child of fork(): env's vCPU is the only one left. */
+void cpu_exec_fork_child(CPUX86State *env);
 
 /* Invalidate every TB overlapping guest [start, end).  Called by softmmu when
  * guest bytes change (write to a code page, munmap, mprotect, mremap). */
@@ -76,6 +86,9 @@ void cpu_loop_exit_restore(CPUX86State *env, int excp) __attribute__((noreturn))
 /* Same, with signal details (EXCP_PF/EXCP_BUS/EXCP_MF...). */
 void cpu_loop_exit_fault(CPUX86State *env, int excp, int signo, int si_code,
                          uint64_t addr) __attribute__((noreturn));
+/* A guest access fault at addr (a #GP for a non-canonical address). */
+void cpu_raise_access_fault(CPUX86State *env, uint64_t addr, int is_write)
+    __attribute__((noreturn));
 /* Leave without restoring (rip and state already set by generated code). */
 void cpu_loop_exit(CPUX86State *env, int excp) __attribute__((noreturn));
 

@@ -96,17 +96,37 @@ bool emu_log_set_file(const char *path)
     return true;
 }
 
+/* Each thread builds its lines here and writes only whole lines, in one
+ * fwrite (stdio locks the FILE per call): lines of several guest threads
+ * never mix (an strace line of a blocking syscall appears when it ends). */
+static __thread GString *log_line;
+
 void qemu_log(const char *fmt, ...)
 {
     va_list ap;
+    FILE *f = emu_logfile ? emu_logfile : stderr;
+    if (log_line == NULL) {
+        log_line = g_string_sized_new(256);
+    }
     va_start(ap, fmt);
-    vfprintf(emu_logfile ? emu_logfile : stderr, fmt, ap);
+    g_string_append_vprintf(log_line, fmt, ap);
     va_end(ap);
+    const char *nl = strrchr(log_line->str, '\n');
+    if (nl) {
+        size_t n = (size_t)(nl - log_line->str) + 1;
+        fwrite(log_line->str, 1, n, f);
+        g_string_erase(log_line, 0, (gssize)n);
+    }
 }
 
 void qemu_log_flush(void)
 {
-    fflush(emu_logfile ? emu_logfile : stderr);
+    FILE *f = emu_logfile ? emu_logfile : stderr;
+    if (log_line && log_line->len) {
+        fwrite(log_line->str, 1, log_line->len, f);
+        g_string_truncate(log_line, 0);
+    }
+    fflush(f);
 }
 
 void emu_error(const char *fmt, ...)

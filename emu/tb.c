@@ -11,10 +11,15 @@
  * caches and in other TBs' chaining slots.  So invalidation only marks it,
  * unhooks it from the hash and page lists, and bumps tb_epoch; every cached
  * pointer is tagged with the epoch it was made in and is ignored once the
- * epoch moves on.  The TB itself goes to a graveyard that cpu_exec empties
- * between TBs, when no generated code of this vCPU is running.
- * (Single vCPU for now; with threads the graveyard needs every vCPU to have
- * passed a safe point — see docs/design-notes.md.)
+ * epoch moves on.  The TB itself goes to a graveyard, tagged with the
+ * epoch its invalidation created.
+ *
+ * Threads (docs/design-notes.md, "Concurrency of the TB cache"): every vCPU
+ * publishes a quiescent epoch `qs` at each TB boundary (the epoch it has
+ * seen there, after dropping every TB pointer cached in an older epoch),
+ * or QS_OFFLINE while it is outside cpu_exec (syscalls, blocked in a
+ * futex...).  A graveyard TB tagged T is freed only when every online
+ * vCPU has qs >= T: none of them can still run it or chain into it.
  */
 #include <glib.h>
 #include <pthread.h>
@@ -40,15 +45,50 @@ uint64_t tb_epoch = 1;
 
 static GHashTable *tb_hash;      /* pc -> TranslationBlock* (chained by hash_next) */
 static GHashTable *tb_pages;     /* guest page -> GPtrArray of TBs */
-static GPtrArray *tb_graveyard;  /* invalidated TBs awaiting free */
+/* Invalidated TBs awaiting free, with the epoch their retirement made. */
+typedef struct TBGrave {
+    TranslationBlock *tb;
+    uint64_t tag;
+} TBGrave;
+static GArray *tb_graveyard;
+static unsigned tb_graveyard_len;   /* atomic copy of ->len for the fast check */
+static GPtrArray *tb_vcpus;         /* TBJmpCache of every registered vCPU */
 static uint64_t nb_tbs;
+
+/* fork() of a multi-threaded guest: no other thread may hold tb_lock at
+ * the fork (the child has only the forking thread). */
+static void tb_atfork_prepare(void)
+{
+    pthread_mutex_lock(&tb_lock);
+}
+
+static void tb_atfork_parent(void)
+{
+    pthread_mutex_unlock(&tb_lock);
+}
+
+static void tb_atfork_child(void)
+{
+    /* The owner's tid changed: a fresh (recursive) mutex. */
+    pthread_mutex_t fresh = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+    tb_lock = fresh;
+}
+
+void tb_vcpus_fork_child(TBJmpCache *keep)
+{
+    /* The other threads' vCPUs are gone. */
+    g_ptr_array_set_size(tb_vcpus, 0);
+    g_ptr_array_add(tb_vcpus, keep);
+}
 
 void tb_cache_init(void)
 {
     tb_hash = g_hash_table_new(g_int64_hash, g_int64_equal);
     tb_pages = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
                                      (GDestroyNotify)g_ptr_array_unref);
-    tb_graveyard = g_ptr_array_new();
+    tb_graveyard = g_array_new(FALSE, FALSE, sizeof(TBGrave));
+    tb_vcpus = g_ptr_array_new();
+    pthread_atfork(tb_atfork_prepare, tb_atfork_parent, tb_atfork_child);
     mm_set_invalidate_hook(tb_invalidate_range);
 }
 
@@ -63,7 +103,38 @@ TBJmpCache *tb_jmp_cache_new(void)
 {
     TBJmpCache *jc = g_new0(TBJmpCache, 1);
     jc->epoch = tb_epoch;
+    jc->qs = QS_OFFLINE;
+    pthread_mutex_lock(&tb_lock);
+    g_ptr_array_add(tb_vcpus, jc);
+    pthread_mutex_unlock(&tb_lock);
     return jc;
+}
+
+void tb_jmp_cache_free(TBJmpCache *jc)
+{
+    pthread_mutex_lock(&tb_lock);
+    g_ptr_array_remove_fast(tb_vcpus, jc);
+    pthread_mutex_unlock(&tb_lock);
+    g_free(jc);
+}
+
+void tb_vcpu_online(TBJmpCache *jc)
+{
+    /* Publish an epoch, then check it is still current: a reclaimer that
+     * saw us offline bumped the epoch before looking, so a stale publish
+     * is caught here (seq_cst on both sides). */
+    for (;;) {
+        uint64_t e = __atomic_load_n(&tb_epoch, __ATOMIC_SEQ_CST);
+        __atomic_store_n(&jc->qs, e, __ATOMIC_SEQ_CST);
+        if (__atomic_load_n(&tb_epoch, __ATOMIC_SEQ_CST) == e) {
+            return;
+        }
+    }
+}
+
+void tb_vcpu_offline(TBJmpCache *jc)
+{
+    __atomic_store_n(&jc->qs, QS_OFFLINE, __ATOMIC_RELEASE);
 }
 
 static inline unsigned tb_jmp_hash(uint64_t pc)
@@ -146,7 +217,7 @@ static void tb_invalidate_locked(TranslationBlock *tb, uint64_t skip_page)
     if (tb->invalid) {
         return;
     }
-    tb->invalid = true;
+    __atomic_store_n(&tb->invalid, true, __ATOMIC_RELEASE);
     tb_hash_remove_locked(tb);
     if (tb->page[0] != skip_page) {
         tb_page_remove_locked(tb->page[0], tb);
@@ -154,8 +225,24 @@ static void tb_invalidate_locked(TranslationBlock *tb, uint64_t skip_page)
     if (tb->page[1] != (uint64_t)-1 && tb->page[1] != skip_page) {
         tb_page_remove_locked(tb->page[1], tb);
     }
-    g_ptr_array_add(tb_graveyard, tb);
+    TBGrave g = { tb, 0 };     /* tagged by tb_retire_commit_locked */
+    g_array_append_val(tb_graveyard, g);
     nb_tbs--;
+}
+
+/* After a batch of tb_invalidate_locked: a new epoch, and the batch's
+ * graveyard entries (tag 0) get it. */
+static void tb_retire_commit_locked(void)
+{
+    uint64_t e = __atomic_add_fetch(&tb_epoch, 1, __ATOMIC_SEQ_CST);
+    for (guint i = tb_graveyard->len; i-- > 0;) {
+        TBGrave *g = &g_array_index(tb_graveyard, TBGrave, i);
+        if (g->tag != 0) {
+            break;
+        }
+        g->tag = e;
+    }
+    __atomic_store_n(&tb_graveyard_len, tb_graveyard->len, __ATOMIC_RELEASE);
 }
 
 void tb_invalidate_range(uint64_t start, uint64_t end)
@@ -206,7 +293,7 @@ void tb_invalidate_range(uint64_t start, uint64_t end)
         }
     }
     if (any) {
-        __atomic_add_fetch(&tb_epoch, 1, __ATOMIC_SEQ_CST);
+        tb_retire_commit_locked();
     }
     pthread_mutex_unlock(&tb_lock);
 }
@@ -228,29 +315,62 @@ void tb_flush(void)
         tb_invalidate_locked(all->pdata[i], (uint64_t)-1);
     }
     g_ptr_array_free(all, true);
-    __atomic_add_fetch(&tb_epoch, 1, __ATOMIC_SEQ_CST);
+    tb_retire_commit_locked();
     pthread_mutex_unlock(&tb_lock);
     plugin_flush_notify();
 }
 
 bool tb_reclaim(void)
 {
-    if (tb_graveyard->len == 0) {
+    if (__atomic_load_n(&tb_graveyard_len, __ATOMIC_ACQUIRE) == 0) {
         return false;
     }
-    pthread_mutex_lock(&tb_lock);
+    /* Never wait here: another thread translating will reclaim later. */
+    if (pthread_mutex_trylock(&tb_lock) != 0) {
+        return false;
+    }
+    uint64_t min_qs = QS_OFFLINE;
+    for (guint i = 0; i < tb_vcpus->len; i++) {
+        TBJmpCache *jc = tb_vcpus->pdata[i];
+        uint64_t q = __atomic_load_n(&jc->qs, __ATOMIC_SEQ_CST);
+        if (q < min_qs) {
+            min_qs = q;
+        }
+    }
+    guint kept = 0;
+    bool any = false;
     for (guint i = 0; i < tb_graveyard->len; i++) {
-        TranslationBlock *tb = tb_graveyard->pdata[i];
+        TBGrave g = g_array_index(tb_graveyard, TBGrave, i);
+        if (g.tag == 0 || g.tag > min_qs) {
+            g_array_index(tb_graveyard, TBGrave, kept++) = g;
+            continue;
+        }
+        TranslationBlock *tb = g.tb;
         if (tb->code) {
             tcg_backend->free_code(tb->code);
         }
         plugin_tb_free(tb);
         g_free(tb->insn_off);
         g_free(tb);
+        any = true;
     }
-    g_ptr_array_set_size(tb_graveyard, 0);
+    g_array_set_size(tb_graveyard, kept);
+    __atomic_store_n(&tb_graveyard_len, kept, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&tb_lock);
-    return true;
+    return any;
+}
+
+void tb_set_jmp(TranslationBlock *from, unsigned slot, TranslationBlock *to, uint64_t epoch)
+{
+    /* Writers serialize on tb_lock; readers (tb_get_jmp) are lock-free and
+     * accept the pair only if the epoch word is the same, and nonzero,
+     * before and after reading the pointer. */
+    pthread_mutex_lock(&tb_lock);
+    __atomic_store_n(&from->jmp_epoch[slot], 0, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    __atomic_store_n(&from->jmp_dest[slot], to, __ATOMIC_RELAXED);
+    __atomic_store_n(&from->jmp_epoch[slot], epoch, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&tb_lock);
 }
 
 /* ---- translation ---- */
@@ -275,6 +395,13 @@ static TranslationBlock *tb_gen_code_locked(CPUX86State *env, uint64_t pc, uint3
     tb->pc = pc;
     tb->flags = flags;
     tb->jmp_target[0] = tb->jmp_target[1] = (uint64_t)-1;
+
+    /* Write-protect the first page before reading its bytes: another
+     * thread's store from here on faults, and its invalidation waits for
+     * tb_lock, so it drops this TB once linked.  (A second page is
+     * protected only at link time: a store racing with this translation
+     * there can go unseen — see docs/design-notes.md.) */
+    mm_mark_code_page(pc & GUEST_PAGE_MASK);
 
     tcg_func_start();
     s->tb = tb;
@@ -325,7 +452,8 @@ TranslationBlock *tb_lookup(CPUX86State *env, uint64_t pc, uint32_t flags)
     }
     unsigned h = tb_jmp_hash(pc);
     TranslationBlock *tb = jc->entry[h];
-    if (tb && tb->pc == pc && tb->flags == flags) {
+    if (tb && tb->pc == pc && tb->flags == flags &&
+        !__atomic_load_n(&tb->invalid, __ATOMIC_RELAXED)) {
         return tb;
     }
 
@@ -336,12 +464,11 @@ TranslationBlock *tb_lookup(CPUX86State *env, uint64_t pc, uint32_t flags)
     }
     pthread_mutex_unlock(&tb_lock);
 
-    /* Translation may itself have invalidated TBs (never this one). */
-    epoch = __atomic_load_n(&tb_epoch, __ATOMIC_ACQUIRE);
-    if (jc->epoch != epoch) {
-        memset(jc->entry, 0, sizeof(jc->entry));
-        jc->epoch = epoch;
+    /* Cache it only if no invalidation happened meanwhile (this lookup's
+     * own translation included): an entry of epoch E must be a TB whose
+     * retirement, if any, makes an epoch > E. */
+    if (__atomic_load_n(&tb_epoch, __ATOMIC_ACQUIRE) == epoch) {
+        jc->entry[h] = tb;
     }
-    jc->entry[h] = tb;
     return tb;
 }

@@ -16,6 +16,11 @@ static bool vclock_real_sleep = true;
 /* Virtual ns added by guest sleeps (all threads). */
 static uint64_t vclock_slept_ns;
 
+/* Live vCPUs, and the instructions of those that have exited. */
+static GMutex vclock_lock;
+static GPtrArray *vclock_vcpus;
+static uint64_t vclock_exited_insns;
+
 /* Fixed origins: the realtime clock starts at 2000-01-01T00:00:00Z, the
  * monotonic clocks at 1 s (0 is a value some programs treat as unset). */
 #define VCLOCK_REALTIME_ORIGIN_S  946684800ull
@@ -113,21 +118,76 @@ uint64_t vclock_insns_before(CPUX86State *env, uint32_t k)
 
 /* ---- the clock ---- */
 
-static uint64_t vclock_ns_at(uint64_t insns)
+void vclock_vcpu_add(CPUX86State *env)
 {
-    /* One vCPU for now; with threads this becomes the sum over vCPUs. */
+    g_mutex_lock(&vclock_lock);
+    if (vclock_vcpus == NULL) {
+        vclock_vcpus = g_ptr_array_new();
+    }
+    g_ptr_array_add(vclock_vcpus, env);
+    g_mutex_unlock(&vclock_lock);
+}
+
+void vclock_vcpu_remove(CPUX86State *env)
+{
+    g_mutex_lock(&vclock_lock);
+    if (vclock_vcpus && g_ptr_array_remove_fast(vclock_vcpus, env)) {
+        vclock_exited_insns += env->icount;
+    }
+    g_mutex_unlock(&vclock_lock);
+}
+
+void vclock_fork_child(CPUX86State *env)
+{
+    /* The parent's other threads no longer exist here; their past
+     * instructions still count (the child inherits the clock). */
+    g_mutex_init(&vclock_lock);
+    uint64_t n = vclock_exited_insns;
+    for (guint i = 0; vclock_vcpus && i < vclock_vcpus->len; i++) {
+        CPUX86State *o = vclock_vcpus->pdata[i];
+        if (o != env) {
+            n += o->icount;
+        }
+    }
+    vclock_exited_insns = n;
+    if (vclock_vcpus) {
+        g_ptr_array_set_size(vclock_vcpus, 0);
+        g_ptr_array_add(vclock_vcpus, env);
+    }
+}
+
+/* Instructions of every vCPU but env (other threads' counters are read as
+ * they are: with threads the clock cannot be more exact than that). */
+static uint64_t vclock_other_insns(CPUX86State *env)
+{
+    g_mutex_lock(&vclock_lock);
+    uint64_t n = vclock_exited_insns;
+    for (guint i = 0; vclock_vcpus && i < vclock_vcpus->len; i++) {
+        CPUX86State *o = vclock_vcpus->pdata[i];
+        if (o != env) {
+            n += __atomic_load_n(&o->icount, __ATOMIC_RELAXED);
+        }
+    }
+    g_mutex_unlock(&vclock_lock);
+    return n;
+}
+
+/* env's own (exact) count plus the others'. */
+static uint64_t vclock_ns_at(CPUX86State *env, uint64_t insns)
+{
+    insns += vclock_other_insns(env);
     return (insns << vclock_shift) + __atomic_load_n(&vclock_slept_ns, __ATOMIC_RELAXED);
 }
 
 uint64_t vclock_ns(CPUX86State *env)
 {
-    return vclock_ns_at(env->icount);
+    return vclock_ns_at(env, env->icount);
 }
 
 uint64_t vclock_tsc_at(CPUX86State *env, uint32_t k)
 {
     /* A 1 GHz TSC: one tick per virtual ns. */
-    return vclock_ns_at(vclock_insns_before(env, k));
+    return vclock_ns_at(env, vclock_insns_before(env, k));
 }
 
 static bool clock_origin(clockid_t clk, uint64_t *origin_ns)

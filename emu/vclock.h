@@ -42,6 +42,14 @@ uint64_t vclock_tsc_at(CPUX86State *env, uint32_t k);
  * (between instructions: syscalls, helpers that finished their TB). */
 uint64_t vclock_ns(CPUX86State *env);
 
+/* vCPU registry: the clock counts every vCPU's instructions (live ones'
+ * env->icount plus those of vCPUs that have exited).  Called by
+ * cpu_exec_init_vcpu / cpu_exec_exit_vcpu, whether or not -icount is on. */
+void vclock_vcpu_add(CPUX86State *env);
+void vclock_vcpu_remove(CPUX86State *env);
+/* In a fork child: env is the only vCPU left. */
+void vclock_fork_child(CPUX86State *env);
+
 /* Virtual time of clock `clk` (CLOCK_*), or false if the clock is not one
  * the virtual clock replaces (then the host's is used). */
 bool vclock_gettime(CPUX86State *env, clockid_t clk, struct timespec *ts);

@@ -100,6 +100,24 @@ static inline TaskState *task_state(CPUX86State *env) { return env->opaque; }
  * the host's getrandom. */
 void lu_random_bytes(void *buf, size_t len);
 
+/* ---- threads (thread.c) ---- */
+
+/* Register the first thread (its TaskState's tid set). */
+void thread_init_main(CPUX86State *env);
+/* In a fork child: env's thread is the only one. */
+void thread_after_fork_child(CPUX86State *env);
+/* Number of live guest threads. */
+int lu_thread_count(void);
+/* clone with CLONE_THREAD: returns the new tid or -errno. */
+int64_t thread_clone(CPUX86State *env, uint64_t flags, uint64_t newsp, uint64_t ptid,
+                     uint64_t ctid, uint64_t tls);
+/* exit(2) of this thread: robust list, clear_child_tid, vcpu_exit; the
+ * last thread ends the process with status. */
+void thread_exit(CPUX86State *env, int status) __attribute__((noreturn));
+/* Make sig pending for guest thread tid of this process (0 = probe);
+ * false if there is no such thread. */
+bool thread_signal(int tid, int sig);
+
 /* ---- the cpu loop (cpu-loop.c) ---- */
 
 void cpu_loop(CPUX86State *env) __attribute__((noreturn));

@@ -14,7 +14,6 @@
 #include "softmmu/softmmu.h"
 
 LinuxUserProc lu_proc;
-static TaskState main_task;
 
 static void __attribute__((noreturn)) load_failed(const char *path, char *err)
 {
@@ -65,9 +64,11 @@ void linux_user_run(const LinuxUserConfig *cfg)
     }
     memset(env, 0, sizeof(*env));
     cpu_x86_init(env);
-    main_task.tid = gettid();
-    env->opaque = &main_task;
+    TaskState *main_task = g_new0(TaskState, 1);  /* freed if it exits first */
+    main_task->tid = gettid();
+    env->opaque = main_task;
     env->cpu_index = 0;
+    thread_init_main(env);
     cpu_exec_init_vcpu(env);
     env->regs[R_ESP] = sp;
     env->regs[R_EDX] = 0;

@@ -154,10 +154,11 @@ void signal_queue(CPUX86State *env, int sig, bool thread)
     if (sig == 0) {
         return;
     }
+    /* Other threads queue too (tgkill, kill): atomic updates. */
     if (thread) {
-        task_state(env)->sigpending |= SIGBIT(sig);
+        __atomic_fetch_or(&task_state(env)->sigpending, SIGBIT(sig), __ATOMIC_SEQ_CST);
     } else {
-        lu_proc.sigpending |= SIGBIT(sig);
+        __atomic_fetch_or(&lu_proc.sigpending, SIGBIT(sig), __ATOMIC_SEQ_CST);
     }
 }
 
@@ -166,7 +167,9 @@ void signal_process_pending(CPUX86State *env)
     TaskState *ts = task_state(env);
     uint64_t ready;
 
-    while ((ready = (ts->sigpending | lu_proc.sigpending) & ~(ts->sigmask & ~UNBLOCKABLE)) != 0) {
+    while ((ready = (__atomic_load_n(&ts->sigpending, __ATOMIC_SEQ_CST) |
+                     __atomic_load_n(&lu_proc.sigpending, __ATOMIC_SEQ_CST)) &
+                    ~(ts->sigmask & ~UNBLOCKABLE)) != 0) {
         int sig = __builtin_ctzll(ready) + 1;
         /* Synchronous-type signals first, as Linux dequeues them. */
         static const int sync_first[] = { SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGSYS };
@@ -176,8 +179,8 @@ void signal_process_pending(CPUX86State *env)
                 break;
             }
         }
-        ts->sigpending &= ~SIGBIT(sig);
-        lu_proc.sigpending &= ~SIGBIT(sig);
+        __atomic_fetch_and(&ts->sigpending, ~SIGBIT(sig), __ATOMIC_SEQ_CST);
+        __atomic_fetch_and(&lu_proc.sigpending, ~SIGBIT(sig), __ATOMIC_SEQ_CST);
         signal_take_default(env, sig);
     }
 }

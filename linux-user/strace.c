@@ -100,7 +100,11 @@ void strace_enter(int nr, const char *name, const char *fmt, int nargs, const ui
         strace_arg(c, a[i]);
     }
     qemu_log(")");
-    qemu_log_flush();
+    /* Shown before a blocking call ends; with threads only whole lines
+     * are written (emu/log.c), so that lines of threads do not mix. */
+    if (lu_thread_count() <= 1 && nr != 56 /* clone */ && nr != 435 /* clone3 */) {
+        qemu_log_flush();
+    }
 }
 
 void strace_unknown(int nr, const uint64_t *a)

@@ -66,9 +66,9 @@ static void strace_noreturn(void)
 
 int64_t sys_exit(CPUX86State *env, const uint64_t *a)
 {
-    /* One thread: leaving it leaves the process. */
+    /* This thread only; the last one leaving ends the process. */
     strace_noreturn();
-    lu_exit((int)a[0]);
+    thread_exit(env, (int)a[0]);
 }
 
 int64_t sys_exit_group(CPUX86State *env, const uint64_t *a)
@@ -187,11 +187,6 @@ int64_t sys_get_robust_list(CPUX86State *env, const uint64_t *a)
 int64_t sys_rseq(CPUX86State *env, const uint64_t *a)
 {
     return -ENOSYS;     /* glibc then does without (rseq_size 0) */
-}
-
-int64_t sys_clone3(CPUX86State *env, const uint64_t *a)
-{
-    return -ENOSYS;     /* glibc falls back to clone */
 }
 
 int64_t sys_restart_syscall(CPUX86State *env, const uint64_t *a)
@@ -793,11 +788,11 @@ int64_t sys_tgkill(CPUX86State *env, const uint64_t *a)
         return -EINVAL;
     }
     if (tgid == lu_proc.pid) {
-        if (tid != task_state(env)->tid) {
-            return -ESRCH;
+        if (tid == task_state(env)->tid) {
+            signal_queue(env, sig, true);
+            return 0;
         }
-        signal_queue(env, sig, true);
-        return 0;
+        return thread_signal(tid, sig) ? 0 : -ESRCH;
     }
     return RAW(SYS_tgkill, tgid, tid, sig);
 }
@@ -812,11 +807,34 @@ int64_t sys_tkill(CPUX86State *env, const uint64_t *a)
         signal_queue(env, sig, true);
         return 0;
     }
+    if (thread_signal(tid, sig)) {
+        return 0;
+    }
     return RAW(SYS_tkill, tid, sig);
 }
 
 /* ---- futex ---- */
 
+/* With -icount, a guest's absolute futex timeout is on the virtual clock:
+ * turn it into the same distance on the host clock. */
+static void futex_abs_timeout_to_host(CPUX86State *env, clockid_t clk, struct timespec *ts)
+{
+    struct timespec now;
+    if (!vclock_enabled || !vclock_gettime(env, clk, &now)) {
+        return;
+    }
+    uint64_t d = vclock_until(env, clk, ts);
+    clock_gettime(clk, &now);
+    uint64_t ns = (uint64_t)now.tv_nsec + d % 1000000000ull;
+    ts->tv_sec = now.tv_sec + (time_t)(d / 1000000000ull) + (time_t)(ns / 1000000000ull);
+    ts->tv_nsec = (long)(ns % 1000000000ull);
+}
+
+/*
+ * The host futex on the guest word's host address: the guest address
+ * space is one host mapping for every guest thread, so waiters and wakers
+ * meet in the host kernel, PI futexes included (guest tids are host tids).
+ */
 int64_t sys_futex(CPUX86State *env, const uint64_t *a)
 {
     int op = (int)a[1];
@@ -829,6 +847,11 @@ int64_t sys_futex(CPUX86State *env, const uint64_t *a)
     }
     uaddr = g_ptr_r(a[0], 4);
     if (!uaddr) {
+        if ((cmd == FUTEX_WAKE || cmd == FUTEX_WAKE_BITSET) && (op & FUTEX_PRIVATE_FLAG) &&
+            a[0] < guest_addr_limit - 4) {
+            /* Linux does not touch the word of a private wake: no waiter. */
+            return (cmd == FUTEX_WAKE_BITSET && (uint32_t)a[5] == 0) ? -EINVAL : 0;
+        }
         return -EFAULT;
     }
     switch (cmd) {
@@ -836,11 +859,20 @@ int64_t sys_futex(CPUX86State *env, const uint64_t *a)
     case FUTEX_WAIT_BITSET:
     case FUTEX_LOCK_PI:
     case FUTEX_LOCK_PI2:
+    case FUTEX_WAIT_REQUEUE_PI:
         if (a[3]) {
             if (get_guest(&ts, a[3], sizeof(ts))) {
                 return -EFAULT;
             }
             pts = &ts;
+            /* FUTEX_WAIT's timeout is relative; the others' absolute, on
+             * CLOCK_REALTIME (LOCK_PI always; else with the flag) or
+             * CLOCK_MONOTONIC. */
+            if (cmd != FUTEX_WAIT) {
+                clockid_t clk = (cmd == FUTEX_LOCK_PI || (op & FUTEX_CLOCK_REALTIME))
+                                ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+                futex_abs_timeout_to_host(env, clk, &ts);
+            }
         }
         if (cmd == FUTEX_LOCK_PI || cmd == FUTEX_LOCK_PI2) {
             uaddr = g_ptr_w(a[0], 4);
@@ -848,7 +880,16 @@ int64_t sys_futex(CPUX86State *env, const uint64_t *a)
                 return -EFAULT;
             }
         }
-        return RAW(SYS_futex, uaddr, op, (uint32_t)a[2], pts, NULL, (uint32_t)a[5]);
+        if (cmd == FUTEX_WAIT_REQUEUE_PI) {
+            if (a[4] & 3) {
+                return -EINVAL;
+            }
+            uaddr2 = g_ptr_w(a[4], 4);
+            if (!uaddr2) {
+                return -EFAULT;
+            }
+        }
+        return RAW(SYS_futex, uaddr, op, (uint32_t)a[2], pts, uaddr2, (uint32_t)a[5]);
     case FUTEX_WAKE:
     case FUTEX_WAKE_BITSET:
         return RAW(SYS_futex, uaddr, op, (uint32_t)a[2], NULL, NULL, (uint32_t)a[5]);
@@ -862,10 +903,12 @@ int64_t sys_futex(CPUX86State *env, const uint64_t *a)
     case FUTEX_REQUEUE:
     case FUTEX_CMP_REQUEUE:
     case FUTEX_WAKE_OP:
+    case FUTEX_CMP_REQUEUE_PI:
         if (a[4] & 3) {
             return -EINVAL;
         }
-        uaddr2 = cmd == FUTEX_WAKE_OP ? g_ptr_w(a[4], 4) : g_ptr_r(a[4], 4);
+        uaddr2 = (cmd == FUTEX_WAKE_OP || cmd == FUTEX_CMP_REQUEUE_PI)
+                 ? g_ptr_w(a[4], 4) : g_ptr_r(a[4], 4);
         if (!uaddr2) {
             return -EFAULT;
         }
@@ -914,6 +957,7 @@ static int64_t do_fork(CPUX86State *env, uint64_t flags, uint64_t newsp,
         ts->tid = lu_proc.pid;
         lu_proc.sigpending = 0;
         ts->sigpending = 0;
+        thread_after_fork_child(env);
         if (newsp) {
             env->regs[R_ESP] = newsp;
         }
@@ -935,6 +979,10 @@ static int64_t do_fork(CPUX86State *env, uint64_t flags, uint64_t newsp,
 
 int64_t sys_clone(CPUX86State *env, const uint64_t *a)
 {
+    /* clone(flags, newsp, parent_tid, child_tid, tls) */
+    if (a[0] & 0x00010000 /* CLONE_THREAD */) {
+        return thread_clone(env, a[0], a[1], a[2], a[3], a[4]);
+    }
     return do_fork(env, a[0], a[1], a[2], a[3]);
 }
 

@@ -58,8 +58,9 @@ void do_syscall(CPUX86State *env)
     if (plugin_syscall_enabled) {
         plugin_syscall(env, nr, a);
     }
-    if (plugin_enabled && (nr == 60 /* exit */ || nr == 231 /* exit_group */)) {
-        /* The guest ends here (one thread): vcpu_exit, then atexit. */
+    if (plugin_enabled && nr == 231 /* exit_group */) {
+        /* The guest ends here: vcpu_exit for all, then atexit.  (exit of
+         * the last thread does the same in thread_exit.) */
         plugin_process_exit(env);
     }
     if (d == NULL) {

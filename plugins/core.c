@@ -9,6 +9,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib.h>
 
 #include "emu/exec.h"
@@ -26,6 +27,7 @@ __thread bool plugin_in_exec_cb;
 PluginProcInfo plugin_proc;
 
 static bool process_exited;
+static __thread bool exiting_here;   /* this thread runs the process exit */
 
 void plugin_core_anchor(void)
 {
@@ -253,10 +255,20 @@ void plugin_vcpu_resume(CPUX86State *env)
 
 void plugin_process_exit(CPUX86State *env)
 {
-    if (!plugin_enabled || process_exited) {
+    if (!plugin_enabled) {
         return;
     }
-    process_exited = true;
+    if (__atomic_exchange_n(&process_exited, true, __ATOMIC_SEQ_CST)) {
+        if (exiting_here) {
+            return;     /* nested (a fatal signal inside atexit) */
+        }
+        /* Another thread is ending the process (its atexit callbacks are
+         * running and it will exit): wait for that. */
+        for (;;) {
+            pause();
+        }
+    }
+    exiting_here = true;
     if (env) {
         plugin_vcpu_exit(env);
     }

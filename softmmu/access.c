@@ -70,8 +70,10 @@ static bool mm_safe_copy(void *dst, const void *src, size_t len, bool to_guest)
 {
     struct iovec local = { to_guest ? (void *)src : dst, len };
     struct iovec remote = { to_guest ? dst : (void *)src, len };
-    ssize_t n = to_guest ? process_vm_writev(getpid(), &local, 1, &remote, 1, 0)
-                         : process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+    /* Our own tid, not getpid(): once the main thread has exited (a guest
+     * main calling pthread_exit), the thread-group leader has no mm. */
+    ssize_t n = to_guest ? process_vm_writev(gettid(), &local, 1, &remote, 1, 0)
+                         : process_vm_readv(gettid(), &local, 1, &remote, 1, 0);
     if (n < 0 && (errno == ENOSYS || errno == EPERM)) {
         memcpy(dst, src, len);
         return true;

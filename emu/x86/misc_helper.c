@@ -1,5 +1,6 @@
 /*
- * emu/x86/misc_helper.c — CPUID, RDTSC, SYSCALL exit and alignment checks.
+ * emu/x86/misc_helper.c — CPUID, RDTSC, SYSCALL exit, alignment checks and
+ * the atomic read-modify-writes of LOCK-prefixed instructions.
  */
 #include <inttypes.h>
 #include <signal.h>
@@ -13,6 +14,7 @@
 #include "softmmu/softmmu.h"
 #include "emu/exec.h"
 #include "emu/log.h"
+#include "softmmu/softmmu.h"
 
 void helper_cpuid(CPUX86State *env)
 {
@@ -176,3 +178,73 @@ bool x86_fault_is_stack(CPUX86State *env, uint64_t addr)
     }
     return mn_uses_stack(insn.mnemonic);
 }
+
+/* ---- LOCK: atomic read-modify-write on the guest word ---- */
+
+static void *atomic_host_ptr(CPUX86State *env, uint64_t addr, uint64_t size)
+{
+    if (addr > guest_addr_limit - size) {
+        cpu_raise_access_fault(env, addr, 1);
+    }
+    /* A host fault on it (unmapped, read-only, code page) is handled like
+     * one of generated code: a guest fault or a retry. */
+    return (void *)(guest_base + (uintptr_t)addr);
+}
+
+#define ATOMIC_SWITCH(size, OP)                                         \
+    switch (size) {                                                     \
+    case 1: { uint8_t *p = ptr; OP(p, uint8_t); }                       \
+    case 2: { uint16_t *p = ptr; OP(p, uint16_t); }                     \
+    case 4: { uint32_t *p = ptr; OP(p, uint32_t); }                     \
+    default: { uint64_t *p = ptr; OP(p, uint64_t); }                    \
+    }
+
+uint64_t helper_atomic_cmpxchg(CPUX86State *env, uint64_t addr, uint64_t expected,
+                               uint64_t newv, uint64_t size)
+{
+    void *ptr = atomic_host_ptr(env, addr, size);
+#define CAS(p, T) { T e = (T)expected;                                              \
+        __atomic_compare_exchange_n(p, &e, (T)newv, false, __ATOMIC_SEQ_CST,        \
+                                    __ATOMIC_SEQ_CST);                              \
+        return e; }
+    ATOMIC_SWITCH(size, CAS)
+#undef CAS
+}
+HELPER_INFO(atomic_cmpxchg, 0, 5, true);
+
+void helper_atomic_store_cond(CPUX86State *env, uint64_t addr, uint64_t expected,
+                              uint64_t newv, uint64_t size)
+{
+    void *ptr = atomic_host_ptr(env, addr, size);
+    bool ok;
+#define CASOK(p, T) { T e = (T)expected;                                            \
+        ok = __atomic_compare_exchange_n(p, &e, (T)newv, false, __ATOMIC_SEQ_CST,   \
+                                         __ATOMIC_SEQ_CST);                         \
+        break; }
+    ATOMIC_SWITCH(size, CASOK)
+#undef CASOK
+    if (!ok) {
+        /* Another thread changed the word since this instruction loaded
+         * it: run the instruction again (nothing architectural written). */
+        cpu_loop_exit_restore(env, EXCP_RETRY);
+    }
+}
+HELPER_INFO(atomic_store_cond, 0, 5, false);
+
+uint64_t helper_atomic_xchg(CPUX86State *env, uint64_t addr, uint64_t val, uint64_t size)
+{
+    void *ptr = atomic_host_ptr(env, addr, size);
+#define XCHG(p, T) return __atomic_exchange_n(p, (T)val, __ATOMIC_SEQ_CST);
+    ATOMIC_SWITCH(size, XCHG)
+#undef XCHG
+}
+HELPER_INFO(atomic_xchg, 0, 4, true);
+
+uint64_t helper_atomic_xadd(CPUX86State *env, uint64_t addr, uint64_t val, uint64_t size)
+{
+    void *ptr = atomic_host_ptr(env, addr, size);
+#define XADD(p, T) return __atomic_fetch_add(p, (T)val, __ATOMIC_SEQ_CST);
+    ATOMIC_SWITCH(size, XADD)
+#undef XADD
+}
+HELPER_INFO(atomic_xadd, 0, 4, true);

@@ -38,6 +38,22 @@ void helper_check_far_sel(CPUX86State *env, uint64_t sel, uint64_t kind);
  * a stack-segment fault (#SS) rather than #GP.  Slow path only. */
 bool x86_fault_is_stack(CPUX86State *env, uint64_t addr);
 
+/*
+ * LOCK-prefixed read-modify-writes (and XCHG with memory) between guest
+ * threads: host atomics on the guest word (size 1/2/4/8).  A bad address
+ * raises the guest fault.  store_cond stores newv only if the word still
+ * holds expected (what the instruction loaded); otherwise the instruction
+ * is restarted (EXCP_RETRY), so a generic RMW becomes a CAS loop.
+ */
+uint64_t helper_atomic_cmpxchg(CPUX86State *env, uint64_t addr, uint64_t expected,
+                               uint64_t newv, uint64_t size);
+void helper_atomic_store_cond(CPUX86State *env, uint64_t addr, uint64_t expected,
+                              uint64_t newv, uint64_t size);
+uint64_t helper_atomic_xchg(CPUX86State *env, uint64_t addr, uint64_t val, uint64_t size);
+uint64_t helper_atomic_xadd(CPUX86State *env, uint64_t addr, uint64_t val, uint64_t size);
+extern const TCGHelperInfo helper_info_atomic_cmpxchg, helper_info_atomic_store_cond;
+extern const TCGHelperInfo helper_info_atomic_xchg, helper_info_atomic_xadd;
+
 extern const TCGHelperInfo helper_info_raise_gp, helper_info_check_far_sel;
 extern const TCGHelperInfo helper_info_xgetbv;
 extern const TCGHelperInfo helper_info_cpuid, helper_info_rdtsc, helper_info_vclock_tsc;

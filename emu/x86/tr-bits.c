@@ -8,6 +8,7 @@
  */
 #include "emu/x86/tr-int2.h"
 #include "emu/x86/int_helper.h"
+#include "emu/x86/misc_helper.h"
 
 /* Replace CF (bit 0 of cf) in the flags, other flags kept (EFLAGS form). */
 static void set_cf_only(DisasContext *s, TCGv cf)
@@ -57,13 +58,14 @@ static void gen_bt(DisasContext *s, X86Insn *insn, int kind)
         }
     }
     tcg_gen_andi_i64(bitno, off, bits - 1);
-    bool lock = (insn->prefixes & X86_PREFIX_LOCK) != 0;
-    if (lock) {
-        /* No atomic RMW in the IR yet: fence around the access. */
-        tcg_gen_mb();
-    }
+    bool lock = (insn->prefixes & X86_PREFIX_LOCK) != 0 && addr;
+    TCGv old = NULL;
     if (addr) {
         gen_ld(s, val, addr, size, false);
+        if (lock) {
+            old = tcg_temp_new();
+            tcg_gen_mov_i64(old, val);
+        }
     } else {
         gen_load_operand(s, val, d);
     }
@@ -84,9 +86,12 @@ static void gen_bt(DisasContext *s, X86Insn *insn, int kind)
             tcg_gen_xor_i64(val, val, mask);
             break;
         }
-        gen_store_operand(s, d, val, addr);
         if (lock) {
-            tcg_gen_mb();
+            /* compare-and-swap against what was loaded, else restart */
+            TCGv args[5] = { tcg_ctx()->env, addr, old, val, tcg_constant_i64(size) };
+            tcg_gen_callN(&helper_info_atomic_store_cond, NULL, 5, args);
+        } else {
+            gen_store_operand(s, d, val, addr);
         }
     }
     set_cf_only(s, cf);

@@ -48,28 +48,37 @@ static void load_src(DisasContext *s, TCGv dst, const X86Operand *op)
     }
 }
 
+/* The value a LOCK'd read-modify-write loaded (see store_rmw). */
+static __thread TCGv lock_old;
+
 /* Destination operand of a read-modify-write: value in t, and the address
  * (NULL for a register) for the store. */
 static TCGv load_rmw(DisasContext *s, const X86Operand *op, TCGv t)
 {
     if (op->kind == X86_OPK_MEM) {
         TCGv addr = gen_lea(s);
-        if (has_lock(&s->insn)) {
-            tcg_gen_mb();
-        }
         gen_ld(s, t, addr, op->size, false);
+        if (has_lock(&s->insn)) {
+            lock_old = tcg_temp_new();
+            tcg_gen_mov_i64(lock_old, t);
+        }
         return addr;
     }
     gen_load_operand(s, t, op);
     return NULL;
 }
 
+/* With LOCK the store is a compare-and-swap against the loaded value; if
+ * another thread wrote the word meanwhile, the instruction starts again
+ * (helper_atomic_store_cond): atomic, as on hardware. */
 static void store_rmw(DisasContext *s, const X86Operand *op, TCGv addr, TCGv val)
 {
-    gen_store_operand(s, op, val, addr);
     if (addr && has_lock(&s->insn)) {
-        tcg_gen_mb();
+        TCGv args[5] = { tcg_ctx()->env, addr, lock_old, val, tcg_constant_i64(op->size) };
+        tcg_gen_callN(&helper_info_atomic_store_cond, NULL, 5, args);
+        return;
     }
+    gen_store_operand(s, op, val, addr);
 }
 
 /* ---- ALU ---- */
@@ -301,11 +310,9 @@ static void gen_XCHG(DisasContext *s, X86Insn *insn)
         const X86Operand *m = a->kind == X86_OPK_MEM ? a : b;
         const X86Operand *r = a->kind == X86_OPK_MEM ? b : a;
         TCGv addr = gen_lea(s);
-        tcg_gen_mb();
-        gen_ld(s, ta, addr, m->size, false);
         gen_load_operand(s, tb, r);
-        gen_st(s, tb, addr, m->size);
-        tcg_gen_mb();
+        TCGv args[4] = { tcg_ctx()->env, addr, tb, tcg_constant_i64(m->size) };
+        tcg_gen_callN(&helper_info_atomic_xchg, ta, 4, args);
         gen_write_gpr(s, r->reg, r->hi8, r->size, ta);
         return;
     }
@@ -332,13 +339,18 @@ static void gen_CMPXCHG(DisasContext *s, X86Insn *insn)
     if (!check_lock(s, insn, true)) {
         return;
     }
-    addr = load_rmw(s, d, old);
-    gen_load_operand(s, src, o);
-    gen_ext(acc, cpu_regs[R_EAX], size, false);
-    if (addr) {
-        TCGv newv = tcg_temp_new();
-        tcg_gen_movcond_i64(TCG_COND_EQ, newv, old, acc, src, old);
-        store_rmw(s, d, addr, newv);
+    if (d->kind == X86_OPK_MEM) {
+        /* One host compare-and-swap: atomic with or without LOCK (a
+         * failing one still writes, so a read-only page faults the same). */
+        addr = gen_lea(s);
+        gen_load_operand(s, src, o);
+        gen_ext(acc, cpu_regs[R_EAX], size, false);
+        TCGv args[5] = { tcg_ctx()->env, addr, acc, src, tcg_constant_i64(size) };
+        tcg_gen_callN(&helper_info_atomic_cmpxchg, old, 5, args);
+    } else {
+        addr = load_rmw(s, d, old);
+        gen_load_operand(s, src, o);
+        gen_ext(acc, cpu_regs[R_EAX], size, false);
     }
     /* accumulator = equal ? unchanged : old */
     gen_merge_gpr(t, R_EAX, false, size, old);
@@ -367,10 +379,19 @@ static void gen_XADD(DisasContext *s, X86Insn *insn)
     if (!check_lock(s, insn, true)) {
         return;
     }
-    addr = load_rmw(s, d, t0);
-    gen_load_operand(s, t1, o);
+    if (d->kind == X86_OPK_MEM && has_lock(insn)) {
+        addr = gen_lea(s);
+        gen_load_operand(s, t1, o);
+        TCGv args[4] = { tcg_ctx()->env, addr, t1, tcg_constant_i64(d->size) };
+        tcg_gen_callN(&helper_info_atomic_xadd, t0, 4, args);
+    } else {
+        addr = load_rmw(s, d, t0);
+        gen_load_operand(s, t1, o);
+    }
     tcg_gen_add_i64(sum, t0, t1);
-    if (addr) {
+    if (addr && has_lock(insn)) {
+        gen_write_gpr(s, o->reg, o->hi8, o->size, t0);
+    } else if (addr) {
         store_rmw(s, d, addr, sum);
         gen_write_gpr(s, o->reg, o->hi8, o->size, t0);
     } else {

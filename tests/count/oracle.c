@@ -37,7 +37,18 @@
  * The tracee runs without address-space randomization unless --aslr.
  * Exit status: the tracee's (128+N if signal N killed it); 77 if ptrace is
  * not permitted here (the tests then skip); 2 for the oracle's own errors.
- * Single-threaded tracees only (threads come with a later issue).
+ *
+ * Threads: every thread is traced (PTRACE_O_TRACECLONE) and numbered in
+ * creation order (0 = the main thread), as emu numbers vCPUs.  A thread is
+ * single-stepped while it counts: with --started always, with
+ * --count-per-thread only the thread that issued START, otherwise every
+ * thread while a region is open (threads running when START happens
+ * switch at their next stop: only the per-thread and --started figures
+ * are exact with several threads).  A thread's exit/exit_group counts when
+ * the thread issued it (PTRACE_EVENT_EXIT with orig_rax = the call); a
+ * thread killed by another's exit_group does not count.  JSON "threads"
+ * lists each thread's total (with --started), "thread" in a region is the
+ * thread that issued START.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -71,15 +82,54 @@ typedef struct Region {
     uint64_t insns, bytes_read, bytes_written;
 } Region;
 
-static bool opt_started, opt_on_every_close, opt_aslr;
+static bool opt_started, opt_on_every_close, opt_aslr, opt_per_thread;
 static FILE *out;
 static const char *json_path;
 
 static bool counting;
 static uint64_t insns, bytes_read, bytes_written;
-static uint64_t total;                 /* every instruction (with --started) */
 static Region *regions;
+static int *region_thread;
 static size_t n_regions;
+static int start_index;                /* thread that issued START */
+
+/* One traced thread. */
+typedef struct Thread {
+    pid_t tid;
+    int index;             /* creation order; -1 until its parent's clone event */
+    bool fresh;            /* its initial SIGSTOP not seen yet */
+    bool in_syscall;       /* PTRACE_SYSCALL mode: the entry stop was seen */
+    bool stepped;          /* last resumed with PTRACE_SINGLESTEP */
+    bool alive;
+    uint64_t total;        /* instructions it retired (with --started) */
+} Thread;
+static Thread *threads;
+static size_t n_threads;
+static int next_index;
+
+static Thread *thread_get(pid_t tid)
+{
+    for (size_t i = 0; i < n_threads; i++)
+        if (threads[i].tid == tid && threads[i].alive)
+            return &threads[i];
+    threads = realloc(threads, (n_threads + 1) * sizeof(*threads));
+    threads[n_threads] = (Thread){ .tid = tid, .index = -1, .fresh = true, .alive = true };
+    return &threads[n_threads++];
+}
+
+/* Does this thread single-step now? */
+static bool thread_steps(const Thread *t)
+{
+    return opt_started || (counting && (!opt_per_thread || t->index == start_index));
+}
+
+/* One retired instruction of t. */
+static void count_insn(Thread *t)
+{
+    t->total += opt_started;
+    if (counting && (!opt_per_thread || t->index == start_index))
+        insns++;
+}
 
 static void report(void)
 {
@@ -102,12 +152,12 @@ static bool is_io_write(long nr) { return nr == SYS_write || nr == SYS_pwrite64 
 
 /* A syscall has retired (its result is in rax): play the protocol.
  * Returns true if counting state changed. */
-static void on_syscall_exit(pid_t pid, const struct user_regs_struct *r)
+static void on_syscall_exit(pid_t pid, Thread *t, const struct user_regs_struct *r)
 {
     long nr = (long)r->orig_rax;
     int64_t ret = (int64_t)r->rax;
 
-    if (counting && ret > 0) {
+    if (counting && ret > 0 && (!opt_per_thread || t->index == start_index)) {
         if (is_io_read(nr))
             bytes_read += (uint64_t)ret;
         else if (is_io_write(nr))
@@ -130,12 +180,15 @@ static void on_syscall_exit(pid_t pid, const struct user_regs_struct *r)
     case 0:                                     /* START */
         insns = bytes_read = bytes_written = 0;
         counting = true;
+        start_index = t->index;
         if (len8)
             guest_write_u64(pid, r->rsi, 1);
         break;
     case 1:                                     /* STOP */
         if (counting) {
             regions = realloc(regions, (n_regions + 1) * sizeof(*regions));
+            region_thread = realloc(region_thread, (n_regions + 1) * sizeof(int));
+            region_thread[n_regions] = start_index;
             regions[n_regions++] = (Region){ insns, bytes_read, bytes_written };
         }
         counting = false;
@@ -161,6 +214,9 @@ static void write_json(void)
         perror(json_path);
         exit(2);
     }
+    uint64_t total = 0;
+    for (size_t i = 0; i < n_threads; i++)
+        total += threads[i].total;
     fprintf(f, "{\n  \"total\": ");
     if (opt_started)
         fprintf(f, "%llu", (unsigned long long)total);
@@ -168,15 +224,22 @@ static void write_json(void)
         fprintf(f, "null");
     fprintf(f, ",\n  \"regions\": [");
     for (size_t i = 0; i < n_regions; i++)
-        fprintf(f, "%s\n    {\"index\": %zu, \"thread\": 0, \"instructions\": %llu, "
+        fprintf(f, "%s\n    {\"index\": %zu, \"thread\": %d, \"instructions\": %llu, "
                 "\"bytes_read\": %llu, \"bytes_written\": %llu}", i ? "," : "", i,
+                region_thread[i],
                 (unsigned long long)regions[i].insns,
                 (unsigned long long)regions[i].bytes_read,
                 (unsigned long long)regions[i].bytes_written);
     fprintf(f, "%s],\n  \"threads\": [", n_regions ? "\n  " : "");
-    if (opt_started)
-        fprintf(f, "\n    {\"thread\": 0, \"instructions\": %llu}\n  ",
-                (unsigned long long)total);
+    if (opt_started) {
+        for (int idx = 0; idx < next_index; idx++)
+            for (size_t i = 0; i < n_threads; i++)
+                if (threads[i].index == idx)
+                    fprintf(f, "%s\n    {\"thread\": %d, \"instructions\": %llu}",
+                            idx ? "," : "", idx, (unsigned long long)threads[i].total);
+        if (next_index)
+            fprintf(f, "\n  ");
+    }
     fprintf(f, "]\n}\n");
     fclose(f);
 }
@@ -200,7 +263,7 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--started")) {
             opt_started = true;
         } else if (!strcmp(a, "--count-per-thread")) {
-            /* single-threaded tracees: the starting thread is the only one */
+            opt_per_thread = true;
         } else if (!strcmp(a, "--aslr")) {
             opt_aslr = true;
         } else if (!strcmp(a, "--on-every-close")) {
@@ -248,49 +311,77 @@ int main(int argc, char **argv)
         fprintf(stderr, "oracle: %s did not start\n", argv[i]);
         return 2;
     }
-    /* TRACECLONE only to refuse threads clearly (EXITKILL ends them) */
     ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD |
-           PTRACE_O_TRACECLONE);
+           PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXIT);
 
     counting = opt_started;
-    bool stepping = opt_started;
-    bool in_syscall = false;         /* PTRACE_SYSCALL mode: entry seen */
-    int sig = 0;
+    Thread *main_t = thread_get(pid);
+    main_t->fresh = false;
+    main_t->index = next_index++;
     int status = 0;
+    pid_t tid = pid;
+    int sig = 0;
+    Thread *t = main_t;
     for (;;) {
-        if (ptrace(stepping ? PTRACE_SINGLESTEP : PTRACE_SYSCALL, pid, 0, sig) < 0) {
-            perror("ptrace(resume)");
-            return 2;
+        if (t) {
+            t->stepped = thread_steps(t);
+            if (t->stepped)
+                t->in_syscall = false;
+            if (ptrace(t->stepped ? PTRACE_SINGLESTEP : PTRACE_SYSCALL, tid, 0, sig) < 0 &&
+                errno != ESRCH) {
+                perror("ptrace(resume)");
+                return 2;
+            }
         }
         sig = 0;
-        if (waitpid(pid, &st, 0) < 0) {
+        t = NULL;
+        tid = waitpid(-1, &st, __WALL);
+        if (tid < 0) {
+            if (errno == ECHILD)
+                break;
             perror("waitpid");
             return 2;
         }
+        Thread *th = thread_get(tid);
         if (WIFEXITED(st) || WIFSIGNALED(st)) {
-            /* stepping into exit_group: the syscall retired (counts); a
-             * fatal signal was already seen as a signal stop */
-            if (stepping && WIFEXITED(st)) {
-                total += opt_started;
-                if (counting)
-                    insns++;
+            th->alive = false;
+            if (tid == pid) {
+                status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+                break;
             }
-            status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-            break;
+            continue;
         }
+        t = th;
         int s = WSTOPSIG(st);
-        if ((st >> 16) == PTRACE_EVENT_CLONE) {
-            fprintf(stderr, "oracle: the tracee creates threads: not supported yet\n");
-            return 2;
+        int event = st >> 16;
+        if (event == PTRACE_EVENT_CLONE) {
+            unsigned long newtid;
+            ptrace(PTRACE_GETEVENTMSG, tid, 0, &newtid);
+            Thread *c = thread_get((pid_t)newtid);
+            c->index = next_index++;
+            t = thread_get(tid);     /* (the array may have moved) */
+            continue;               /* resume in the same mode */
         }
-        if (!stepping) {
+        if (event == PTRACE_EVENT_EXIT) {
+            /* it retired its exit/exit_group if it issued one (a thread
+             * killed by another's exit_group did not) */
+            struct user_regs_struct r;
+            ptrace(PTRACE_GETREGS, tid, 0, &r);
+            if (t->stepped && ((long)r.orig_rax == SYS_exit || (long)r.orig_rax == SYS_exit_group))
+                count_insn(t);
+            continue;
+        }
+        if (t->fresh && s == SIGSTOP) {
+            t->fresh = false;       /* the new thread's initial stop */
+            continue;
+        }
+        if (!t->stepped) {
             if (s == (SIGTRAP | 0x80)) {
-                in_syscall = !in_syscall;
-                if (!in_syscall) {
+                t->in_syscall = !t->in_syscall;
+                if (!t->in_syscall) {
                     struct user_regs_struct r;
-                    ptrace(PTRACE_GETREGS, pid, 0, &r);
-                    on_syscall_exit(pid, &r);
-                    stepping = counting;
+                    ptrace(PTRACE_GETREGS, tid, 0, &r);
+                    on_syscall_exit(tid, t, &r);
                 }
             } else {
                 sig = s;
@@ -302,23 +393,19 @@ int main(int argc, char **argv)
             continue;
         }
         siginfo_t si;
-        ptrace(PTRACE_GETSIGINFO, pid, 0, &si);
+        ptrace(PTRACE_GETSIGINFO, tid, 0, &si);
         if (si.si_code == SIGTRAP)
             continue;               /* ptrace_notify at signal-handler entry */
         if (si.si_code != TRAP_TRACE && si.si_code != TRAP_BRKPT && si.si_code != SI_KERNEL) {
             sig = s;                /* a real SIGTRAP sent to the tracee */
             continue;
         }
-        total += opt_started;
-        if (counting)
-            insns++;
+        count_insn(t);
         if (si.si_code == TRAP_BRKPT) {
             struct user_regs_struct r;
-            ptrace(PTRACE_GETREGS, pid, 0, &r);
-            if ((int64_t)r.orig_rax >= 0) {
-                on_syscall_exit(pid, &r);
-                stepping = counting || opt_started;
-            }
+            ptrace(PTRACE_GETREGS, tid, 0, &r);
+            if ((int64_t)r.orig_rax >= 0)
+                on_syscall_exit(tid, t, &r);
         } else if (si.si_code == SI_KERNEL) {
             sig = s;                /* int3: retired, and raises SIGTRAP */
         }
