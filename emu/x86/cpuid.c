@@ -76,7 +76,7 @@ static const X86CPUModel x86_models[] = {
     {
         .name = "x86-64-v2",
         .desc = "v1 + SSE3, SSSE3, SSE4.1, SSE4.2, POPCNT, CX16, LAHF/SAHF",
-        .complete = false,
+        .complete = true,
         .features = {
             [X86_FW_1_EDX] = V1_1_EDX,
             [X86_FW_1_ECX] = V2_1_ECX,
@@ -87,7 +87,7 @@ static const X86CPUModel x86_models[] = {
     {
         .name = "x86-64-v3",
         .desc = "v2 + AVX, AVX2, BMI1, BMI2, FMA, F16C, LZCNT, MOVBE, XSAVE",
-        .complete = false,
+        .complete = true,
         .features = {
             [X86_FW_1_EDX] = V1_1_EDX,
             [X86_FW_1_ECX] = V3_1_ECX,
@@ -99,7 +99,7 @@ static const X86CPUModel x86_models[] = {
     {
         .name = "max",
         .desc = "v3 + ADX, FSGSBASE, RDTSCP, RDPID, CLFLUSHOPT, CLWB, PREFETCHW",
-        .complete = false,
+        .complete = true,
         .features = {
             [X86_FW_1_EDX] = V1_1_EDX,
             [X86_FW_1_ECX] = V3_1_ECX,

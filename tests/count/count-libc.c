@@ -1,7 +1,7 @@
 /* count-libc: regions that call glibc's IFUNC-dispatched string functions
  * (memcpy, memmove, memset, strlen, strcmp, strcpy, memcmp, memchr,
  * strchr) and snprintf.  Natively glibc picks variants for the host CPU
- * (AVX2, EVEX, ERMS), under emu for emu's x86-64-v1 CPU (SSE2).  The test
+ * (AVX2, EVEX, ERMS), under emu for emu's CPU model.  The test
  * runs both with GLIBC_TUNABLES masking every feature above x86-64-v1
  * (count_baseline_tunables in meson.build), which makes the native
  * choice equal emu's: then the counts must be equal too.  Buffers are on

@@ -735,7 +735,7 @@ static bool run_case(const Snippet *sn, int it, const uint8_t *code, size_t n, S
     return ok;
 }
 
-#define ITERS 120
+#define ITERS 40    /* per case: the fuzzer (tests/fuzz) covers random breadth */
 
 START_TEST(test_snippet)
 {
