@@ -364,6 +364,9 @@ static void gen_FLDCW(DisasContext *s, X86Insn *insn)
         gen_illegal_opcode(s);
         return;
     }
+    /* FLDCW waits: a pending unmasked exception is #MF before the load
+     * can fault */
+    gen_fspecial(s, FSP_WAIT);
     gen_ld(s, v, gen_lea(s), 2, false);
     tcg_gen_call2(&helper_info_fldcw, NULL, env_arg(), v);
 }
