@@ -61,6 +61,7 @@ void helper_emms(CPUX86State *env)
 {
     fpu_check_pending(env);
     env->fptags = 0xff;
+    env->fpstt = 0;      /* like every MMX instruction, TOP = 0 */
 }
 
 /* ---- dispatch ---- */

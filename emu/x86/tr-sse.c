@@ -414,7 +414,7 @@ static void gen_MOVNT(DisasContext *s, X86Insn *insn)
 /* LDDQU: memory source only (SSE3; shares the unaligned move). */
 static void gen_LDDQU(DisasContext *s, X86Insn *insn)
 {
-    if (insn->ops[1].kind != X86_OPK_MEM) {
+    if (insn->ops[1].kind != X86_OPK_MEM || !x86_cpu_has(X86_FEAT_SSE3)) {
         gen_illegal_opcode(s);
         return;
     }
