@@ -191,7 +191,9 @@ uint64_t helper_vex(CPUX86State *env, uint64_t fn, uint64_t ctl, uint64_t b_lo, 
     if (ctl & VX_ZUPPER) {
         r.q[2] = r.q[3] = 0;
     }
-    *d = r;
+    if (!(ctl & VX_NODEST)) {
+        *d = r;
+    }
     return ret;
 }
 

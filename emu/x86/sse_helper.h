@@ -78,6 +78,8 @@ extern const TCGHelperInfo helper_info_vec_ret;  /* returns fn's value */
 #define VX_LANES   (1ull << 40)  /* 256-bit op of a 128-bit-only fn: once per lane */
 #define VX_WIDEN   (1ull << 41)  /* 256-bit result, lane i = fn(b.q[i]) (VCVTPS2PD y) */
 #define VX_NARROW  (1ull << 42)  /* 128-bit result, d.q[i] = fn(b lane i).q[0] (VCVTPD2PS y) */
+#define VX_NODEST  (1ull << 43)  /* no vector destination (flags/GPR result; PCMPxSTRM
+                                  * writes XMM0 itself): d is not written back */
 uint64_t helper_vex(CPUX86State *env, uint64_t fn, uint64_t ctl, uint64_t b_lo, uint64_t b_hi);
 uint64_t helper_vex_ret(CPUX86State *env, uint64_t fn, uint64_t ctl, uint64_t b_lo, uint64_t b_hi);
 void helper_vex_bhi(CPUX86State *env, uint64_t b2, uint64_t b3);

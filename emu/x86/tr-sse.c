@@ -839,6 +839,9 @@ static void gen_vex_vec(DisasContext *s, X86Insn *insn, unsigned base)
     if (d->kind == X86_OPK_XMM && d->size != 32 && !(g->flags & (G_RET | G_FLAGS))) {
         xf |= VX_ZUPPER;
     }
+    if (g->flags & (G_RET | G_FLAGS)) {
+        xf |= VX_NODEST;   /* ops[0] is a source (or a GPR), never written */
+    }
 
     switch (src->kind) {
     case X86_OPK_IMM:
