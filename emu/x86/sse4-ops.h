@@ -7,11 +7,11 @@
  *
  * The vec ops themselves (vop_NAME, X86VecFn contract in sse_helper.h:
  * d may differ from a for VEX forms, VF_256 selects 32-byte width with
- * in-lane semantics) are in sse4_helper.c.  The legacy encodings are
- * translated by tr-sse4.c (which gates each sub-list by its CPUID feature
- * and adds the forms the generic emitter lacks: memory destinations of
- * PEXTR*, INSERTPS from memory); instructions that are not vec ops at all
- * (CRC32, MOVNTDQA) have their own emitters there.
+ * in-lane semantics) are in sse4_helper.c.  Both encodings are
+ * translated by tr-sse.c's generic emitter, which gates each sub-list by
+ * its CPUID feature (and handles memory destinations of PEXTRx/EXTRACTPS
+ * and INSERTPS from memory); MOVNTDQA is a move in tr-sse.c, CRC32 (not a
+ * vec op) is in tr-sse4.c.
  *
  * Implicit operands are read from env by the vec ops: PBLENDVB/BLENDVPS/
  * BLENDVPD take the mask register number from imm[7:4] (0 = XMM0 for the

@@ -185,6 +185,7 @@ typedef struct SSEVecOp {
     X86VecFn fn;
     uint8_t msize;
     uint16_t flags;
+    int feature;   /* X86_FEAT_* the legacy form needs (#UD without); 0: SSE/SSE2 */
 } SSEVecOp;
 
 static SSEVecOp sse_vec_ops[X86_MN_NB];
@@ -192,14 +193,29 @@ static GOnce sse_vec_once = G_ONCE_INIT;
 
 static gpointer sse_vec_build(gpointer unused)
 {
-#define X(MN, fn, size, fl) sse_vec_ops[X86_MN_##MN] = (SSEVecOp){ vop_##fn, size, fl };
+#define X(MN, fn, size, fl) sse_vec_ops[X86_MN_##MN] = (SSEVecOp){ vop_##fn, size, fl, FEAT };
+#define FEAT 0
     SSE_VEC_OPS(X)
-    SSE4_VEC_OPS(X)
+#undef FEAT
+#define FEAT X86_FEAT_SSE3
+    SSE3_VEC_OPS(X)
+#undef FEAT
+#define FEAT X86_FEAT_SSSE3
+    SSSE3_VEC_OPS(X)
+#undef FEAT
+#define FEAT X86_FEAT_SSE4_1
+    SSE41_VEC_OPS(X)
+#undef FEAT
+#define FEAT X86_FEAT_SSE4_2
+    SSE42_VEC_OPS(X)
+#undef FEAT
+#define FEAT 0
     /* MMX forms of the logic ops (the XMM forms are inline) */
     X(PAND, pand, 16, 0)
     X(PANDN, pandn, 16, 0)
     X(POR, por, 16, 0)
     X(PXOR, pxor, 16, 0)
+#undef FEAT
 #undef X
     return NULL;
 }
@@ -277,7 +293,7 @@ static void gen_sse_vec(DisasContext *s, X86Insn *insn)
     uint32_t immf = 0;
     int msize, dreg = 0;
     bool w64 = (insn->rex & 8) != 0;
-    TCGv lo, hi, ret = NULL;
+    TCGv lo, hi, ret = NULL, st_addr = NULL;
 
     g_once(&sse_vec_once, sse_vec_build, NULL);
     g = &sse_vec_ops[insn->mnemonic];
@@ -290,8 +306,19 @@ static void gen_sse_vec(DisasContext *s, X86Insn *insn)
         gen_illegal_opcode(s);
         return;
     }
+    /* the model's feature; PEXTRW is SSE2 in 0F C5, SSE4.1 in 0F 3A 15 */
+    int feature = g->feature;
+    if (insn->mnemonic == X86_MN_PEXTRW && insn->map == X86_MAP_0F3A) {
+        feature = X86_FEAT_SSE4_1;
+    }
+    if (feature && !x86_cpu_has(feature)) {
+        gen_illegal_opcode(s);
+        return;
+    }
     if (is_vec_reg(d)) {
         dreg = d->reg;
+    } else if ((g->flags & G_RET) && d->kind == X86_OPK_MEM) {
+        st_addr = gen_lea(s);     /* PEXTRB/W/D/Q, EXTRACTPS m, xmm, imm8 */
     } else if (!(g->flags & (G_RET | G_FLAGS)) || d->kind != X86_OPK_GPR) {
         gen_illegal_opcode(s);
         return;
@@ -349,6 +376,9 @@ static void gen_sse_vec(DisasContext *s, X86Insn *insn)
             gen_check_align16(s, addr);
         }
         gen_ld_vec(s, addr, msize, lo, hi);
+        if (insn->mnemonic == X86_MN_INSERTPS) {
+            immf &= ~0xc0u;   /* the m32 is the source single, whatever imm[7:6] */
+        }
         break;
     }
     default:
@@ -364,7 +394,9 @@ static void gen_sse_vec(DisasContext *s, X86Insn *insn)
         tcg_constant_i64(VEC_CTL(dreg, dreg, immf)), lo, hi,
     };
     tcg_gen_callN(ret ? &helper_info_vec_ret : &helper_info_vec, ret, 5, args);
-    if (g->flags & G_RET) {
+    if (st_addr) {
+        gen_st(s, ret, st_addr, d->size);
+    } else if (g->flags & G_RET) {
         gen_write_gpr(s, d->reg, false, (immf & VF_W64) ? 8 : 4, ret);
     } else if (g->flags & G_FLAGS) {
         tcg_gen_mov_i64(cpu_cc_src, ret);
@@ -412,6 +444,18 @@ static void gen_MOVNT(DisasContext *s, X86Insn *insn)
 }
 
 /* LDDQU: memory source only (SSE3; shares the unaligned move). */
+/* MOVNTDQA xmm, m128 (SSE4.1): an aligned load (the non-temporal hint is
+ * moot). */
+static void gen_MOVNTDQA(DisasContext *s, X86Insn *insn)
+{
+    if (insn->ops[1].kind != X86_OPK_MEM || insn->ops[0].kind != X86_OPK_XMM ||
+        (insn->prefixes & X86_PREFIX_LOCK) || !x86_cpu_has(X86_FEAT_SSE4_1)) {
+        gen_illegal_opcode(s);
+        return;
+    }
+    gen_mov128(s, insn, true);
+}
+
 static void gen_LDDQU(DisasContext *s, X86Insn *insn)
 {
     if (insn->ops[1].kind != X86_OPK_MEM || !x86_cpu_has(X86_FEAT_SSE3)) {
@@ -1203,6 +1247,7 @@ const X86GenEntry x86_gen_sse[] = {
     { X86_MN_MOVUPD, gen_MOVUPS },
     { X86_MN_MOVDQU, gen_MOVUPS },
     { X86_MN_LDDQU, gen_LDDQU },          /* xmm = m128, unaligned */
+    { X86_MN_MOVNTDQA, gen_MOVNTDQA },    /* xmm = m128, aligned (SSE4.1) */
     { X86_MN_MOVNTPS, gen_MOVNT },        /* m128 = xmm, aligned (hint ignored) */
     { X86_MN_MOVNTPD, gen_MOVNT },
     { X86_MN_MOVNTDQ, gen_MOVNT },
