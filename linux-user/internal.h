@@ -181,5 +181,8 @@ const char *proc_self_readlink(const char *path);
 void strace_enter(int nr, const char *name, const char *fmt, int nargs, const uint64_t *a);
 void strace_exit(const char *fmt, int64_t ret);
 void strace_unknown(int nr, const uint64_t *a);
+/* Print v as the symbolic format letter f says (syscalls.def); false if f
+ * is not a symbolic letter (strace-decode.c). */
+bool strace_decode_letter(char f, uint64_t v);
 
 #endif

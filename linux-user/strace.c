@@ -6,7 +6,8 @@
  *
  * The call is printed on entry and the result on return, so a call that
  * blocks or never returns (exit_group) still shows.  Argument formats come
- * from syscalls.def (one letter per argument).
+ * from syscalls.def (one letter per argument); the symbolic ones (flags,
+ * signals, commands) are decoded by strace-decode.c.
  */
 #include <fcntl.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "softmmu/softmmu.h"
 
 #define STRACE_STR_MAX 64
+#define STRACE_VEC_MAX 32
 
 static void strace_string(uint64_t addr)
 {
@@ -46,6 +48,35 @@ static void strace_string(uint64_t addr)
     }
     qemu_log(strlen(s) > STRACE_STR_MAX ? "\"..." : "\"");
     g_free(s);
+}
+
+/* A NULL-terminated array of strings (execve's argv and envp). */
+static void strace_string_vector(uint64_t addr)
+{
+    if (addr == 0) {
+        qemu_log("NULL");
+        return;
+    }
+    qemu_log("[");
+    for (int i = 0;; i++) {
+        uint64_t p;
+        if (mm_copy_from_guest(&p, addr + 8 * (uint64_t)i, sizeof(p)) < 0) {
+            qemu_log("%s0x%" G_GINT64_MODIFIER "x", i ? "," : "", addr + 8 * (uint64_t)i);
+            break;
+        }
+        if (p == 0) {
+            break;
+        }
+        if (i == STRACE_VEC_MAX) {
+            qemu_log(",...");
+            break;
+        }
+        if (i) {
+            qemu_log(",");
+        }
+        strace_string(p);
+    }
+    qemu_log("]");
 }
 
 static void strace_arg(char f, uint64_t v)
@@ -80,9 +111,14 @@ static void strace_arg(char f, uint64_t v)
             qemu_log("%d", (int)v);
         }
         break;
+    case 'v':
+        strace_string_vector(v);
+        break;
     case 'x':
     default:
-        qemu_log("0x%" G_GINT64_MODIFIER "x", v);
+        if (!strace_decode_letter(f, v)) {
+            qemu_log("0x%" G_GINT64_MODIFIER "x", v);
+        }
         break;
     }
 }

@@ -72,3 +72,12 @@ int64_t sys_brk(CPUX86State *env, const uint64_t *a)
 {
     return (int64_t)mm_brk(a[0]);
 }
+
+int64_t sys_mlock2(CPUX86State *env, const uint64_t *a)
+{
+    /* MLOCK_ONFAULT is the only flag Linux knows. */
+    if (a[2] & ~1ULL) {
+        return -EINVAL;
+    }
+    return mm_mlock(a[0], a[1]);
+}

@@ -5,6 +5,7 @@
  * sides.
  */
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -275,3 +276,60 @@ static int64_t do_msg(CPUX86State *env, const uint64_t *a, bool send)
 
 int64_t sys_sendmsg(CPUX86State *env, const uint64_t *a) { return do_msg(env, a, true); }
 int64_t sys_recvmsg(CPUX86State *env, const uint64_t *a) { return do_msg(env, a, false); }
+
+/* ---- sendmmsg / recvmmsg: one msghdr after another ---- */
+
+/* struct mmsghdr: a msghdr, then the byte count the kernel fills in. */
+#define MMSGHDR_SIZE 64
+_Static_assert(sizeof(struct mmsghdr) == MMSGHDR_SIZE, "x86_64 struct mmsghdr");
+
+/* Linux's semantics: the number of messages done, or the error of the
+ * first one; recvmmsg's MSG_WAITFORONE makes the later ones non-blocking.
+ * The timeout of recvmmsg is checked only between messages, as Linux
+ * does. */
+static int64_t do_mmsg(CPUX86State *env, const uint64_t *a, bool send, uint64_t gtimeout)
+{
+    unsigned vlen = (unsigned)a[2] > 1024 ? 1024 : (unsigned)a[2];
+    int flags = (int)a[3];
+    struct timespec end;
+    if (gtimeout) {
+        struct timespec t;
+        if (mm_copy_from_guest(&t, gtimeout, sizeof(t)) < 0) {
+            return -EFAULT;
+        }
+        if (t.tv_sec < 0 || (uint64_t)t.tv_nsec >= 1000000000ULL) {
+            return -EINVAL;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &end);
+        end.tv_sec += t.tv_sec + (end.tv_nsec + t.tv_nsec) / 1000000000;
+        end.tv_nsec = (end.tv_nsec + t.tv_nsec) % 1000000000;
+    }
+    unsigned done = 0;
+    while (done < vlen) {
+        uint64_t ghdr = a[1] + (uint64_t)done * MMSGHDR_SIZE;
+        uint64_t one[3] = { a[0], ghdr, (uint64_t)(unsigned)(flags & ~MSG_WAITFORONE) };
+        if (!send && done > 0 && (flags & MSG_WAITFORONE)) {
+            one[2] |= MSG_DONTWAIT;
+        }
+        int64_t r = do_msg(env, one, send);
+        if (r < 0) {
+            return done ? (int64_t)done : r;
+        }
+        uint32_t len = (uint32_t)r;
+        if (mm_copy_to_guest(ghdr + 56, &len, sizeof(len)) < 0) {
+            return done ? (int64_t)done : -EFAULT;
+        }
+        done++;
+        if (!send && gtimeout) {
+            struct timespec now;
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            if (now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec)) {
+                break;
+            }
+        }
+    }
+    return done;
+}
+
+int64_t sys_sendmmsg(CPUX86State *env, const uint64_t *a) { return do_mmsg(env, a, true, 0); }
+int64_t sys_recvmmsg(CPUX86State *env, const uint64_t *a) { return do_mmsg(env, a, false, a[4]); }

@@ -242,7 +242,7 @@ static void mm_info_of(const Vma *v, MMVmaInfo *info)
     info->start = v->start;
     info->end = v->end;
     info->prot = v->prot;
-    info->flags = v->flags & ~(VMA_F_NOMAYWRITE | VMA_F_SHANON);
+    info->flags = v->flags & ~(VMA_F_NOMAYWRITE | VMA_F_SHANON | VMA_F_SYSVSHM);
     info->offset = v->file ? v->offset : 0;
     info->dev = v->dev;
     info->inode = v->inode;

@@ -79,6 +79,13 @@ static inline void mm_inval_add(MMInval *iv, uint64_t start, uint64_t end)
         iv->end = end > iv->end ? end : iv->end;
     }
 }
+/* Return [start, end) to the reservation and forget it; stale code goes
+ * to iv.  0 or -ENOMEM (too many ranges to split).  (mmap.c) */
+int mm_unmap_locked(uint64_t start, uint64_t end, MMInval *iv);
+/* Non-fixed placement of len bytes (hint, MAP_32BIT in flags); 0 = no
+ * space.  (mmap.c) */
+uint64_t mm_place_locked(uint64_t hint, uint64_t len, int flags);
+
 /* Call the invalidate hook for iv (never with mm_lock held). */
 void mm_inval_flush(MMInval *iv);
 

@@ -92,7 +92,7 @@ static VmaDesc mm_desc_of(const Vma *v, uint64_t at)
 
 /* Return [start, end) to the reservation and forget it.  Stale code in it
  * is added to iv.  Returns 0 or -ENOMEM (too many ranges to split). */
-static int mm_unmap_locked(uint64_t start, uint64_t end, MMInval *iv)
+int mm_unmap_locked(uint64_t start, uint64_t end, MMInval *iv)
 {
     if (end > guest_addr_limit) {
         end = guest_addr_limit;
@@ -126,7 +126,7 @@ static int mm_unmap_locked(uint64_t start, uint64_t end, MMInval *iv)
 /* Non-fixed placement: the hint if [hint, hint+len) is free, else the
  * lowest fitting gap at or above mm_mmap_base(), else the lowest fitting
  * gap anywhere; always below the stack's room.  0 = no space. */
-static uint64_t mm_place_locked(uint64_t hint, uint64_t len, int flags)
+uint64_t mm_place_locked(uint64_t hint, uint64_t len, int flags)
 {
     uint64_t a, lim = mm_mmap_limit();
     if (len > lim) {

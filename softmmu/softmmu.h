@@ -55,6 +55,9 @@ int mm_madvise(uint64_t addr, uint64_t len, int advice);
 int mm_msync(uint64_t addr, uint64_t len, int flags);
 int mm_mlock(uint64_t addr, uint64_t len);     /* range check only */
 int mm_mincore(uint64_t addr, uint64_t len, uint64_t vec);
+/* System V shared memory: shmat(2)/shmdt(2) of host segment shmid. */
+int64_t mm_shmat(int shmid, uint64_t addr, int shmflg);
+int mm_shmdt(uint64_t addr);
 /* brk: set the initial break (end of the program's bss), then brk(2). */
 void mm_brk_init(uint64_t start);
 uint64_t mm_brk(uint64_t new_brk);

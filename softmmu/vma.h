@@ -26,6 +26,7 @@
  * sit far above any Linux MAP_* bit. */
 #define VMA_F_NOMAYWRITE (1 << 28)  /* shared file mapping of a read-only fd */
 #define VMA_F_SHANON     (1 << 29)  /* MAP_SHARED|MAP_ANONYMOUS object */
+#define VMA_F_SYSVSHM    (1 << 30)  /* SysV shared memory (shmat); inode = shmid */
 
 /* What describes a range, apart from where it is. */
 typedef struct VmaDesc {
