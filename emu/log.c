@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <unistd.h>
 #include <glib.h>
 
 #include "log.h"
@@ -85,6 +86,14 @@ bool emu_log_set_file(const char *path)
     if (path == NULL) {
         emu_logfile = stderr;
         return true;
+    }
+    /* As QEMU's -D: "%d" stands for the process id, so that the emu of
+     * every exec'd program writes its own file. */
+    g_autofree char *name = NULL;
+    const char *pct = strstr(path, "%d");
+    if (pct) {
+        name = g_strdup_printf("%.*s%d%s", (int)(pct - path), path, (int)getpid(), pct + 2);
+        path = name;
     }
     FILE *f = fopen(path, "w");
     if (f == NULL) {
