@@ -553,6 +553,7 @@ bool elf_load_program(const char *path, ImageInfo *info, char **err)
     }
     info->path = elf_abs_path(path);
     mm_brk_init(info->brk);
+    mm_brk_set_static_data(info->end_data - info->start_data);
     elf_file_free(&ef);
     return true;
 }

@@ -286,7 +286,8 @@ int64_t sys_getrusage(CPUX86State *env, const uint64_t *a)
 
 /* Limits kept for the guest but not applied to emu itself: the stack
  * (emu's own is not the guest's), and address-space/data limits, which
- * would count emu's guest-memory reservation. */
+ * would count emu's guest-memory reservation: softmmu applies those to
+ * the guest's own mappings (softmmu/limits.c). */
 static struct rlimit guest_rlimit_as = { RLIM_INFINITY, RLIM_INFINITY };
 static struct rlimit guest_rlimit_data = { RLIM_INFINITY, RLIM_INFINITY };
 static bool guest_rlimits_init;
@@ -294,8 +295,14 @@ static bool guest_rlimits_init;
 static struct rlimit *guest_only_rlimit(int res)
 {
     if (!guest_rlimits_init) {
+        /* The hard limits are the host's; the soft ones are what emu found
+         * at start-up (softmmu lifted the host's for itself). */
         getrlimit(RLIMIT_AS, &guest_rlimit_as);
         getrlimit(RLIMIT_DATA, &guest_rlimit_data);
+        uint64_t as, data;
+        mm_get_rlimits(&as, &data);
+        guest_rlimit_as.rlim_cur = as == UINT64_MAX ? RLIM_INFINITY : as;
+        guest_rlimit_data.rlim_cur = data == UINT64_MAX ? RLIM_INFINITY : data;
         guest_rlimits_init = true;
     }
     switch (res) {
@@ -351,6 +358,10 @@ int64_t sys_prlimit64(CPUX86State *env, const uint64_t *a)
                 return -EPERM;
             }
             *gl = nr;
+            /* softmmu applies them to the guest's mappings and brk. */
+            struct rlimit *as = guest_only_rlimit(RLIMIT_AS), *data = guest_only_rlimit(RLIMIT_DATA);
+            mm_set_rlimits(as->rlim_cur == RLIM_INFINITY ? UINT64_MAX : as->rlim_cur,
+                           data->rlim_cur == RLIM_INFINITY ? UINT64_MAX : data->rlim_cur);
         }
     } else {
         int64_t r = RAW(SYS_prlimit64, 0, res, a[2] ? &nr : NULL, &old);

@@ -86,6 +86,16 @@ int mm_unmap_locked(uint64_t start, uint64_t end, MMInval *iv);
  * space.  (mmap.c) */
 uint64_t mm_place_locked(uint64_t hint, uint64_t len, int flags);
 
+/* ---- RLIMIT_AS / RLIMIT_DATA (limits.c) ---- */
+void mm_limits_init(void);
+/* Bytes mapped in [start, end). */
+uint64_t mm_mapped_bytes_locked(uint64_t start, uint64_t end);
+/* May the guest's address space grow by bytes (of data memory if
+ * is_data)?  Linux's may_expand_vm. */
+bool mm_may_expand_locked(uint64_t bytes, bool is_data);
+/* May the heap span heap_bytes?  Linux's check_data_rlimit. */
+bool mm_brk_within_limit(uint64_t heap_bytes);
+
 /* Call the invalidate hook for iv (never with mm_lock held). */
 void mm_inval_flush(MMInval *iv);
 

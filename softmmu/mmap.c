@@ -321,6 +321,12 @@ static int64_t mm_do_mmap(uint64_t addr, uint64_t len, int prot, int flags, int 
         ret = -EEXIST;
         goto out;
     }
+    /* RLIMIT_AS/DATA: what the mapping adds (MAP_FIXED replaces). */
+    uint64_t grow = alen - ((flags & MAP_FIXED) ? mm_mapped_bytes_locked(addr, addr + alen) : 0);
+    if (!mm_may_expand_locked(grow, vma_desc_is_data(d.prot, d.flags, d.name))) {
+        ret = -ENOMEM;
+        goto out;
+    }
     if (anon && shared) {
         d.inode = shanon_next_inode++;
     }
@@ -444,6 +450,14 @@ int mm_mprotect(uint64_t addr, uint64_t len, int prot)
             break;
         }
         uint64_t e = v->end < end ? v->end : end;
+        /* Becoming data memory counts against RLIMIT_DATA (Linux:
+         * !may_expand_vm(new flags) && may_expand_vm(old flags)). */
+        if (vma_desc_is_data(prot, v->flags, v->name) &&
+            !vma_desc_is_data(v->prot, v->flags, v->name) &&
+            !mm_may_expand_locked(e - a, true) && mm_may_expand_locked(e - a, false)) {
+            err = -ENOMEM;
+            break;
+        }
         /* Translations stay valid while the code stays executable (a
          * later store still faults first); dropping exec kills them. */
         bool keep_code = (prot & PROT_EXEC) != 0;
@@ -627,6 +641,10 @@ static int64_t mm_mremap_locked(uint64_t old_addr, uint64_t old_len, uint64_t ne
         if (old_len == 0 && !(v->flags & MAP_SHARED)) {
             return -EINVAL;
         }
+        uint64_t extra = (flags & MREMAP_DONTUNMAP) ? new_len : new_len - old_len;
+        if (!mm_may_expand_locked(extra, vma_desc_is_data(v->prot, v->flags, v->name))) {
+            return -ENOMEM;
+        }
         uint64_t dst = new_addr;
         if (!(flags & MREMAP_FIXED)) {
             dst = mm_place_locked(new_addr, new_len, 0);
@@ -647,6 +665,9 @@ static int64_t mm_mremap_locked(uint64_t old_addr, uint64_t old_len, uint64_t ne
     }
     if (old_len == 0 && !(v->flags & MAP_SHARED)) {
         return -EINVAL;
+    }
+    if (!mm_may_expand_locked(new_len - old_len, vma_desc_is_data(v->prot, v->flags, v->name))) {
+        return -ENOMEM;
     }
     /* Grow in place if the range ends the mapping and room follows. */
     uint64_t new_end = old_addr + new_len;
@@ -720,6 +741,9 @@ uint64_t mm_brk(uint64_t new_brk)
     if (brk_start < GUEST_MMAP_MIN_ADDR || new_brk < brk_start || new_brk > guest_addr_limit) {
         goto out;
     }
+    if (!mm_brk_within_limit(new_brk - brk_start)) {
+        goto out;
+    }
     uint64_t oldp = mm_page_up(brk_cur), newp = mm_page_up(new_brk);
     if (oldp == newp) {
         brk_cur = ret = new_brk;
@@ -733,6 +757,9 @@ uint64_t mm_brk(uint64_t new_brk)
     /* Linux keeps a page between the heap and the next mapping. */
     if (newp + GUEST_PAGE_SIZE > guest_addr_limit ||
         !vma_range_free(&mm_tree, oldp, newp + GUEST_PAGE_SIZE)) {
+        goto out;
+    }
+    if (!mm_may_expand_locked(newp - oldp, true)) {
         goto out;
     }
     VmaDesc d = { .prot = PROT_READ | PROT_WRITE, .flags = MAP_PRIVATE | MAP_ANONYMOUS,

@@ -54,6 +54,10 @@ int64_t mm_shmat(int shmid, uint64_t addr, int shmflg)
         ret = -ENOMEM;
         goto out;
     }
+    if (!mm_may_expand_locked(len, false)) {
+        ret = -ENOMEM;
+        goto out;
+    }
     if (addr == 0) {
         addr = mm_place_locked(0, len, 0);
         if (addr == 0) {

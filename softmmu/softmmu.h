@@ -58,6 +58,14 @@ int mm_mincore(uint64_t addr, uint64_t len, uint64_t vec);
 /* System V shared memory: shmat(2)/shmdt(2) of host segment shmid. */
 int64_t mm_shmat(int shmid, uint64_t addr, int shmflg);
 int mm_shmdt(uint64_t addr);
+/* The guest's RLIMIT_AS and RLIMIT_DATA (UINT64_MAX: none), applied to
+ * its mappings and brk as Linux applies them; initially the host's. */
+void mm_set_rlimits(uint64_t as, uint64_t data);
+void mm_get_rlimits(uint64_t *as, uint64_t *data);
+/* Before exec: put the guest's limits back as the host's soft limits. */
+void mm_restore_host_rlimits(void);
+/* Initialized data of the program (counts against RLIMIT_DATA with brk). */
+void mm_brk_set_static_data(uint64_t bytes);
 /* brk: set the initial break (end of the program's bss), then brk(2). */
 void mm_brk_init(uint64_t start);
 uint64_t mm_brk(uint64_t new_brk);

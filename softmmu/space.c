@@ -71,6 +71,7 @@ int mm_init(void)
     }
     uint64_t limit = GUEST_ADDR_LIMIT_DEFAULT;
     void *want = (void *)(uintptr_t)GUEST_MMAP_MIN_ADDR;
+    mm_limits_init();      /* before reserving: RLIMIT_AS would refuse it */
     /* EMU_MM_NO_IDENTITY=1 forces the nonzero-base variant (for tests). */
     const char *no_id = getenv("EMU_MM_NO_IDENTITY");
     void *p = NULL;

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static void *vma_xmalloc(size_t n)
 {
@@ -182,6 +183,13 @@ void vma_tree_init(VmaTree *t, uint64_t low)
     t->root = NULL;
     t->count = 0;
     t->low = low;
+    t->total_bytes = t->data_bytes = 0;
+}
+
+bool vma_desc_is_data(int prot, int flags, const char *name)
+{
+    return (prot & PROT_WRITE) && !(flags & MAP_SHARED) && !(flags & MAP_GROWSDOWN) &&
+           !(name && strcmp(name, "[stack]") == 0);
 }
 
 static void vma_destroy_rec(Vma *n)
@@ -198,6 +206,7 @@ void vma_tree_destroy(VmaTree *t)
     vma_destroy_rec(t->root);
     t->root = NULL;
     t->count = 0;
+    t->total_bytes = t->data_bytes = 0;
 }
 
 size_t vma_count(const VmaTree *t)
@@ -297,8 +306,21 @@ static void vma_fix_gap(VmaTree *t, Vma *v)
     avl_refresh(t->root, v->start);
 }
 
+/* Add (sign 1) or remove (sign -1) v's bytes from the tree's totals;
+ * every change of a range's extent, prot, flags or name is bracketed by
+ * the pair. */
+static void vma_account(VmaTree *t, const Vma *v, int sign)
+{
+    uint64_t n = v->end - v->start;
+    t->total_bytes += sign > 0 ? n : -n;
+    if (vma_desc_is_data(v->prot, v->flags, v->name)) {
+        t->data_bytes += sign > 0 ? n : -n;
+    }
+}
+
 static void vma_link(VmaTree *t, Vma *v)
 {
+    vma_account(t, v, 1);
     Vma *p = vma_find_prev(t, v->start);
     v->gap = v->start - (p ? p->end : t->low);
     t->root = avl_insert(t->root, v);
@@ -309,6 +331,7 @@ static void vma_link(VmaTree *t, Vma *v)
 static void vma_unlink(VmaTree *t, Vma *v)
 {
     uint64_t end = v->end;
+    vma_account(t, v, -1);
     t->root = avl_remove(t->root, v->start);
     t->count--;
     vma_fix_gap(t, vma_find_next(t, end));
@@ -343,7 +366,9 @@ Vma *vma_merge_around(VmaTree *t, Vma *v)
         uint64_t end = v->end;
         vma_unlink(t, v);
         vma_free_node(v);
+        vma_account(t, p, -1);
         p->end = end;
+        vma_account(t, p, 1);
         vma_fix_gap(t, vma_find_next(t, end));
         v = p;
     }
@@ -352,7 +377,9 @@ Vma *vma_merge_around(VmaTree *t, Vma *v)
         uint64_t end = n->end;
         vma_unlink(t, n);
         vma_free_node(n);
+        vma_account(t, v, -1);
         v->end = end;
+        vma_account(t, v, 1);
         vma_fix_gap(t, vma_find_next(t, end));
     }
     return v;
@@ -463,7 +490,9 @@ void vma_set_prot(VmaTree *t, uint64_t start, uint64_t end, int prot)
     vma_split_at(t, start);
     vma_split_at(t, end);
     for (Vma *v = vma_find_next(t, start); v && v->start < end; v = vma_find_next(t, v->end)) {
+        vma_account(t, v, -1);
         v->prot = prot;
+        vma_account(t, v, 1);
     }
     vma_merge_range(t, start, end);
 }
@@ -476,8 +505,10 @@ void vma_set_name(VmaTree *t, uint64_t start, uint64_t end, const char *name)
     vma_split_at(t, start);
     vma_split_at(t, end);
     for (Vma *v = vma_find_next(t, start); v && v->start < end; v = vma_find_next(t, v->end)) {
+        vma_account(t, v, -1);
         free(v->name);
         v->name = vma_strdup(name);
+        vma_account(t, v, 1);
     }
     vma_merge_range(t, start, end);
 }
@@ -493,7 +524,9 @@ Vma *vma_extend(VmaTree *t, Vma *v, uint64_t new_end)
     if (new_end <= v->end || !vma_range_free(t, v->end, new_end)) {
         return v;
     }
+    vma_account(t, v, -1);
     v->end = new_end;
+    vma_account(t, v, 1);
     vma_fix_gap(t, vma_find_next(t, new_end));
     return vma_merge_around(t, v);
 }
@@ -587,13 +620,18 @@ bool vma_find_free(const VmaTree *t, uint64_t hint, uint64_t len, uint64_t limit
 
 /* ---- self-check ---- */
 
-static bool vma_check_rec(const VmaTree *t, const Vma *n, const Vma **prev, size_t *count)
+static bool vma_check_rec(const VmaTree *t, const Vma *n, const Vma **prev, size_t *count,
+                          uint64_t *total, uint64_t *data)
 {
     if (n == NULL) {
         return true;
     }
-    if (!vma_check_rec(t, n->left, prev, count)) {
+    if (!vma_check_rec(t, n->left, prev, count, total, data)) {
         return false;
+    }
+    *total += n->end - n->start;
+    if (vma_desc_is_data(n->prot, n->flags, n->name)) {
+        *data += n->end - n->start;
     }
     if (n->end <= n->start) {
         return false;
@@ -604,7 +642,7 @@ static bool vma_check_rec(const VmaTree *t, const Vma *n, const Vma **prev, size
     }
     *prev = n;
     (*count)++;
-    if (!vma_check_rec(t, n->right, prev, count)) {
+    if (!vma_check_rec(t, n->right, prev, count, total, data)) {
         return false;
     }
     int hl = avl_height(n->left), hr = avl_height(n->right);
@@ -625,5 +663,7 @@ bool vma_tree_check(const VmaTree *t)
 {
     const Vma *prev = NULL;
     size_t count = 0;
-    return vma_check_rec(t, t->root, &prev, &count) && count == t->count;
+    uint64_t total = 0, data = 0;
+    return vma_check_rec(t, t->root, &prev, &count, &total, &data) && count == t->count &&
+           total == t->total_bytes && data == t->data_bytes;
 }

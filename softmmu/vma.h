@@ -55,7 +55,14 @@ typedef struct VmaTree {
     Vma *root;
     size_t count;
     uint64_t low;              /* gaps are measured from here */
+    /* Bytes mapped in all ranges, and in data ranges (vma_is_data): what
+     * Linux calls total_vm and data_vm, for RLIMIT_AS and RLIMIT_DATA. */
+    uint64_t total_bytes, data_bytes;
 } VmaTree;
+
+/* A data range as Linux's RLIMIT_DATA counts it (data_vm): private and
+ * writable, and not the stack (MAP_GROWSDOWN or named "[stack]"). */
+bool vma_desc_is_data(int prot, int flags, const char *name);
 
 void vma_tree_init(VmaTree *t, uint64_t low);
 /* Free every node. */

@@ -316,6 +316,14 @@ START_TEST(test_random_vs_model)
         }
         }
         check_model();
+        /* The totals RLIMIT_AS/RLIMIT_DATA use follow every change. */
+        uint64_t total = 0, data = 0;
+        for (int i = 0; i < NPAGES; i++) {
+            total += model[i] >= 0 ? PG : 0;
+            data += model[i] >= 0 && (model[i] & 2) ? PG : 0;
+        }
+        ck_assert_uint_eq(t.total_bytes, total);
+        ck_assert_uint_eq(t.data_bytes, data);
     }
 }
 END_TEST
