@@ -3,12 +3,11 @@
  *
  * A Case is a short instruction sequence (generated from the decoder's
  * tables, gen.c) plus constraints on the initial state (registers that
- * must hold data-area addresses or small counts).  A FuzzState is the
- * architectural state before or after a run: GPRs, RIP, RFLAGS, the
- * FXSAVE image (x87, MXCSR, XMM low halves), the YMM upper halves, the
- * data area, and the signal that ended the run.  The same FuzzState is
- * produced by the native sandbox (native.c) and by emu (emu-run.c) and
- * compared field by field (main.c).  See docs/fuzzer.md.
+ * must hold data-area addresses or small counts).  The state before or
+ * after a run is tests/harness's HxState (GPRs, RIP, RFLAGS, the FXSAVE
+ * image, the YMM upper halves, the data area, the signal that ended the
+ * run); the harness runs a case in its native sandbox and under emu and
+ * compares the two with the masks main.c gives.  See docs/fuzzer.md.
  */
 #ifndef TESTS_FUZZ_FUZZ_H
 #define TESTS_FUZZ_FUZZ_H
@@ -16,6 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "x86-state.h"
 
 /* Fixed guest/native layout: code page, a gap, the data area. */
 #define FZ_CODE      0x12000000ull
@@ -26,22 +27,6 @@
 #define FZ_UNMAPPED  0x12040000ull   /* never mapped: faulting accesses */
 
 #define FZ_MAX_INSNS 8
-
-/* Signal codes for non-signal ends of a run. */
-#define FZ_SIG_TIMEOUT  1000
-#define FZ_SIG_UNIMPL   1001   /* emu: EXCP_UD from an unimplemented encoding */
-#define FZ_SIG_OTHER    1002   /* emu: some other exit (syscall...) */
-
-typedef struct FuzzState {
-    uint64_t regs[16];
-    uint64_t rip;
-    uint64_t rflags;
-    int signo;
-    int pad;
-    uint8_t fx[512];         /* FXSAVE image (64-bit layout) */
-    uint8_t ymmh[16][16];    /* YMM[255:128] */
-    uint8_t data[FZ_DATA_SZ];
-} FuzzState;
 
 typedef struct FuzzInsn {
     uint8_t off, len;        /* offset in the code, length */
@@ -114,47 +99,18 @@ const char *fz_feature_name(int feat);
 uint32_t fz_undef_flags(int mn, int opsize);
 uint32_t fz_flags_read(int mn, int cond);
 
-/* native.c: the sandboxed host run. */
-int fz_native_start(void);
-int fz_native_run(const FuzzCase *c, const FuzzState *in, FuzzState *out);
-void fz_native_stop(void);
-
-/* emu-run.c: the same under emu. */
-int fz_emu_init(const char *model);
-void fz_emu_run(const FuzzCase *c, const FuzzState *in, FuzzState *out, bool *unimpl,
-                int *model_ud);
-
 /* pseudo RFLAGS bit: x87 C0/C2/C3 undefined (see flags.c) */
 #define FZ_FLAG_X87C (1u << 31)
 #define FZ_FLAG_X87C1 (1u << 30)   /* x87 C1 undefined */
 
-/* rng */
-static inline uint64_t fz_rng(uint64_t *s)
-{
-    uint64_t x = *s;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    *s = x;
-    return x;
-}
-
 /* ---- the known-mismatch list (known.c) ---- */
 
-/* What differs between the native and the emu state (compare()). */
-#define FZ_DIFF_SIG    0x01   /* signal or rip */
-#define FZ_DIFF_GPR    0x02
-#define FZ_DIFF_FLAGS  0x04
-#define FZ_DIFF_X87    0x08   /* FCW/FSW/FTW, ST registers */
-#define FZ_DIFF_MXCSR  0x10
-#define FZ_DIFF_XMM    0x20   /* XMM registers, YMM upper halves */
-#define FZ_DIFF_MEM    0x40
-
+/* What differs between the native and the emu state: HX_DIFF_* (x86-state.h). */
 enum { FZ_KNOWN_X87, FZ_KNOWN_FAULT_X87, FZ_KNOWN_MF_FIRST, FZ_KNOWN_MXCSR,
        FZ_KNOWN_XMM, FZ_KNOWN_GATED };
 
 int fz_known_load(const char *path);
-bool fz_known_match(int mn, unsigned diff, const FuzzState *nat, const FuzzState *emu,
+bool fz_known_match(int mn, unsigned diff, const HxState *nat, const HxState *emu,
                     bool gated);
 void fz_known_summary(void);
 

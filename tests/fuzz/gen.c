@@ -244,7 +244,7 @@ typedef struct Gen {
 
 static uint64_t rnd(Gen *g, uint64_t n)
 {
-    return n ? fz_rng(&g->rng) % n : 0;
+    return n ? hx_rng(&g->rng) % n : 0;
 }
 
 static bool chance(Gen *g, int one_in)
@@ -262,7 +262,7 @@ static uint64_t imm_value(Gen *g)
     if (chance(g, 2)) {
         return (uint64_t)edge[rnd(g, G_N_ELEMENTS(edge))];
     }
-    return fz_rng(&g->rng);
+    return hx_rng(&g->rng);
 }
 
 static void set_reg(FuzzCase *c, int r, uint64_t v)
@@ -873,9 +873,9 @@ bool fz_gen_case(uint64_t seed, uint64_t idx, FuzzCase *c)
     if (!g.rng) {
         g.rng = 1;
     }
-    fz_rng(&g.rng);
+    hx_rng(&g.rng);
     g.c = c;
-    c->state_seed = fz_rng(&g.rng);
+    c->state_seed = hx_rng(&g.rng);
     if (nb_eligible_mn == 0) {
         return false;
     }

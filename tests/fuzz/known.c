@@ -111,7 +111,7 @@ int fz_known_load(const char *path)
 }
 
 /*
- * Does the mismatch (blamed on mn; diff = FZ_DIFF_* bits of what differs)
+ * Does the mismatch (blamed on mn; diff = HX_DIFF_* bits of what differs)
  * match a line?  Conditions:
  *   x87        only the x87 part of the FXSAVE image differs (FSW/FTW/ST)
  *   fault-x87  the same, and the host stopped on a memory fault (the
@@ -123,7 +123,7 @@ int fz_known_load(const char *path)
  *   xmm        only XMM/YMM registers differ
  *   gated      a gated probe: emu executes what the model lacks
  */
-bool fz_known_match(int mn, unsigned diff, const FuzzState *nat, const FuzzState *emu,
+bool fz_known_match(int mn, unsigned diff, const HxState *nat, const HxState *emu,
                     bool gated)
 {
     if (!known) {
@@ -137,10 +137,10 @@ bool fz_known_match(int mn, unsigned diff, const FuzzState *nat, const FuzzState
         }
         switch (k->cond) {
         case FZ_KNOWN_X87:
-            m = !gated && diff && !(diff & ~FZ_DIFF_X87);
+            m = !gated && diff && !(diff & ~HX_DIFF_X87);
             break;
         case FZ_KNOWN_FAULT_X87:
-            m = !gated && diff && !(diff & ~FZ_DIFF_X87) &&
+            m = !gated && diff && !(diff & ~HX_DIFF_X87) &&
                 (nat->signo == SIGSEGV || nat->signo == SIGBUS);
             break;
         case FZ_KNOWN_MF_FIRST:
@@ -148,10 +148,10 @@ bool fz_known_match(int mn, unsigned diff, const FuzzState *nat, const FuzzState
                 (emu->signo == SIGSEGV || emu->signo == SIGBUS);
             break;
         case FZ_KNOWN_MXCSR:
-            m = !gated && (diff & FZ_DIFF_MXCSR);
+            m = !gated && (diff & HX_DIFF_MXCSR);
             break;
         case FZ_KNOWN_XMM:
-            m = !gated && diff && !(diff & ~FZ_DIFF_XMM);
+            m = !gated && diff && !(diff & ~HX_DIFF_XMM);
             break;
         case FZ_KNOWN_GATED:
             m = gated;

@@ -18,15 +18,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 #include <glib.h>
 
 #include "emu/cpu.h"
+#include "emu/exec.h"
 #include "emu/x86/cpu-model.h"
 #include "fuzz.h"
+#include "x86-emu.h"
+#include "x86-native.h"
+#include "x86-random.h"
 
-/* ---- edge values ---- */
+/* ---- edge values (doubles: hx_f64_edge, tests/harness/x86-random.c) ---- */
 
 static const uint32_t f32_edge[] = {
     0x00000000, 0x80000000, 0x3f800000, 0xbf800000, 0x7fc00000, 0xffc00000,
@@ -35,20 +40,6 @@ static const uint32_t f32_edge[] = {
     0x3f000000, 0x40200000, 0xc0600000, 0x3dcccccd, 0x4b800001, 0x4effffff,
     0x4f000000, 0xcf000000, 0xcf000001, 0x5f000000, 0xdf000000, 0x5effffff,
     0x3eaaaaab, 0x42f6e979, 0x477fe000, 0x387fc000, 0x33800000,
-};
-
-static const uint64_t f64_edge[] = {
-    0x0000000000000000ull, 0x8000000000000000ull, 0x3ff0000000000000ull,
-    0xbff0000000000000ull, 0x7ff8000000000000ull, 0xfff8000000000000ull,
-    0x7ff0000000000001ull, 0x7ff4000000abcdefull, 0xfff8000012345678ull,
-    0x7ff0000000000000ull, 0xfff0000000000000ull, 0x0000000000000001ull,
-    0x800fffffffffffffull, 0x0008000000000000ull, 0x7fefffffffffffffull,
-    0x0010000000000000ull, 0x3ff8000000000000ull, 0x3fe0000000000000ull,
-    0x4004000000000000ull, 0xc00c000000000000ull, 0x3fb999999999999aull,
-    0x4340000000000001ull, 0x41dfffffffc00000ull, 0x41e0000000000000ull,
-    0xc1e0000000000000ull, 0xc1e0000000200000ull, 0x43e0000000000000ull,
-    0xc3e0000000000000ull, 0x43dfffffffffffffull, 0x3fd5555555555555ull,
-    0x36a0000000000000ull, 0x47efffffe0000000ull,
 };
 
 static const uint64_t f80_edge[][2] = {
@@ -80,25 +71,25 @@ static const int64_t int_edge[] = {
 /* 16 bytes of vector data: singles, doubles, words or random */
 static void fill16(uint64_t *rng, uint8_t *x)
 {
-    switch (fz_rng(rng) % 5) {
+    switch (hx_rng(rng) % 5) {
     case 0:
         for (int i = 0; i < 4; i++) {
-            memcpy(x + 4 * i, &f32_edge[fz_rng(rng) % N(f32_edge)], 4);
+            memcpy(x + 4 * i, &f32_edge[hx_rng(rng) % N(f32_edge)], 4);
         }
         break;
     case 1:
         for (int i = 0; i < 2; i++) {
-            memcpy(x + 8 * i, &f64_edge[fz_rng(rng) % N(f64_edge)], 8);
+            memcpy(x + 8 * i, &hx_f64_edge[hx_rng(rng) % hx_n_f64_edge], 8);
         }
         break;
     case 2:
         for (int i = 0; i < 2; i++) {
-            int64_t v = int_edge[fz_rng(rng) % N(int_edge)];
+            int64_t v = int_edge[hx_rng(rng) % N(int_edge)];
             memcpy(x + 8 * i, &v, 8);
         }
         break;
     case 3: {
-        const uint64_t *v = f80_edge[fz_rng(rng) % N(f80_edge)];
+        const uint64_t *v = f80_edge[hx_rng(rng) % N(f80_edge)];
         memcpy(x, &v[0], 8);
         memset(x + 8, 0, 8);
         memcpy(x + 8, &v[1], 2);
@@ -106,64 +97,65 @@ static void fill16(uint64_t *rng, uint8_t *x)
     }
     default:
         for (int i = 0; i < 2; i++) {
-            uint64_t v = fz_rng(rng);
+            uint64_t v = hx_rng(rng);
             memcpy(x + 8 * i, &v, 8);
         }
         break;
     }
 }
 
-static void random_state(const FuzzCase *c, FuzzState *st)
+static void random_state(const FuzzCase *c, HxState *st)
 {
     uint64_t rng = c->state_seed | 1;
 
-    memset(st, 0, sizeof(*st));
+    memset(st, 0, offsetof(HxState, stack));   /* no stack area in this layout */
     for (int i = 0; i < 16; i++) {
-        switch (fz_rng(&rng) % 4) {
-        case 0: st->regs[i] = fz_rng(&rng); break;
-        case 1: st->regs[i] = (uint64_t)int_edge[fz_rng(&rng) % N(int_edge)]; break;
-        case 2: st->regs[i] = fz_rng(&rng) & 0x7f; break;
-        default: st->regs[i] = (uint64_t)(int64_t)(int32_t)fz_rng(&rng); break;
+        switch (hx_rng(&rng) % 4) {
+        case 0: st->regs[i] = hx_rng(&rng); break;
+        case 1: st->regs[i] = (uint64_t)int_edge[hx_rng(&rng) % N(int_edge)]; break;
+        case 2: st->regs[i] = hx_rng(&rng) & 0x7f; break;
+        default: st->regs[i] = (uint64_t)(int64_t)(int32_t)hx_rng(&rng); break;
         }
         if (c->reg_set[i]) {
             st->regs[i] = c->reg_val[i];
         }
     }
-    st->rflags = 0x202 | (fz_rng(&rng) & CC_ARITH_MASK);
-    if (fz_rng(&rng) % 4 == 0) {
+    st->rflags = 0x202 | (hx_rng(&rng) & CC_ARITH_MASK);
+    if (hx_rng(&rng) % 4 == 0) {
         st->rflags |= DF_MASK;
     }
     st->rip = FZ_CODE;
+    st->xstate_bv = 7;         /* XINUSE all set natively: emu decides by content */
 
     /* x87: random RC/PC, a partly filled stack at a random TOP */
-    uint16_t fcw = 0x037f | (uint16_t)((fz_rng(&rng) & 3) << 10);
-    int pc = (int)(fz_rng(&rng) % 4);
+    uint16_t fcw = 0x037f | (uint16_t)((hx_rng(&rng) & 3) << 10);
+    int pc = (int)(hx_rng(&rng) % 4);
     fcw = (uint16_t)((fcw & ~0x0300) | ((pc == 1 ? 3 : pc) << 8));
-    if (fz_rng(&rng) % 8 == 0) {
-        fcw &= (uint16_t)~(fz_rng(&rng) & 0x3f);     /* unmask some */
+    if (hx_rng(&rng) % 8 == 0) {
+        fcw &= (uint16_t)~(hx_rng(&rng) & 0x3f);     /* unmask some */
     }
-    uint16_t fsw = (uint16_t)((fz_rng(&rng) & 7) << 11);
+    uint16_t fsw = (uint16_t)((hx_rng(&rng) & 7) << 11);
     memcpy(st->fx, &fcw, 2);
     memcpy(st->fx + 2, &fsw, 2);
-    st->fx[4] = (uint8_t)(fz_rng(&rng) & fz_rng(&rng));
+    st->fx[4] = (uint8_t)(hx_rng(&rng) & hx_rng(&rng));
     for (int i = 0; i < 8; i++) {
-        const uint64_t *v = f80_edge[fz_rng(&rng) % N(f80_edge)];
+        const uint64_t *v = f80_edge[hx_rng(&rng) % N(f80_edge)];
         memcpy(st->fx + 32 + 16 * i, &v[0], 8);
         memcpy(st->fx + 40 + 16 * i, &v[1], 2);
     }
     /* MXCSR: rounding, FTZ, DAZ; exceptions masked, sometimes not */
-    uint32_t mxcsr = 0x1f80 | (uint32_t)((fz_rng(&rng) & 3) << 13);
-    if (fz_rng(&rng) % 4 == 0) {
+    uint32_t mxcsr = 0x1f80 | (uint32_t)((hx_rng(&rng) & 3) << 13);
+    if (hx_rng(&rng) % 4 == 0) {
         mxcsr |= 0x8000;
     }
-    if (fz_rng(&rng) % 4 == 0) {
+    if (hx_rng(&rng) % 4 == 0) {
         mxcsr |= 0x0040;
     }
-    if (fz_rng(&rng) % 8 == 0) {
-        mxcsr &= ~(uint32_t)((fz_rng(&rng) & 0x3f) << 7);
+    if (hx_rng(&rng) % 8 == 0) {
+        mxcsr &= ~(uint32_t)((hx_rng(&rng) & 0x3f) << 7);
     }
-    if (fz_rng(&rng) % 8 == 0) {
-        mxcsr |= (uint32_t)(fz_rng(&rng) & 0x3f);   /* sticky flags already set */
+    if (hx_rng(&rng) % 8 == 0) {
+        mxcsr |= (uint32_t)(hx_rng(&rng) & 0x3f);   /* sticky flags already set */
     }
     memcpy(st->fx + 24, &mxcsr, 4);
     for (int i = 0; i < 16; i++) {
@@ -174,7 +166,7 @@ static void random_state(const FuzzCase *c, FuzzState *st)
         /* gather indices: small dwords, zero odd dwords (qword indices) */
         uint8_t *lo = st->fx + 160 + 16 * c->vsib_reg, *hi = st->ymmh[c->vsib_reg];
         for (int i = 0; i < 8; i++) {
-            uint32_t v = (i & 1) && fz_rng(&rng) % 2 ? 0 : (uint32_t)(fz_rng(&rng) % 64);
+            uint32_t v = (i & 1) && hx_rng(&rng) % 2 ? 0 : (uint32_t)(hx_rng(&rng) % 64);
             memcpy(i < 4 ? lo + 4 * i : hi + 4 * (i - 4), &v, 4);
         }
     }
@@ -186,24 +178,38 @@ static void random_state(const FuzzCase *c, FuzzState *st)
     }
 }
 
-/* ---- comparison ---- */
+/* ---- the harness: layout, runs, comparison ---- */
 
-static bool fx_byte_compared(size_t i)
+/* code page (int3-filled), a gap, the data area; nothing else mapped up
+ * to FZ_UNMAPPED + 64 KiB (faulting accesses) */
+static const HxLayout layout = {
+    .maps = { { FZ_CODE, FZ_CODE_SZ, PROT_READ | PROT_WRITE | PROT_EXEC, 0xcc },
+              { FZ_DATA, FZ_DATA_SZ, PROT_READ | PROT_WRITE, 0 } },
+    .nb_maps = 2,
+    .holes = { { FZ_CODE + FZ_CODE_SZ, FZ_DATA - (FZ_CODE + FZ_CODE_SZ) },
+               { FZ_DATA + FZ_DATA_SZ, FZ_UNMAPPED + 0x10000 - (FZ_DATA + FZ_DATA_SZ) } },
+    .nb_holes = 2,
+    .code = FZ_CODE,
+    .data = FZ_DATA, .data_size = FZ_DATA_SZ,
+};
+
+/* The case under emu; *unimpl: it stopped at an encoding emu decodes but
+ * does not implement. */
+static void emu_run(const FuzzCase *c, const HxState *in, HxState *out, bool *unimpl)
 {
-    if (i < 5) {
-        return true;                   /* FCW, FSW, abridged FTW */
-    }
-    if (i >= 24 && i < 28) {
-        return true;                   /* MXCSR (not MXCSR_MASK: host's) */
-    }
-    if (i >= 32 && i < 160) {
-        return ((i - 32) % 16) < 10;   /* ST/MM registers */
-    }
-    return i >= 160 && i < 416;        /* XMM */
+    int excp = hx_emu_run(&layout, c->code, (size_t)c->code_len, in, out);
+    *unimpl = excp == EXCP_UD && hx_emu_env()->ud_unimplemented;
 }
 
-static bool data_ignored(const FuzzCase *c, size_t off)
+static int native_run(const FuzzCase *c, const HxState *in, HxState *out)
 {
+    return hx_native_run(&layout, c->code, (size_t)c->code_len, in, out);
+}
+
+static bool data_ignored(const void *ctx, bool stack, size_t off)
+{
+    const FuzzCase *c = ctx;
+    (void)stack;
     for (int i = 0; i < c->nb_ignore; i++) {
         if (off >= c->ignore_off[i] && off < (size_t)c->ignore_off[i] + c->ignore_len[i]) {
             return true;
@@ -212,111 +218,18 @@ static bool data_ignored(const FuzzCase *c, size_t off)
     return false;
 }
 
-static const char *sig_name(int s)
+/* Appends differences to msg (one line); returns their number. */
+static int compare(const FuzzCase *c, const HxState *in, const HxState *nat,
+                   const HxState *emu, GString *msg, unsigned *diffp)
 {
-    static char buf[16];
-    switch (s) {
-    case 0: return "none";
-    case SIGILL: return "SIGILL";
-    case SIGSEGV: return "SIGSEGV";
-    case SIGFPE: return "SIGFPE";
-    case SIGBUS: return "SIGBUS";
-    case SIGTRAP: return "SIGTRAP";
-    case FZ_SIG_TIMEOUT: return "timeout";
-    case FZ_SIG_OTHER: return "other-exit";
-    default:
-        snprintf(buf, sizeof(buf), "sig%d", s);
-        return buf;
-    }
-}
-
-/* Appends differences to msg (short: first few); returns their number. */
-static int compare(const FuzzCase *c, const FuzzState *in, const FuzzState *nat,
-                   const FuzzState *emu, GString *msg, unsigned *diffp)
-{
-    int bad = 0;
-    unsigned diff = 0;
-    static const char *const rn[16] = {
-        "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
-        "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+    HxCompare cmp = {
+        .parts = HX_CMP_X87 | HX_CMP_MXCSR | HX_CMP_XMM | HX_CMP_YMM | HX_CMP_DATA,
+        .rflags_mask = (CC_ARITH_MASK | DF_MASK) & ~(uint64_t)c->undef_flags,
+        .fsw_hi_undef = (uint8_t)(((c->undef_flags & FZ_FLAG_X87C) ? 0x45 : 0) |
+                                  ((c->undef_flags & FZ_FLAG_X87C1) ? 0x02 : 0)),
+        .mem_skip = data_ignored, .ctx = c, .oneline = true,
     };
-
-    if (nat->signo != emu->signo || nat->rip != emu->rip) {
-        g_string_append_printf(msg, " signal/rip native %s@+%#lx emu %s@+%#lx;",
-                               sig_name(nat->signo), (unsigned long)(nat->rip - FZ_CODE),
-                               sig_name(emu->signo), (unsigned long)(emu->rip - FZ_CODE));
-        diff |= FZ_DIFF_SIG;
-        bad++;
-    }
-    for (int i = 0; i < 16; i++) {
-        if (nat->regs[i] != emu->regs[i]) {
-            g_string_append_printf(msg, " %s native %016lx emu %016lx (in %016lx);", rn[i],
-                                   (unsigned long)nat->regs[i], (unsigned long)emu->regs[i],
-                                   (unsigned long)in->regs[i]);
-            diff |= FZ_DIFF_GPR;
-            bad++;
-        }
-    }
-    uint64_t fmask = (CC_ARITH_MASK | DF_MASK) & ~(uint64_t)c->undef_flags;
-    if ((nat->rflags ^ emu->rflags) & fmask) {
-        g_string_append_printf(msg, " rflags native %04lx emu %04lx (compared %04lx);",
-                               (unsigned long)(nat->rflags & fmask),
-                               (unsigned long)(emu->rflags & fmask), (unsigned long)fmask);
-        diff |= FZ_DIFF_FLAGS;
-        bad++;
-    }
-    for (size_t i = 0; i < 512; i++) {
-        if (!fx_byte_compared(i) || nat->fx[i] == emu->fx[i]) {
-            continue;
-        }
-        if (i == 3) {
-            uint8_t m = (uint8_t)(((c->undef_flags & FZ_FLAG_X87C) ? 0x45 : 0) |
-                                  ((c->undef_flags & FZ_FLAG_X87C1) ? 0x02 : 0));
-            if (!((nat->fx[3] ^ emu->fx[3]) & ~m)) {
-                continue;              /* undefined condition codes */
-            }
-        }
-        if (i == 2 && nat->fx[2] == emu->fx[2]) {
-            continue;
-        }
-        size_t b = i & ~(size_t)7;
-        uint64_t n, e;
-        memcpy(&n, nat->fx + b, 8);
-        memcpy(&e, emu->fx + b, 8);
-        const char *what = b < 24 ? "fcw/fsw/ftw" : b < 32 ? "mxcsr" :
-                           b < 160 ? "st" : "xmm";
-        g_string_append_printf(msg, " fx[%#zx](%s) native %016lx emu %016lx;", b, what,
-                               (unsigned long)n, (unsigned long)e);
-        diff |= b < 24 || (b >= 32 && b < 160) ? FZ_DIFF_X87 : b < 32 ? FZ_DIFF_MXCSR : FZ_DIFF_XMM;
-        bad++;
-        i = b + 7;
-    }
-    for (int r = 0; r < 16; r++) {
-        if (memcmp(nat->ymmh[r], emu->ymmh[r], 16)) {
-            uint64_t n[2], e[2];
-            memcpy(n, nat->ymmh[r], 16);
-            memcpy(e, emu->ymmh[r], 16);
-            g_string_append_printf(msg, " ymm%d[255:128] native %016lx%016lx emu %016lx%016lx;",
-                                   r, (unsigned long)n[1], (unsigned long)n[0],
-                                   (unsigned long)e[1], (unsigned long)e[0]);
-            diff |= FZ_DIFF_XMM;
-            bad++;
-        }
-    }
-    for (size_t i = 0; i < FZ_DATA_SZ; i++) {
-        if (nat->data[i] != emu->data[i] && !data_ignored(c, i)) {
-            g_string_append_printf(msg, " mem[%#lx] native %02x emu %02x (in %02x);",
-                                   (unsigned long)(FZ_DATA + i), nat->data[i], emu->data[i],
-                                   in->data[i]);
-            diff |= FZ_DIFF_MEM;
-            bad++;
-            break;
-        }
-    }
-    if (diffp) {
-        *diffp = diff;
-    }
-    return bad;
+    return hx_compare(&layout, &cmp, in, nat, emu, msg, diffp);
 }
 
 /* ---- statistics ---- */
@@ -353,10 +266,10 @@ static void print_code(const FuzzCase *c)
     }
 }
 
-static void print_state(const char *what, const FuzzState *s)
+static void print_state(const char *what, const HxState *s)
 {
     printf("  %s: rip +%#lx %s rflags %04lx\n", what, (unsigned long)(s->rip - FZ_CODE),
-           sig_name(s->signo), (unsigned long)s->rflags);
+           hx_sig_name(s->signo), (unsigned long)s->rflags);
     for (int i = 0; i < 16; i++) {
         printf("    r%-2d %016lx%s", i, (unsigned long)s->regs[i], i % 4 == 3 ? "\n" : "");
     }
@@ -412,17 +325,16 @@ static void truncate_case(const FuzzCase *c, int k, FuzzCase *t)
 /* Shortest prefix of a mismatching sequence that mismatches too: its last
  * instruction is the one to blame.  Returns its index, or -1; *diffp gets
  * what differs after that prefix (left alone for the whole sequence). */
-static int minimize(const FuzzCase *c, const FuzzState *in, unsigned *diffp)
+static int minimize(const FuzzCase *c, const HxState *in, unsigned *diffp)
 {
     static FuzzCase t;
-    static FuzzState nat, emu;
+    static HxState nat, emu;
     bool unimpl;
-    int model_ud;
 
     for (int k = 1; k < c->nb_insns; k++) {
         truncate_case(c, k, &t);
-        fz_emu_run(&t, in, &emu, &unimpl, &model_ud);
-        if (fz_native_run(&t, in, &nat) < 0 || unimpl) {
+        emu_run(&t, in, &emu, &unimpl);
+        if (native_run(&t, in, &nat) < 0 || unimpl) {
             return -1;
         }
         GString *m = g_string_new(NULL);
@@ -440,21 +352,20 @@ static int minimize(const FuzzCase *c, const FuzzState *in, unsigned *diffp)
 static bool run_case(uint64_t idx, Stats *s)
 {
     FuzzCase c;
-    static FuzzState in, nat, emu;
+    static HxState in, nat, emu;
     bool unimpl;
-    int model_ud;
 
     if (!fz_gen_case(opt_seed, idx, &c)) {
         return false;
     }
     s->cases++;
     random_state(&c, &in);
-    fz_emu_run(&c, &in, &emu, &unimpl, &model_ud);
+    emu_run(&c, &in, &emu, &unimpl);
 
     if (c.gated_probe) {
         s->gated++;
         if ((emu.signo != SIGILL || emu.rip != FZ_CODE) &&
-            fz_known_match(c.insns[0].mnemonic, FZ_DIFF_SIG, &nat, &emu, true)) {
+            fz_known_match(c.insns[0].mnemonic, HX_DIFF_SIG, &nat, &emu, true)) {
             s->known++;
             s->known_mn[c.insns[0].mnemonic]++;
         } else if (emu.signo != SIGILL || emu.rip != FZ_CODE) {
@@ -473,14 +384,14 @@ static bool run_case(uint64_t idx, Stats *s)
         return true;
     }
 
-    if (fz_native_run(&c, &in, &nat) < 0) {
+    if (native_run(&c, &in, &nat) < 0) {
         s->lost++;
         printf("warning: native child lost on case %lu: ", (unsigned long)idx);
         print_code(&c);
         printf("\n");
         return true;
     }
-    if (nat.signo == FZ_SIG_TIMEOUT) {
+    if (nat.signo == HX_SIG_TIMEOUT) {
         s->timeouts++;
         return true;
     }
@@ -683,14 +594,14 @@ int main(int argc, char **argv)
     }
 
     /* the native child first: it needn't inherit emu's reservation */
-    if (fz_native_start() < 0) {
+    if (hx_native_start(&layout) < 0) {
         fprintf(stderr, "x86-fuzz: cannot start the native sandbox\n");
         return 2;
     }
-    int r = fz_emu_init(prog_cpu);
-    if (r == -1) {
+    int r = x86_cpu_model_force_for_test(prog_cpu) ? hx_emu_init(&layout) : -100;
+    if (r == -100) {
         printf("x86-fuzz: CPU model %s does not exist: skipped\n", prog_cpu);
-        fz_native_stop();
+        hx_native_stop();
         return 77;
     }
     if (r < 0) {
@@ -731,7 +642,7 @@ int main(int argc, char **argv)
         }
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    fz_native_stop();
+    hx_native_stop();
 
     bool *in_table = g_new0(bool, nmn);
     int table = fz_table_mnemonics(in_table);

@@ -3,13 +3,13 @@
  * and XSAVE/XRSTOR under emu vs. natively (model x86-64-v3).
  *
  * The method of test-x86-fp.c, extended to YMM state: each snippet runs
- * from the same random initial state under emu and natively in a forked
- * child.  The child enters the snippet through a trampoline that loads
- * x87, SSE and AVX state with XRSTOR (EDX:EAX = 7: the components the
- * model has; the host's AVX-512 state is left alone), all GPRs and RFLAGS;
- * its signal handler records the state at the ud2 that ends the snippet
- * (or at a fault) from the kernel's signal frame, whose XSAVE area holds
- * the YMM upper halves at offset 576.  Compared: GPRs, rip, arithmetic
+ * from the same random initial state under emu and natively in
+ * tests/harness's sandboxed child, which enters the snippet with x87, SSE
+ * and AVX state loaded by XRSTOR (EDX:EAX = 7: the components the model
+ * has; the host's AVX-512 state is left alone; XSTATE_BV from the state's
+ * content, see content_bv()), all GPRs and RFLAGS; its signal handler
+ * records the state at the ud2 that ends the snippet (or at a fault) from
+ * the kernel's signal frame, whose XSAVE area holds the YMM upper halves.  Compared: GPRs, rip, arithmetic
  * RFLAGS, the legacy x87/SSE image (minus FOP/FIP/FDP and MXCSR_MASK),
  * the YMM upper halves, the data page and the signal.  The page after the
  * data page is unmapped in both worlds (masked moves and gathers at a
@@ -22,16 +22,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
-#include <ucontext.h>
-#include <unistd.h>
 #include <glib.h>
 
 #include "emu/cpu.h"
 #include "emu/exec.h"
 #include "emu/x86/cpu-model.h"
 #include "emu/x86/avx_helper.h"
-#include "softmmu/softmmu.h"
+#include "x86-check.h"
+#include "x86-emu.h"
 
 #define G_CODE   0x11000000ull
 #define G_DATA   0x11010000ull
@@ -43,20 +41,23 @@
 #define G_RSP    (G_STACK + STACK_SZ - 0x100)
 #define XS_SIZE  XSAVE_SIZE_AVX
 
-typedef struct State {
-    uint64_t regs[16];
-    uint64_t rflags;
-    uint64_t rip;
-    int signo;
-    /* standard-format XSAVE image: legacy region, header, YMM upper halves */
-    uint8_t xs[XS_SIZE] __attribute__((aligned(64)));
-    uint8_t data[DATA_SZ];
-    uint8_t stack[STACK_SZ];
-} State;
+/* code, data and stack in one mapped window, the page after the data
+ * page unmapped */
+static const HxLayout layout = {
+    .maps = { { G_CODE, G_GUARD - G_CODE, PROT_READ | PROT_WRITE | PROT_EXEC, 0 },
+              { G_GUARD + 0x1000, G_CODE + G_SIZE - (G_GUARD + 0x1000),
+                PROT_READ | PROT_WRITE | PROT_EXEC, 0 } },
+    .nb_maps = 2,
+    .holes = { { G_GUARD, 0x1000 } },
+    .nb_holes = 1,
+    .code = G_CODE,
+    .data = G_DATA, .data_size = DATA_SZ,
+    .stack = G_STACK, .stack_size = STACK_SZ,
+};
 
 /* ---- snippets ---- */
 
-typedef void (*SetupFn)(State *st);
+typedef void (*SetupFn)(HxState *st);
 
 typedef struct Snippet {
     const char *name;
@@ -211,10 +212,10 @@ SNIP(fma_fmsubadd_pd, "vfmsubadd132pd %ymm1, %ymm2, %ymm0 \n vfmsubadd213pd %xmm
 E(fma_fmadd_ps), E(fma_fmadd_pd), E(fma_fmadd_ss), E(fma_fmadd_sd), E(fma_fmsub_ps), E(fma_fmsub_pd), E(fma_fmsub_ss), E(fma_fmsub_sd), E(fma_fnmadd_ps), E(fma_fnmadd_pd), E(fma_fnmadd_ss), E(fma_fnmadd_sd), E(fma_fnmsub_ps), E(fma_fnmsub_pd), E(fma_fnmsub_ss), E(fma_fnmsub_sd), E(fma_fmaddsub_ps), E(fma_fmaddsub_pd), E(fma_fmsubadd_ps), E(fma_fmsubadd_pd) \
 
 
-static void gather_setup(State *st);
-static void gather_fault_setup(State *st);
-static void xrstor_setup(State *st);
-static void xrstor_bad_setup(State *st);
+static void gather_setup(HxState *st);
+static void gather_fault_setup(HxState *st);
+static void xrstor_setup(HxState *st);
+static void xrstor_bad_setup(HxState *st);
 static bool skip_xsave_bytes(size_t i);
 
 #define E(name) { #name, asnip_##name##_start, asnip_##name##_end, NULL, 0, 0 }
@@ -318,41 +319,41 @@ static void fill16(uint8_t *x)
     }
 }
 
-static bool x87_init_img(const uint8_t *xs)
+static bool x87_init_img(const uint8_t *fx)
 {
     static const uint8_t init[24] = { 0x7f, 0x03 };
-    if (memcmp(xs, init, 24) != 0) {
+    if (memcmp(fx, init, 24) != 0) {
         return false;
     }
     for (int i = 32; i < 160; i++) {
-        if (xs[i] && ((i - 32) % 16) < 10) {
+        if (fx[i] && ((i - 32) % 16) < 10) {
             return false;
         }
     }
     return true;
 }
 
-/* XSTATE_BV for an image: a component whose content is its initial
+/* XSTATE_BV for a state: a component whose content is its initial
  * configuration is marked init, so the host's XINUSE matches emu's rule */
-static uint64_t content_bv(const uint8_t *xs)
+static uint64_t content_bv(const HxState *st)
 {
     uint64_t bv = 0;
     bool zero = true;
 
-    bv |= x87_init_img(xs) ? 0 : 1;
+    bv |= x87_init_img(st->fx) ? 0 : 1;
     for (int i = 160; i < 416; i++) {
-        zero &= xs[i] == 0;
+        zero &= st->fx[i] == 0;
     }
     bv |= zero ? 0 : 2;   /* (MXCSR does not count) */
     zero = true;
-    for (int i = XSAVE_AVX_OFF; i < XS_SIZE; i++) {
-        zero &= xs[i] == 0;
+    for (size_t i = 0; i < sizeof(st->ymmh); i++) {
+        zero &= st->ymmh[i / 16][i % 16] == 0;
     }
     bv |= zero ? 0 : 4;
     return bv;
 }
 
-static void random_state(State *st)
+static void random_state(HxState *st)
 {
     memset(st, 0, sizeof(*st));
     for (int i = 0; i < 16; i++) {
@@ -381,27 +382,26 @@ static void random_state(State *st)
     }
     if (rng() % 2) {
         uint16_t fsw = (uint16_t)((rng() & 7) << 11);
-        memcpy(st->xs + 2, &fsw, 2);
-        st->xs[4] = (uint8_t)(rng() & rng());
+        memcpy(st->fx + 2, &fsw, 2);
+        st->fx[4] = (uint8_t)(rng() & rng());
         for (int i = 0; i < 8; i++) {
             uint64_t m = rng() | (1ull << 63);
             uint16_t se = (uint16_t)(0x3fff + rng() % 64);
-            memcpy(st->xs + 32 + 16 * i, &m, 8);
-            memcpy(st->xs + 40 + 16 * i, &se, 2);
+            memcpy(st->fx + 32 + 16 * i, &m, 8);
+            memcpy(st->fx + 40 + 16 * i, &se, 2);
         }
     }
-    memcpy(st->xs + 0, &fcw, 2);
-    memcpy(st->xs + 24, &mxcsr, 4);
+    memcpy(st->fx + 0, &fcw, 2);
+    memcpy(st->fx + 24, &mxcsr, 4);
     uint32_t mxcsr_mask = 0xffff;
-    memcpy(st->xs + 28, &mxcsr_mask, 4);
+    memcpy(st->fx + 28, &mxcsr_mask, 4);
     for (int i = 0; i < 16; i++) {
-        fill16(st->xs + 160 + 16 * i);
+        fill16(st->fx + 160 + 16 * i);
         if (rng() % 8) {
-            fill16(st->xs + XSAVE_AVX_OFF + 16 * i);
+            fill16(st->ymmh[i]);
         }
     }
-    uint64_t bv = content_bv(st->xs);
-    memcpy(st->xs + XSAVE_HDR_OFF, &bv, 8);
+    st->xstate_bv = content_bv(st);
 
     for (int i = 0; i < 64; i++) {
         uint32_t v = f32_edge[rng() % G_N_ELEMENTS(f32_edge)];
@@ -427,32 +427,30 @@ static void random_state(State *st)
     for (int i = 0xc00; i < 0x1000; i++) {
         st->data[i] = (uint8_t)rng();
     }
-    for (size_t i = 0; i < sizeof(st->stack); i++) {
+    for (size_t i = 0; i < STACK_SZ; i++) {
         st->stack[i] = (uint8_t)rng();
     }
 }
 
 /* ymm register r as 32 bytes of the image */
-static void set_ymm_l(State *st, int r, int lane, uint32_t v)
+static void set_ymm_l(HxState *st, int r, int lane, uint32_t v)
 {
-    uint8_t *p = lane < 4 ? st->xs + 160 + 16 * r + 4 * lane
-                          : st->xs + XSAVE_AVX_OFF + 16 * r + 4 * (lane - 4);
+    uint8_t *p = lane < 4 ? st->fx + 160 + 16 * r + 4 * lane : st->ymmh[r] + 4 * (lane - 4);
     memcpy(p, &v, 4);
 }
 
-static void set_ymm_q(State *st, int r, int lane, uint64_t v)
+static void set_ymm_q(HxState *st, int r, int lane, uint64_t v)
 {
     set_ymm_l(st, r, 2 * lane, (uint32_t)v);
     set_ymm_l(st, r, 2 * lane + 1, (uint32_t)(v >> 32));
 }
 
-static void fix_bv(State *st)
+static void fix_bv(HxState *st)
 {
-    uint64_t bv = content_bv(st->xs);
-    memcpy(st->xs + XSAVE_HDR_OFF, &bv, 8);
+    st->xstate_bv = content_bv(st);
 }
 
-static void gather_setup(State *st)
+static void gather_setup(HxState *st)
 {
     for (int lane = 0; lane < 8; lane++) {
         set_ymm_l(st, 1, lane, (uint32_t)((int32_t)(rng() % 0x120) - 0x20));
@@ -466,7 +464,7 @@ static void gather_setup(State *st)
 }
 
 /* gather_fault_*: one selected element on the unmapped page */
-static void gather_fault_setup(State *st)
+static void gather_fault_setup(HxState *st)
 {
     gather_setup(st);
     int lane = (int)(rng() % 4);
@@ -481,14 +479,14 @@ static void gather_fault_setup(State *st)
 
 /* a valid image at data + 0x400 (random components init) and a random
  * instruction mask at 0x3f0 */
-static void xrstor_setup(State *st)
+static void xrstor_setup(HxState *st)
 {
-    State *o = g_malloc(sizeof(State));
+    HxState *o = g_malloc(sizeof(HxState));
     uint64_t saved = rng_state;
     random_state(o);
     rng_state = saved ^ 0x5555;
-    memcpy(st->data + 0x400, o->xs, 512);
-    memcpy(st->data + 0x400 + XSAVE_AVX_OFF, o->xs + XSAVE_AVX_OFF, 256);
+    memcpy(st->data + 0x400, o->fx, 512);
+    memcpy(st->data + 0x400 + XSAVE_AVX_OFF, o->ymmh, 256);
     uint64_t bv = rng() & 7;
     memcpy(st->data + 0x400 + XSAVE_HDR_OFF, &bv, 8);
     memset(st->data + 0x400 + XSAVE_HDR_OFF + 8, 0, 16);
@@ -497,7 +495,7 @@ static void xrstor_setup(State *st)
     g_free(o);
 }
 
-static void xrstor_bad_setup(State *st)
+static void xrstor_bad_setup(HxState *st)
 {
     xrstor_setup(st);
     uint8_t *h = st->data + 0x400 + XSAVE_HDR_OFF;
@@ -524,294 +522,20 @@ static bool skip_xsave_bytes(size_t i)
     return false;
 }
 
-/* ---- native run (forked child) ---- */
-
-static uint64_t native_regs[17] __attribute__((aligned(16)));
-static uint8_t native_xs[XS_SIZE] __attribute__((aligned(64)));
-static State *native_out;
-
-void avx_native_enter(const uint64_t *regs, const uint8_t *xs) __attribute__((noreturn));
-__asm__(
-    ".text\n"
-    ".globl avx_native_enter\n"
-    "avx_native_enter:\n"
-    "  mov $7, %eax\n"
-    "  xor %edx, %edx\n"
-    "  xrstor64 (%rsi)\n"
-    "  pushq 0x80(%rdi)\n"
-    "  popfq\n"
-    "  mov 0x00(%rdi), %rax\n"
-    "  mov 0x08(%rdi), %rcx\n"
-    "  mov 0x10(%rdi), %rdx\n"
-    "  mov 0x18(%rdi), %rbx\n"
-    "  mov 0x20(%rdi), %rsp\n"
-    "  mov 0x28(%rdi), %rbp\n"
-    "  mov 0x30(%rdi), %rsi\n"
-    "  mov 0x40(%rdi), %r8\n"
-    "  mov 0x48(%rdi), %r9\n"
-    "  mov 0x50(%rdi), %r10\n"
-    "  mov 0x58(%rdi), %r11\n"
-    "  mov 0x60(%rdi), %r12\n"
-    "  mov 0x68(%rdi), %r13\n"
-    "  mov 0x70(%rdi), %r14\n"
-    "  mov 0x78(%rdi), %r15\n"
-    "  mov 0x38(%rdi), %rdi\n"
-    "  jmp *avx_native_target(%rip)\n"
-    ".data\n"
-    "avx_native_target: .quad 0x11000000\n"
-    ".text\n");
-
-static void native_handler(int sig, siginfo_t *si, void *uc_void)
-{
-    ucontext_t *uc = uc_void;
-    static const int map[16] = {
-        REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
-        REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15,
-    };
-    const uint8_t *fp = (const uint8_t *)uc->uc_mcontext.fpregs;
-    uint64_t bv;
-
-    for (int i = 0; i < 16; i++) {
-        native_out->regs[i] = (uint64_t)uc->uc_mcontext.gregs[map[i]];
-    }
-    native_out->rflags = (uint64_t)uc->uc_mcontext.gregs[REG_EFL];
-    native_out->rip = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
-    native_out->signo = sig;
-    memcpy(native_out->xs, fp, 512);
-    memcpy(&bv, fp + XSAVE_HDR_OFF, 8);
-    if (bv & 4) {
-        memcpy(native_out->xs + XSAVE_AVX_OFF, fp + XSAVE_AVX_OFF, 256);
-    }
-    memcpy(native_out->data, (void *)G_DATA, sizeof(native_out->data));
-    memcpy(native_out->stack, (void *)G_STACK, sizeof(native_out->stack));
-    _exit(0);
-}
-
-static void run_native(const State *in, const uint8_t *code, size_t len, State *out)
-{
-    State *shared = mmap(NULL, sizeof(State), PROT_READ | PROT_WRITE,
-                         MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    ck_assert_ptr_ne(shared, MAP_FAILED);
-    memset(shared, 0, sizeof(*shared));
-
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        void *m = mmap((void *)G_CODE, G_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
-                       MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (m != (void *)G_CODE) {
-            _exit(2);
-        }
-        munmap((void *)G_GUARD, 0x1000);
-        memcpy((void *)G_CODE, code, len);
-        memcpy((void *)G_DATA, in->data, sizeof(in->data));
-        memcpy((void *)G_STACK, in->stack, sizeof(in->stack));
-        native_out = shared;
-
-        static uint8_t altstack[65536];
-        stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
-        sigaltstack(&ss, NULL);
-        struct sigaction sa;
-        memset(&sa, 0, sizeof(sa));
-        sa.sa_sigaction = native_handler;
-        sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
-        sigfillset(&sa.sa_mask);
-        sigaction(SIGILL, &sa, NULL);
-        sigaction(SIGSEGV, &sa, NULL);
-        sigaction(SIGBUS, &sa, NULL);
-        sigaction(SIGFPE, &sa, NULL);
-        sigaction(SIGTRAP, &sa, NULL);
-
-        memcpy(native_regs, in->regs, sizeof(in->regs));
-        native_regs[16] = in->rflags;
-        memcpy(native_xs, in->xs, sizeof(native_xs));
-        avx_native_enter(native_regs, native_xs);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-                  "native child died (status %#x)", status);
-    *out = *shared;
-    munmap(shared, sizeof(State));
-}
-
-/* ---- emu run ---- */
-
-static CPUX86State *env;
-
-static void emu_setup(void)
-{
-    static bool done;
-    if (done) {
-        return;
-    }
-    done = true;
-    ck_assert_int_eq(mm_init(), 0);
-    cpu_exec_init_all();
-    env = g_malloc0(sizeof(*env));
-    cpu_x86_init(env);
-    cpu_exec_init_vcpu(env);
-    int64_t r = mm_mmap(G_CODE, G_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
-                        MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    ck_assert_int_eq(r, (int64_t)G_CODE);
-    ck_assert_int_eq(mm_munmap(G_GUARD, 0x1000), 0);
-}
-
-/* image <-> env, written independently of emu's XSAVE helpers */
-static void xs_to_env(const uint8_t *xs, CPUX86State *e)
-{
-    uint16_t fcw, fsw;
-    uint32_t mxcsr;
-    memcpy(&fcw, xs, 2);
-    memcpy(&fsw, xs + 2, 2);
-    memcpy(&mxcsr, xs + 24, 4);
-    e->fpuc = fcw;
-    e->fpus = fsw & ~0x3800;
-    e->fpstt = (fsw >> 11) & 7;
-    e->fptags = (uint8_t)~xs[4];
-    for (int i = 0; i < 8; i++) {
-        X86FPReg *r = &e->fpregs[(e->fpstt + i) & 7];
-        memcpy(&r->q[0], xs + 32 + 16 * i, 8);
-        r->q[1] = 0;
-        memcpy(&r->q[1], xs + 40 + 16 * i, 2);
-    }
-    e->mxcsr = mxcsr;
-    for (int i = 0; i < 16; i++) {
-        memcpy(&e->xmm[i].q[0], xs + 160 + 16 * i, 16);
-        memcpy(&e->xmm[i].q[2], xs + XSAVE_AVX_OFF + 16 * i, 16);
-    }
-}
-
-static void env_to_xs(const CPUX86State *e, uint8_t *xs)
-{
-    uint16_t fcw = e->fpuc, fsw = (e->fpus & ~0x3800) | ((e->fpstt & 7) << 11);
-    uint32_t mxcsr = e->mxcsr, mask = 0xffff;
-    memset(xs, 0, XS_SIZE);
-    memcpy(xs, &fcw, 2);
-    memcpy(xs + 2, &fsw, 2);
-    xs[4] = (uint8_t)~e->fptags;
-    memcpy(xs + 24, &mxcsr, 4);
-    memcpy(xs + 28, &mask, 4);
-    for (int i = 0; i < 8; i++) {
-        const X86FPReg *r = &e->fpregs[(e->fpstt + i) & 7];
-        memcpy(xs + 32 + 16 * i, &r->q[0], 8);
-        memcpy(xs + 40 + 16 * i, &r->q[1], 2);
-    }
-    for (int i = 0; i < 16; i++) {
-        memcpy(xs + 160 + 16 * i, &e->xmm[i].q[0], 16);
-        memcpy(xs + XSAVE_AVX_OFF + 16 * i, &e->xmm[i].q[2], 16);
-    }
-}
-
-static void run_emu(const State *in, const uint8_t *code, size_t len, State *out)
-{
-    emu_setup();
-    tb_flush();
-    ck_assert_int_eq(mm_copy_to_guest(G_CODE, code, len), 0);
-    ck_assert_int_eq(mm_copy_to_guest(G_DATA, in->data, sizeof(in->data)), 0);
-    ck_assert_int_eq(mm_copy_to_guest(G_STACK, in->stack, sizeof(in->stack)), 0);
-    tb_invalidate_range(G_CODE, G_CODE + G_SIZE);
-
-    void *jc = env->tb_jmp_cache;
-    cpu_x86_init(env);
-    env->tb_jmp_cache = jc;
-    memcpy(env->regs, in->regs, sizeof(in->regs));
-    cpu_set_eflags(env, in->rflags);
-    env->rip = G_CODE;
-    xs_to_env(in->xs, env);
-
-    int excp = cpu_exec(env);
-    memset(out, 0, sizeof(*out));
-    memcpy(out->regs, env->regs, sizeof(out->regs));
-    out->rflags = cpu_get_eflags(env);
-    out->rip = env->rip;
-    switch (excp) {
-    case EXCP_UD: out->signo = SIGILL; break;
-    case EXCP_PF:
-    case EXCP_GP:
-    case EXCP_MF:
-    case EXCP_BUS:
-        out->signo = env->fault_signo;
-        break;
-    default: out->signo = -excp; break;
-    }
-    env_to_xs(env, out->xs);
-    ck_assert_int_eq(mm_copy_from_guest(out->data, G_DATA, sizeof(out->data)), 0);
-    ck_assert_int_eq(mm_copy_from_guest(out->stack, G_STACK, sizeof(out->stack)), 0);
-}
-
 /* ---- comparison ---- */
 
-/* image bytes compared: x87 control/status/tags, MXCSR, ST, XMM, YMM upper */
-static bool xs_byte_compared(size_t i)
+static bool skip_data_bytes(const void *ctx, bool stack, size_t i)
 {
-    if (i < 5) {
-        return true;
-    }
-    if (i >= 24 && i < 28) {
-        return true;
-    }
-    if (i >= 32 && i < 160) {
-        return ((i - 32) % 16) < 10;
-    }
-    return (i >= 160 && i < 416) || i >= XSAVE_AVX_OFF;
+    (void)ctx;
+    return !stack && skip_xsave_bytes(i);
 }
 
-static int compare(const Snippet *sn, int it, const State *in, const State *nat, const State *emu)
-{
-    GString *msg = g_string_new(NULL);
-    int bad = 0;
-
-    for (int i = 0; i < 16; i++) {
-        if (nat->regs[i] != emu->regs[i]) {
-            g_string_append_printf(msg, "  r%d: native %016lx emu %016lx (in %016lx)\n", i,
-                                   nat->regs[i], emu->regs[i], in->regs[i]);
-            bad++;
-        }
-    }
-    if ((nat->rflags ^ emu->rflags) & CC_ARITH_MASK) {
-        g_string_append_printf(msg, "  rflags: native %04lx emu %04lx\n", nat->rflags, emu->rflags);
-        bad++;
-    }
-    if (nat->rip != emu->rip || nat->signo != emu->signo) {
-        g_string_append_printf(msg, "  rip/signal: native %lx/%d emu %lx/%d\n", nat->rip,
-                               nat->signo, emu->rip, emu->signo);
-        bad++;
-    }
-    for (size_t i = 0; i < XS_SIZE; i++) {
-        if (xs_byte_compared(i) && nat->xs[i] != emu->xs[i]) {
-            size_t b = i & ~(size_t)7;
-            uint64_t n, e, o;
-            memcpy(&n, nat->xs + b, 8);
-            memcpy(&e, emu->xs + b, 8);
-            memcpy(&o, in->xs + b, 8);
-            g_string_append_printf(msg, "  xs[%#zx..]: native %016lx emu %016lx (in %016lx)\n",
-                                   b, n, e, o);
-            bad++;
-            i = b + 7;
-        }
-    }
-    for (size_t i = 0; i < DATA_SZ; i++) {
-        if (nat->data[i] != emu->data[i] && !skip_xsave_bytes(i)) {
-            size_t b = i & ~(size_t)7;
-            uint64_t n, e, o;
-            memcpy(&n, nat->data + b, 8);
-            memcpy(&e, emu->data + b, 8);
-            memcpy(&o, in->data + b, 8);
-            g_string_append_printf(msg, "  data[%#zx..]: native %016lx emu %016lx (in %016lx)\n",
-                                   b, n, e, o);
-            bad++;
-            i = b + 7;
-        }
-    }
-    if (bad) {
-        uint32_t mx;
-        memcpy(&mx, in->xs + 24, 4);
-        fprintf(stderr, "%s run %d differs (mxcsr %08x):\n%s", sn->name, it, mx, msg->str);
-    }
-    g_string_free(msg, TRUE);
-    return bad;
-}
+/* GPRs, rip, signal, arithmetic flags, x87, MXCSR, YMM, the data page */
+static const HxCompare cmp = {
+    .parts = HX_CMP_X87 | HX_CMP_MXCSR | HX_CMP_XMM | HX_CMP_YMM | HX_CMP_DATA,
+    .rflags_mask = CC_ARITH_MASK,
+    .mem_skip = skip_data_bytes,
+};
 
 /* runs per snippet: AVXTEST_ITERS=n, else def */
 static int iters(int def)
@@ -823,29 +547,22 @@ static int iters(int def)
 static int run_snippet(const Snippet *sn, int idx, int n_iter)
 {
     size_t n = (size_t)(sn->end - sn->start);
-    uint8_t *code = g_malloc(n + 2);
+    uint8_t *code = hx_code_ud2(sn->start, n);
     int failures = 0;
 
-    memcpy(code, sn->start, n);
-    code[n] = 0x0f;       /* ud2 ends the snippet */
-    code[n + 1] = 0x0b;
     /* AVXTEST_SEED=n explores other inputs (the default is fixed) */
     const char *seed = getenv("AVXTEST_SEED");
     rng_state = (seed ? strtoull(seed, NULL, 0) * 0x9e3779b97f4a7c15ull : 0x2545f4914f6cdd1dull)
                 ^ ((uint64_t)(idx + 1) * 0x100000001b3ull);
     for (int it = 0; it < n_iter && failures < 3; it++) {
-        State *in = g_malloc(sizeof(State)), *nat = g_malloc(sizeof(State));
-        State *emu = g_malloc(sizeof(State));
+        HxState *in = g_malloc(sizeof(HxState));
         random_state(in);
         if (sn->setup) {
             sn->setup(in);
         }
-        run_native(in, code, n + 2, nat);
-        run_emu(in, code, n + 2, emu);
-        failures += compare(sn, it, in, nat, emu) != 0;
+        failures += hx_check(&layout, &cmp, sn->name, it, code, n + 2, code, n + 2, in,
+                             NULL, NULL) != 0;
         g_free(in);
-        g_free(nat);
-        g_free(emu);
     }
     g_free(code);
     return failures;
@@ -885,7 +602,7 @@ END_TEST
 /* Run code under emu from a zero state; returns the exception. */
 static int emu_run_bytes(const uint8_t *code, size_t n)
 {
-    State *in = g_malloc0(sizeof(State)), *out = g_malloc(sizeof(State));
+    HxState *in = g_malloc0(sizeof(HxState)), *out = g_malloc(sizeof(HxState));
     uint8_t buf[64];
     memcpy(buf, code, n);
     buf[n] = 0x0f;
@@ -893,13 +610,10 @@ static int emu_run_bytes(const uint8_t *code, size_t n)
     in->regs[R_ESP] = G_RSP;
     in->regs[R_ESI] = G_DATA;
     in->rflags = 0x202;
-    uint16_t fcw = 0x37f;
-    uint32_t mx = 0x1f80;
-    memcpy(in->xs, &fcw, 2);
-    memcpy(in->xs + 24, &mx, 4);
-    run_emu(in, buf, n + 2, out);
+    hx_state_init_fp(in);
+    hx_emu_run(&layout, buf, n + 2, in, out);
     int r = out->signo;
-    if (r == SIGILL && env->rip != G_CODE + n) {
+    if (r == SIGILL && out->rip != G_CODE + n) {
         r = SIGILL | 0x100;   /* #UD at the instruction, not at the ud2 */
     }
     g_free(in);
@@ -920,8 +634,8 @@ START_TEST(test_model_gating)
 
     ck_assert(x86_cpu_model_force_for_test("x86-64-v3"));
     ck_assert_int_eq(emu_run_bytes(xgetbv, sizeof(xgetbv)), SIGILL);
-    ck_assert_uint_eq(env->regs[R_EAX], 7);
-    ck_assert_uint_eq(env->regs[R_EDX], 0);
+    ck_assert_uint_eq(hx_emu_env()->regs[R_EAX], 7);
+    ck_assert_uint_eq(hx_emu_env()->regs[R_EDX], 0);
     ck_assert_uint_eq(x86_cpu_xcr0(), 7);
     ck_assert_uint_eq(x86_cpu_xsave_size(), XS_SIZE);
     ck_assert_int_eq(emu_run_bytes(vpermd, sizeof(vpermd)), SIGILL);

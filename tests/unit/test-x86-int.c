@@ -6,11 +6,11 @@
  * page at fixed addresses, GS base = the data page):
  *  - under emu: decode + translate + optimize + interpret over the softmmu,
  *    until the ud2 appended to the snippet raises #UD (or a fault);
- *  - natively in a forked child: the same bytes copied to the same address,
- *    entered through a trampoline that loads all registers and RFLAGS; the
- *    child's SIGILL/SIGSEGV handler records the state at the ud2 (or fault).
+ *  - natively in the sandboxed child of tests/harness (x86-native.c): the
+ *    same bytes at the same address, entered with all registers and RFLAGS
+ *    loaded; its signal handler records the state at the ud2 (or fault).
  * Registers, rip, RFLAGS (minus the bits the snippet leaves undefined), the
- * two memory pages and the signal are compared.
+ * two memory pages and the signal (with si_addr) are compared.
  *
  * emu models an Intel CPU; where Intel and AMD parts differ (intel_only
  * below; in the random sequences, the flags MUL/IMUL leave undefined),
@@ -18,24 +18,20 @@
  */
 #include <check.h>
 #include <cpuid.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
-#include <ucontext.h>
-#include <unistd.h>
-#include <asm/prctl.h>
-#include <sys/syscall.h>
 #include <glib.h>
 
 #include "emu/x86/cpu-model.h"
 #include "emu/cpu.h"
 #include "emu/exec.h"
 #include "emu/log.h"
-#include "softmmu/softmmu.h"
+#include "x86-check.h"
+#include "x86-emu.h"
+#include "x86-random.h"
 
 #define G_CODE   0x10000000ull
 #define G_DATA   0x10010000ull
@@ -315,281 +311,29 @@ static const Snippet snippets[] = {
 
 /* ---- machine state ---- */
 
-typedef struct State {
-    uint64_t regs[16];
-    uint64_t rflags;
-    uint64_t rip;
-    int signo;            /* SIGILL (the final ud2), SIGSEGV... */
-    uint64_t fault_addr;  /* SIGSEGV only */
-    uint8_t data[4096];
-    uint8_t stack[STACK_SZ];
-} State;
-
-static const char *const reg_names[16] = {
-    "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
-    "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+/* code, data (GS base) and stack in one mapped window, a hole above it */
+static const HxLayout layout = {
+    HX_WINDOW_LAYOUT(G_CODE, G_SIZE, G_DATA, 4096, G_STACK, STACK_SZ),
+    .holes = { { G_UNMAPPED, 0x10000 } }, .nb_holes = 1, .gs_base = G_DATA,
 };
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 
 static uint64_t rng(void)
 {
-    uint64_t x = rng_state;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return rng_state = x;
-}
-
-/* Values near the edges of each size, where flags change. */
-static uint64_t interesting(void)
-{
-    static const uint64_t v[] = {
-        0, 1, 2, 3, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x10000,
-        0x7fffffff, 0x80000000, 0xffffffff, 0x100000000ull, 0x7fffffffffffffffull,
-        0x8000000000000000ull, 0xffffffffffffffffull, 0xfffffffffffffffeull, 0x0f0f, 0x10,
-    };
-    uint64_t r = rng();
-    switch (r % 4) {
-    case 0: return v[(r >> 8) % G_N_ELEMENTS(v)];
-    case 1: return v[(r >> 8) % G_N_ELEMENTS(v)] + ((r >> 16) % 3) - 1;
-    case 2: return rng() & 0xffff;
-    default: return rng();
-    }
-}
-
-static void random_state(State *st)
-{
-    memset(st, 0, sizeof(*st));
-    for (int i = 0; i < 16; i++) {
-        st->regs[i] = interesting();
-    }
-    if (rng() % 4 == 0) {
-        st->regs[R_ECX] = st->regs[R_EAX];   /* equal operands */
-    }
-    st->regs[R_ESP] = G_RSP;
-    st->rflags = 0x202 | (rng() & CC_ARITH_MASK);
-    st->rip = G_CODE;
-    for (size_t i = 0; i < sizeof(st->data); i++) {
-        st->data[i] = (uint8_t)rng();
-    }
-    for (size_t i = 0; i < sizeof(st->stack); i += 8) {
-        uint64_t v = rng();
-        memcpy(st->stack + i, &v, 8);
-    }
-    uint64_t entry = G_CODE;   /* the native trampoline enters by a ret from G_RSP - 8 */
-    memcpy(st->stack + (G_RSP - 8 - G_STACK), &entry, 8);
-}
-
-/* ---- native run (forked child) ---- */
-
-static uint64_t native_regs[18];       /* 16 regs, rflags, target */
-static State *native_out;              /* shared with the parent */
-
-void native_enter(const uint64_t *regs) __attribute__((noreturn));
-__asm__(
-    ".text\n"
-    ".globl native_enter\n"
-    "native_enter:\n"
-    "  pushq 0x80(%rdi)\n"
-    "  popfq\n"
-    "  mov 0x00(%rdi), %rax\n"
-    "  mov 0x08(%rdi), %rcx\n"
-    "  mov 0x10(%rdi), %rdx\n"
-    "  mov 0x18(%rdi), %rbx\n"
-    "  mov 0x20(%rdi), %rsp\n"
-    "  mov 0x28(%rdi), %rbp\n"
-    "  mov 0x30(%rdi), %rsi\n"
-    "  mov 0x40(%rdi), %r8\n"
-    "  mov 0x48(%rdi), %r9\n"
-    "  mov 0x50(%rdi), %r10\n"
-    "  mov 0x58(%rdi), %r11\n"
-    "  mov 0x60(%rdi), %r12\n"
-    "  mov 0x68(%rdi), %r13\n"
-    "  mov 0x70(%rdi), %r14\n"
-    "  mov 0x78(%rdi), %r15\n"
-    "  push 0x88(%rdi)\n"          /* target on the snippet's stack... */
-    "  mov 0x38(%rdi), %rdi\n"
-    "  ret\n");                    /* ...and popped: rsp back to its value */
-
-static void native_handler(int sig, siginfo_t *si, void *uc_void)
-{
-    ucontext_t *uc = uc_void;
-    static const int map[16] = {
-        REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
-        REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15,
-    };
-    for (int i = 0; i < 16; i++) {
-        native_out->regs[i] = (uint64_t)uc->uc_mcontext.gregs[map[i]];
-    }
-    native_out->rflags = (uint64_t)uc->uc_mcontext.gregs[REG_EFL];
-    native_out->rip = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
-    native_out->signo = sig;
-    native_out->fault_addr = sig == SIGSEGV ? (uint64_t)si->si_addr : 0;
-    memcpy(native_out->data, (void *)G_DATA, sizeof(native_out->data));
-    memcpy(native_out->stack, (void *)G_STACK, sizeof(native_out->stack));
-    _exit(0);
-}
-
-static void run_native(const State *in, const uint8_t *code, size_t len, State *out)
-{
-    State *shared = mmap(NULL, sizeof(State), PROT_READ | PROT_WRITE,
-                         MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    ck_assert_ptr_ne(shared, MAP_FAILED);
-    memset(shared, 0, sizeof(*shared));
-
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        void *m = mmap((void *)G_CODE, G_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
-                       MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (m != (void *)G_CODE) {
-            _exit(2);
-        }
-        munmap((void *)G_UNMAPPED, 0x10000);
-        memcpy((void *)G_CODE, code, len);
-        memcpy((void *)G_DATA, in->data, sizeof(in->data));
-        memcpy((void *)G_STACK, in->stack, sizeof(in->stack));
-        native_out = shared;
-
-        static uint8_t altstack[65536];
-        stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
-        sigaltstack(&ss, NULL);
-        struct sigaction sa;
-        memset(&sa, 0, sizeof(sa));
-        sa.sa_sigaction = native_handler;
-        sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
-        sigfillset(&sa.sa_mask);
-        sigaction(SIGILL, &sa, NULL);
-        sigaction(SIGSEGV, &sa, NULL);
-        sigaction(SIGBUS, &sa, NULL);
-        sigaction(SIGFPE, &sa, NULL);
-        sigaction(SIGTRAP, &sa, NULL);
-        syscall(SYS_arch_prctl, ARCH_SET_GS, G_DATA);
-
-        memcpy(native_regs, in->regs, sizeof(in->regs));
-        native_regs[16] = in->rflags;
-        native_regs[17] = G_CODE;
-        native_enter(native_regs);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-                  "native child failed (status 0x%x)", status);
-    *out = *shared;
-    munmap(shared, sizeof(State));
-}
-
-/* ---- emu run ---- */
-
-static CPUX86State *env;
-
-static void emu_setup(void)
-{
-    static bool done;
-    if (done) {
-        return;
-    }
-    done = true;
-    if (getenv("X86_INT_LOG")) {       /* debugging: e.g. in_asm,op_opt */
-        emu_log_parse_items(getenv("X86_INT_LOG"), &emu_loglevel);
-    }
-    ck_assert_int_eq(mm_init(), 0);
-    cpu_exec_init_all();
-    env = g_malloc0(sizeof(*env));
-    cpu_x86_init(env);
-    cpu_exec_init_vcpu(env);
-    int64_t r = mm_mmap(G_CODE, G_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
-                        MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    ck_assert_int_eq(r, (int64_t)G_CODE);
-}
-
-static void run_emu(const State *in, const uint8_t *code, size_t len, State *out)
-{
-    emu_setup();
-    tb_flush();
-    ck_assert_int_eq(mm_copy_to_guest(G_CODE, code, len), 0);
-    ck_assert_int_eq(mm_copy_to_guest(G_DATA, in->data, sizeof(in->data)), 0);
-    ck_assert_int_eq(mm_copy_to_guest(G_STACK, in->stack, sizeof(in->stack)), 0);
-    tb_invalidate_range(G_CODE, G_CODE + G_SIZE);
-
-    void *jc = env->tb_jmp_cache;
-    cpu_x86_init(env);
-    env->tb_jmp_cache = jc;
-    memcpy(env->regs, in->regs, sizeof(in->regs));
-    cpu_set_eflags(env, in->rflags);
-    env->rip = G_CODE;
-    env->gs_base = G_DATA;
-
-    int excp = cpu_exec(env);
-    memset(out, 0, sizeof(*out));
-    memcpy(out->regs, env->regs, sizeof(out->regs));
-    out->rflags = cpu_get_eflags(env);
-    out->rip = env->rip;
-    switch (excp) {
-    case EXCP_UD: out->signo = SIGILL; break;
-    case EXCP_PF:
-    case EXCP_GP:
-        out->signo = env->fault_signo;
-        out->fault_addr = env->fault_addr;
-        break;
-    default: out->signo = -excp; break;
-    }
-    ck_assert_int_eq(mm_copy_from_guest(out->data, G_DATA, sizeof(out->data)), 0);
-    ck_assert_int_eq(mm_copy_from_guest(out->stack, G_STACK, sizeof(out->stack)), 0);
+    return hx_rng(&rng_state);
 }
 
 /* ---- comparison ---- */
 
-static int compare(const Snippet *sn, int iter, const State *in, const State *nat,
-                   const State *emu)
+/* Runs code natively and under emu from in; returns true if they differ. */
+static bool differs(const Snippet *sn, int iter, const uint8_t *code, size_t len, const HxState *in)
 {
-    uint64_t fmask = (CC_ARITH_MASK | DF_MASK) & ~sn->undef_flags;
-    int bad = 0;
-    GString *msg = g_string_new(NULL);
-
-    for (int i = 0; i < 16; i++) {
-        if (nat->regs[i] != emu->regs[i]) {
-            g_string_append_printf(msg, "  %s: native %016lx emu %016lx (in %016lx)\n",
-                                   reg_names[i], nat->regs[i], emu->regs[i], in->regs[i]);
-            bad++;
-        }
-    }
-    if ((nat->rflags & fmask) != (emu->rflags & fmask)) {
-        g_string_append_printf(msg, "  rflags: native %04lx emu %04lx (in %04lx)\n",
-                               nat->rflags & fmask, emu->rflags & fmask, in->rflags);
-        bad++;
-    }
-    if (nat->rip != emu->rip) {
-        g_string_append_printf(msg, "  rip: native %lx emu %lx\n", nat->rip, emu->rip);
-        bad++;
-    }
-    if (nat->signo != emu->signo || nat->fault_addr != emu->fault_addr) {
-        g_string_append_printf(msg, "  signal: native %d@%lx emu %d@%lx\n", nat->signo,
-                               nat->fault_addr, emu->signo, emu->fault_addr);
-        bad++;
-    }
-    for (size_t i = 0; i < sizeof(nat->data); i++) {
-        if (nat->data[i] != emu->data[i]) {
-            g_string_append_printf(msg, "  data[%#zx]: native %02x emu %02x\n", i,
-                                   nat->data[i], emu->data[i]);
-            bad++;
-            break;
-        }
-    }
-    for (size_t i = 0; i < sizeof(nat->stack); i++) {
-        if (nat->stack[i] != emu->stack[i]) {
-            g_string_append_printf(msg, "  stack[%#zx]: native %02x emu %02x\n", i,
-                                   nat->stack[i], emu->stack[i]);
-            bad++;
-            break;
-        }
-    }
-    if (bad) {
-        fprintf(stderr, "MISMATCH %s (iteration %d):\n%s", sn->name, iter, msg->str);
-    }
-    g_string_free(msg, TRUE);
-    return bad;
+    HxCompare c = {
+        .parts = HX_CMP_DATA | HX_CMP_STACK | HX_CMP_FAULT_ADDR,
+        .rflags_mask = (CC_ARITH_MASK | DF_MASK) & ~sn->undef_flags,
+    };
+    return hx_check(&layout, &c, sn->name, iter, code, len, code, len, in, NULL, NULL) != 0;
 }
 
 #define ITERS 24
@@ -631,23 +375,15 @@ START_TEST(test_snippet)
         fprintf(stderr, "note: %s not compared: the host is not Intel\n", sn->name);
         return;
     }
-    uint8_t *code = g_malloc(n + 2);
+    uint8_t *code = hx_code_ud2(sn->start, n);
     int failures = 0;
 
-    memcpy(code, sn->start, n);
-    code[n] = 0x0f;       /* ud2: ends the snippet */
-    code[n + 1] = 0x0b;
     rng_state = 0x9e3779b97f4a7c15ull ^ ((uint64_t)_i * 0x100000001b3ull);
     for (int it = 0; it < ITERS && failures < 3; it++) {
-        State *in = g_malloc(sizeof(State)), *nat = g_malloc(sizeof(State));
-        State *emu = g_malloc(sizeof(State));
-        random_state(in);
-        run_native(in, code, n + 2, nat);
-        run_emu(in, code, n + 2, emu);
-        failures += compare(sn, it, in, nat, emu) != 0;
+        HxState *in = g_malloc(sizeof(HxState));
+        hx_random_int_state(&rng_state, in, &layout, G_RSP);
+        failures += differs(sn, it, code, n + 2, in);
         g_free(in);
-        g_free(nat);
-        g_free(emu);
     }
     g_free(code);
     ck_assert_msg(failures == 0, "%s: %d of the runs differ from native", sn->name, failures);
@@ -722,7 +458,7 @@ static void enc_modrm(Enc *e, const uint8_t *op, int nop, int size, int ext, int
 static void put_imm(Enc *e, int bytes)
 {
     for (int i = 0; i < bytes; i++) {
-        put(e, (uint8_t)interesting() ^ (uint8_t)(i ? rng() : 0));
+        put(e, (uint8_t)hx_interesting(&rng_state) ^ (uint8_t)(i ? rng() : 0));
     }
 }
 
@@ -951,15 +687,12 @@ START_TEST(test_fuzz)
         code[n++] = 0x0f;
         code[n++] = 0x0b;
 
-        State *in = g_malloc(sizeof(State)), *nat = g_malloc(sizeof(State));
-        State *emu = g_malloc(sizeof(State));
-        random_state(in);
+        HxState *in = g_malloc(sizeof(HxState));
+        hx_random_int_state(&rng_state, in, &layout, G_RSP);
         in->regs[R_R15] = FUZZ_R15;
         in->rflags &= ~(uint64_t)DF_MASK;
-        run_native(in, code, n, nat);
-        run_emu(in, code, n, emu);
         Snippet sn = { "fuzz", code, code + n, 0 };
-        if (compare(&sn, run, in, nat, emu)) {
+        if (differs(&sn, run, code, n, in)) {
             failures++;
             fprintf(stderr, "  code:");
             for (size_t i = 0; i < n; i++) {
@@ -968,8 +701,6 @@ START_TEST(test_fuzz)
             fprintf(stderr, "\n");
         }
         g_free(in);
-        g_free(nat);
-        g_free(emu);
     }
     ck_assert_msg(failures == 0, "random sequences: %d differ from native", failures);
 }
@@ -981,6 +712,9 @@ int main(void)
     __cpuid(0, a, b, c, d);
     host_intel = b == 0x756e6547 && d == 0x49656e69 && c == 0x6c65746e;   /* GenuineIntel */
     x86_cpu_model_set("x86-64-v2");   /* LAHF/SAHF, FISTTP (SSE3) are v2 */
+    if (getenv("X86_INT_LOG")) {       /* debugging: e.g. in_asm,op_opt */
+        emu_log_parse_items(getenv("X86_INT_LOG"), &emu_loglevel);
+    }
     Suite *s = suite_create("x86-int");
     TCase *tc = tcase_create("native-diff");
     tcase_set_timeout(tc, 120);

@@ -5,8 +5,8 @@
  * The method and harness are those of test-x86-fp.c: each snippet runs
  * from the same random initial state (GPRs, RFLAGS, MXCSR mode/FTZ/DAZ
  * and sometimes unmasked exceptions, XMM lanes from float/double/integer
- * edge values or NUL-studded strings, a data page) natively in a forked
- * child and under emu, up to the ud2 appended to it or the fault;
+ * edge values or NUL-studded strings, a data page) natively in
+ * tests/harness's sandboxed child and under emu, up to the ud2 appended to it or the fault;
  * compared: GPRs, rip, arithmetic RFLAGS, the FXSAVE image (x87/MMX state,
  * MXCSR, XMM), the data page and the signal.
  *
@@ -25,15 +25,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
-#include <ucontext.h>
-#include <unistd.h>
 #include <glib.h>
 
 #include "emu/cpu.h"
 #include "emu/exec.h"
 #include "emu/x86/cpu-model.h"
-#include "softmmu/softmmu.h"
+#include "x86-check.h"
+#include "x86-random.h"
+#include "x86-emu.h"
 
 #define G_CODE   0x11000000ull
 #define G_DATA   0x11010000ull
@@ -43,15 +42,9 @@
 #define STACK_SZ 0x1000ull
 #define G_RSP    (G_STACK + STACK_SZ - 0x100)
 
-typedef struct State {
-    uint64_t regs[16];
-    uint64_t rflags;
-    uint64_t rip;
-    int signo;
-    uint8_t fx[512] __attribute__((aligned(16)));
-    uint8_t data[DATA_SZ];
-    uint8_t stack[STACK_SZ];
-} State;
+static const HxLayout layout = {
+    HX_WINDOW_LAYOUT(G_CODE, G_SIZE, G_DATA, DATA_SZ, G_STACK, STACK_SZ),
+};
 
 /* ---- snippets ---- */
 
@@ -212,450 +205,14 @@ static const Snippet snippets[] = {
     E(crc32), E(crc32_flags), E(pcmpstr), E(pcmpstr_unaligned),
 };
 
-/* ---- edge values ---- */
-
-static const uint32_t f32_edge[] = {
-    0x00000000, 0x80000000, 0x3f800000, 0xbf800000, 0x7fc00000, 0xffc00000,
-    0x7f800001, 0x7fa12345, 0xffc54321, 0x7f800000, 0xff800000, 0x00000001,
-    0x807fffff, 0x00400000, 0x7f7fffff, 0xff7fffff, 0x00800000, 0x3fc00000,
-    0x3f000000, 0x40200000, 0xc0600000, 0x3dcccccd, 0x4b800001, 0x4effffff,
-    0x4f000000, 0xcf000000, 0xcf000001, 0x5f000000, 0xdf000000, 0x5effffff,
-    0x3eaaaaab, 0x42f6e979,
-};
-
-static const uint64_t f64_edge[] = {
-    0x0000000000000000ull, 0x8000000000000000ull, 0x3ff0000000000000ull,
-    0xbff0000000000000ull, 0x7ff8000000000000ull, 0xfff8000000000000ull,
-    0x7ff0000000000001ull, 0x7ff4000000abcdefull, 0xfff8000012345678ull,
-    0x7ff0000000000000ull, 0xfff0000000000000ull, 0x0000000000000001ull,
-    0x800fffffffffffffull, 0x0008000000000000ull, 0x7fefffffffffffffull,
-    0x0010000000000000ull, 0x3ff8000000000000ull, 0x3fe0000000000000ull,
-    0x4004000000000000ull, 0xc00c000000000000ull, 0x3fb999999999999aull,
-    0x4340000000000001ull, 0x41dfffffffc00000ull, 0x41e0000000000000ull,
-    0xc1e0000000000000ull, 0xc1e0000000200000ull, 0x43e0000000000000ull,
-    0xc3e0000000000000ull, 0x43dfffffffffffffull, 0x3fd5555555555555ull,
-    0x36a0000000000000ull, 0x47efffffe0000000ull,
-};
-
-/* 80-bit: {mantissa, sign|exponent} */
-static const uint64_t f80_edge[][2] = {
-    { 0, 0 }, { 0, 0x8000 }, { 0x8000000000000000ull, 0x3fff },
-    { 0x8000000000000000ull, 0xbfff }, { 0xc90fdaa22168c235ull, 0x4000 },
-    { 0xc000000000000000ull, 0x7fff }, { 0xc000000000000000ull, 0xffff },
-    { 0xa000000000000000ull, 0x7fff }, { 0x8000000000000000ull, 0x7fff },
-    { 0x8000000000000000ull, 0xffff }, { 0x0000000000000001ull, 0x0000 },
-    { 0x8000000000000000ull, 0x0001 }, { 0xffffffffffffffffull, 0x7ffe },
-    { 0x8000000000000000ull, 0x403e }, { 0xffffffffffffffffull, 0x403d },
-    { 0x8000000000000000ull, 0xc03e }, { 0xc000000000000000ull, 0x3ffe },
-    { 0xa000000000000000ull, 0x4000 }, { 0xe000000000000000ull, 0xc000 },
-    { 0x8000000000000001ull, 0x3fff }, { 0xb17217f7d1cf79acull, 0x3ffe },
-    { 0x9a209a84fbcff799ull, 0x3ffd }, { 0x8000000000000000ull, 0x4050 },
-    { 0x9c40000000000000ull, 0x400c }, { 0x4000000000000000ull, 0x3fff }, /* unnormal */
-    { 0x8000000000000000ull, 0x0000 }, /* pseudo-denormal */
-    { 0xfffffffffffff800ull, 0x401c }, { 0x8000000000000400ull, 0x3ff5 },
-    { 0xccccccccccccccccull, 0x3ffb }, { 0x8000000000000000ull, 0x3ffd },
-    { 0x8000000000000000ull, 0x4400 }, { 0xdeadbeefdeadbeefull, 0xbff0 },
-};
+/* ---- initial states: hx_random_fp_state() (tests/harness/x86-random.c) ---- */
 
 static uint64_t rng_state;
 
 static uint64_t rng(void)
 {
-    uint64_t x = rng_state;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    rng_state = x;
-    return x;
+    return hx_rng(&rng_state);
 }
-
-static const int16_t int_edge16[] = { 0, 1, -1, 2, 127, -128, 255, 256, 32767, -32768, 3, 15, 16, 100 };
-
-static void fill_xmm(uint8_t *x)
-{
-    switch (rng() % 5) {
-    case 0:
-        for (int i = 0; i < 4; i++) {
-            uint32_t v = f32_edge[rng() % G_N_ELEMENTS(f32_edge)];
-            memcpy(x + 4 * i, &v, 4);
-        }
-        break;
-    case 1:
-        for (int i = 0; i < 2; i++) {
-            uint64_t v = f64_edge[rng() % G_N_ELEMENTS(f64_edge)];
-            memcpy(x + 8 * i, &v, 8);
-        }
-        break;
-    case 2:
-        for (int i = 0; i < 8; i++) {
-            int16_t v = int_edge16[rng() % G_N_ELEMENTS(int_edge16)];
-            memcpy(x + 2 * i, &v, 2);
-        }
-        break;
-    default:
-        for (int i = 0; i < 2; i++) {
-            uint64_t v = rng();
-            memcpy(x + 8 * i, &v, 8);
-        }
-        break;
-    }
-}
-
-static void random_state(State *st)
-{
-    memset(st, 0, sizeof(*st));
-    for (int i = 0; i < 16; i++) {
-        switch (rng() % 4) {
-        case 0: st->regs[i] = rng(); break;
-        case 1: st->regs[i] = (uint64_t)(int64_t)int_edge16[rng() % G_N_ELEMENTS(int_edge16)]; break;
-        case 2: st->regs[i] = rng() & 0x7f; break;
-        default: st->regs[i] = (uint64_t)(int64_t)(int32_t)rng(); break;
-        }
-    }
-    st->regs[R_ESP] = G_RSP;
-    st->regs[R_ESI] = G_DATA;
-    st->rflags = 0x202 | (rng() & CC_ARITH_MASK);
-    st->rip = G_CODE;
-
-    /* FXSAVE image: x87 empty, random RC/PC; MXCSR random mode */
-    uint16_t fcw = 0x037f | ((rng() & 3) << 10);
-    int pc = (int)(rng() % 4);
-    fcw = (fcw & ~0x0300) | ((pc == 1 ? 3 : pc) << 8);
-    uint32_t mxcsr = 0x1f80 | ((rng() & 3) << 13);
-    if (rng() % 4 == 0) {
-        mxcsr |= 0x8000;   /* FTZ */
-    }
-    if (rng() % 4 == 0) {
-        mxcsr |= 0x0040;   /* DAZ */
-    }
-    if (rng() % 8 == 0) {
-        mxcsr &= ~(uint32_t)((rng() & 0x3f) << 7);   /* unmask some */
-    }
-    if (rng() % 8 == 0) {
-        fcw &= ~(uint16_t)(rng() & 0x3f);
-    }
-    if (rng() % 2) {
-        /* a partly filled register stack at a random TOP */
-        uint16_t fsw = (uint16_t)((rng() & 7) << 11);
-        memcpy(st->fx + 2, &fsw, 2);
-        st->fx[4] = (uint8_t)(rng() & rng());
-        for (int i = 0; i < 8; i++) {
-            const uint64_t *v = f80_edge[rng() % G_N_ELEMENTS(f80_edge)];
-            memcpy(st->fx + 32 + 16 * i, &v[0], 8);
-            memcpy(st->fx + 40 + 16 * i, &v[1], 2);
-        }
-    }
-    memcpy(st->fx + 0, &fcw, 2);
-    memcpy(st->fx + 24, &mxcsr, 4);
-    uint32_t mxcsr_mask = 0xffff;
-    memcpy(st->fx + 28, &mxcsr_mask, 4);
-    for (int i = 0; i < 16; i++) {
-        fill_xmm(st->fx + 160 + 16 * i);
-    }
-
-    /* data page */
-    for (int i = 0; i < 64; i++) {
-        uint32_t v = f32_edge[rng() % G_N_ELEMENTS(f32_edge)];
-        memcpy(st->data + 4 * i, &v, 4);
-    }
-    for (int i = 0; i < 32; i++) {
-        uint64_t v = f64_edge[rng() % G_N_ELEMENTS(f64_edge)];
-        memcpy(st->data + 0x100 + 8 * i, &v, 8);
-    }
-    for (int i = 0; i < 32; i++) {
-        const uint64_t *v = f80_edge[rng() % G_N_ELEMENTS(f80_edge)];
-        memcpy(st->data + 0x200 + 16 * i, &v[0], 8);
-        memcpy(st->data + 0x208 + 16 * i, &v[1], 2);
-    }
-    for (int i = 0x400; i < 0x800; i++) {
-        st->data[i] = (uint8_t)rng();
-    }
-    for (int i = 0; i < 0x400; i += 2) {
-        int16_t v = int_edge16[rng() % G_N_ELEMENTS(int_edge16)];
-        if (rng() % 4 == 0) {
-            v = (int16_t)rng();
-        }
-        memcpy(st->data + 0x800 + i, &v, 2);
-    }
-    for (size_t i = 0; i < sizeof(st->stack); i++) {
-        st->stack[i] = (uint8_t)rng();
-    }
-}
-
-/* ---- native run (forked child) ---- */
-
-static uint64_t native_regs[17] __attribute__((aligned(16)));
-static uint8_t native_fx[512] __attribute__((aligned(16)));
-static State *native_out;
-
-void fp_native_enter(const uint64_t *regs, const uint8_t *fx) __attribute__((noreturn));
-__asm__(
-    ".text\n"
-    ".globl fp_native_enter\n"
-    "fp_native_enter:\n"
-    "  fxrstor64 (%rsi)\n"
-    "  pushq 0x80(%rdi)\n"
-    "  popfq\n"
-    "  mov 0x00(%rdi), %rax\n"
-    "  mov 0x08(%rdi), %rcx\n"
-    "  mov 0x10(%rdi), %rdx\n"
-    "  mov 0x18(%rdi), %rbx\n"
-    "  mov 0x20(%rdi), %rsp\n"
-    "  mov 0x28(%rdi), %rbp\n"
-    "  mov 0x30(%rdi), %rsi\n"
-    "  mov 0x40(%rdi), %r8\n"
-    "  mov 0x48(%rdi), %r9\n"
-    "  mov 0x50(%rdi), %r10\n"
-    "  mov 0x58(%rdi), %r11\n"
-    "  mov 0x60(%rdi), %r12\n"
-    "  mov 0x68(%rdi), %r13\n"
-    "  mov 0x70(%rdi), %r14\n"
-    "  mov 0x78(%rdi), %r15\n"
-    "  mov 0x38(%rdi), %rdi\n"
-    "  jmp *fp_native_target(%rip)\n"
-    ".data\n"
-    "fp_native_target: .quad 0x11000000\n"
-    ".text\n");
-
-static void native_handler(int sig, siginfo_t *si, void *uc_void)
-{
-    ucontext_t *uc = uc_void;
-    static const int map[16] = {
-        REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
-        REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15,
-    };
-    for (int i = 0; i < 16; i++) {
-        native_out->regs[i] = (uint64_t)uc->uc_mcontext.gregs[map[i]];
-    }
-    native_out->rflags = (uint64_t)uc->uc_mcontext.gregs[REG_EFL];
-    native_out->rip = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
-    native_out->signo = sig;
-    memcpy(native_out->fx, uc->uc_mcontext.fpregs, 512);
-    memcpy(native_out->data, (void *)G_DATA, sizeof(native_out->data));
-    memcpy(native_out->stack, (void *)G_STACK, sizeof(native_out->stack));
-    _exit(0);
-}
-
-static void run_native(const State *in, const uint8_t *code, size_t len, State *out)
-{
-    State *shared = mmap(NULL, sizeof(State), PROT_READ | PROT_WRITE,
-                         MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    ck_assert_ptr_ne(shared, MAP_FAILED);
-    memset(shared, 0, sizeof(*shared));
-
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        void *m = mmap((void *)G_CODE, G_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
-                       MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (m != (void *)G_CODE) {
-            _exit(2);
-        }
-        memcpy((void *)G_CODE, code, len);
-        memcpy((void *)G_DATA, in->data, sizeof(in->data));
-        memcpy((void *)G_STACK, in->stack, sizeof(in->stack));
-        native_out = shared;
-
-        static uint8_t altstack[65536];
-        stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
-        sigaltstack(&ss, NULL);
-        struct sigaction sa;
-        memset(&sa, 0, sizeof(sa));
-        sa.sa_sigaction = native_handler;
-        sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
-        sigfillset(&sa.sa_mask);
-        sigaction(SIGILL, &sa, NULL);
-        sigaction(SIGSEGV, &sa, NULL);
-        sigaction(SIGBUS, &sa, NULL);
-        sigaction(SIGFPE, &sa, NULL);
-        sigaction(SIGTRAP, &sa, NULL);
-
-        memcpy(native_regs, in->regs, sizeof(in->regs));
-        native_regs[16] = in->rflags;
-        memcpy(native_fx, in->fx, sizeof(native_fx));
-        fp_native_enter(native_regs, native_fx);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-                  "native child failed (status 0x%x)", status);
-    *out = *shared;
-    munmap(shared, sizeof(State));
-}
-
-/* ---- emu run ---- */
-
-static CPUX86State *env;
-
-static void emu_setup(void)
-{
-    static bool done;
-    if (done) {
-        return;
-    }
-    done = true;
-    ck_assert_int_eq(mm_init(), 0);
-    cpu_exec_init_all();
-    env = g_malloc0(sizeof(*env));
-    cpu_x86_init(env);
-    cpu_exec_init_vcpu(env);
-    int64_t r = mm_mmap(G_CODE, G_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
-                        MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    ck_assert_int_eq(r, (int64_t)G_CODE);
-}
-
-/* FXSAVE image <-> env, written independently of emu's FXSAVE helper. */
-static void fx_to_env(const uint8_t *fx, CPUX86State *e)
-{
-    uint16_t fcw, fsw;
-    uint32_t mxcsr;
-    memcpy(&fcw, fx, 2);
-    memcpy(&fsw, fx + 2, 2);
-    memcpy(&mxcsr, fx + 24, 4);
-    e->fpuc = fcw;
-    e->fpus = fsw & ~0x3800;
-    e->fpstt = (fsw >> 11) & 7;
-    e->fptags = (uint8_t)~fx[4];
-    for (int i = 0; i < 8; i++) {
-        X86FPReg *r = &e->fpregs[(e->fpstt + i) & 7];
-        memcpy(&r->q[0], fx + 32 + 16 * i, 8);
-        r->q[1] = 0;
-        memcpy(&r->q[1], fx + 40 + 16 * i, 2);
-    }
-    e->mxcsr = mxcsr;
-    for (int i = 0; i < 16; i++) {
-        memcpy(&e->xmm[i], fx + 160 + 16 * i, 16);
-    }
-}
-
-static void env_to_fx(const CPUX86State *e, uint8_t *fx)
-{
-    uint16_t fcw = e->fpuc, fsw = (e->fpus & ~0x3800) | ((e->fpstt & 7) << 11);
-    uint32_t mxcsr = e->mxcsr, mask = 0xffff;
-    memset(fx, 0, 512);
-    memcpy(fx, &fcw, 2);
-    memcpy(fx + 2, &fsw, 2);
-    fx[4] = (uint8_t)~e->fptags;
-    memcpy(fx + 24, &mxcsr, 4);
-    memcpy(fx + 28, &mask, 4);
-    for (int i = 0; i < 8; i++) {
-        const X86FPReg *r = &e->fpregs[(e->fpstt + i) & 7];
-        memcpy(fx + 32 + 16 * i, &r->q[0], 8);
-        memcpy(fx + 40 + 16 * i, &r->q[1], 2);
-    }
-    for (int i = 0; i < 16; i++) {
-        memcpy(fx + 160 + 16 * i, &e->xmm[i], 16);
-    }
-}
-
-static void run_emu(const State *in, const uint8_t *code, size_t len, State *out)
-{
-    emu_setup();
-    tb_flush();
-    ck_assert_int_eq(mm_copy_to_guest(G_CODE, code, len), 0);
-    ck_assert_int_eq(mm_copy_to_guest(G_DATA, in->data, sizeof(in->data)), 0);
-    ck_assert_int_eq(mm_copy_to_guest(G_STACK, in->stack, sizeof(in->stack)), 0);
-    tb_invalidate_range(G_CODE, G_CODE + G_SIZE);
-
-    void *jc = env->tb_jmp_cache;
-    cpu_x86_init(env);
-    env->tb_jmp_cache = jc;
-    memcpy(env->regs, in->regs, sizeof(in->regs));
-    cpu_set_eflags(env, in->rflags);
-    env->rip = G_CODE;
-    fx_to_env(in->fx, env);
-
-    int excp = cpu_exec(env);
-    memset(out, 0, sizeof(*out));
-    memcpy(out->regs, env->regs, sizeof(out->regs));
-    out->rflags = cpu_get_eflags(env);
-    out->rip = env->rip;
-    switch (excp) {
-    case EXCP_UD: out->signo = SIGILL; break;
-    case EXCP_PF:
-    case EXCP_GP:
-    case EXCP_MF:
-        out->signo = env->fault_signo;
-        break;
-    default: out->signo = -excp; break;
-    }
-    env_to_fx(env, out->fx);
-    ck_assert_int_eq(mm_copy_from_guest(out->data, G_DATA, sizeof(out->data)), 0);
-    ck_assert_int_eq(mm_copy_from_guest(out->stack, G_STACK, sizeof(out->stack)), 0);
-}
-
-/* ---- comparison ---- */
-
-/* FXSAVE bytes compared: control/status/tags, MXCSR, ST and XMM registers
- * (the 6 reserved bytes after each ST register are not). */
-static bool fx_byte_compared(size_t i)
-{
-    if (i < 5) {
-        return true;
-    }
-    if (i >= 24 && i < 28) {
-        return true;   /* MXCSR (not MXCSR_MASK, which depends on the host CPU) */
-    }
-    if (i >= 32 && i < 160) {
-        return ((i - 32) % 16) < 10;
-    }
-    return i >= 160 && i < 416;
-}
-
-static int compare(const Snippet *sn, int it, const State *in, const State *nat, const State *emu)
-{
-    GString *msg = g_string_new(NULL);
-    int bad = 0;
-
-    for (int i = 0; i < 16; i++) {
-        if (nat->regs[i] != emu->regs[i]) {
-            g_string_append_printf(msg, "  r%d: native %016lx emu %016lx (in %016lx)\n", i,
-                                   nat->regs[i], emu->regs[i], in->regs[i]);
-            bad++;
-        }
-    }
-    if ((nat->rflags ^ emu->rflags) & CC_ARITH_MASK) {
-        g_string_append_printf(msg, "  rflags: native %04lx emu %04lx\n", nat->rflags, emu->rflags);
-        bad++;
-    }
-    if (nat->rip != emu->rip || nat->signo != emu->signo) {
-        g_string_append_printf(msg, "  rip/signal: native %lx/%d emu %lx/%d\n", nat->rip,
-                               nat->signo, emu->rip, emu->signo);
-        bad++;
-    }
-    for (size_t i = 0; i < 512; i++) {
-        if (fx_byte_compared(i) && nat->fx[i] != emu->fx[i]) {
-            size_t b = i & ~(size_t)7;
-            uint64_t n, e, o;
-            memcpy(&n, nat->fx + b, 8);
-            memcpy(&e, emu->fx + b, 8);
-            memcpy(&o, in->fx + b, 8);
-            g_string_append_printf(msg, "  fx[%#zx..]: native %016lx emu %016lx (in %016lx)\n",
-                                   b, n, e, o);
-            bad++;
-            i = b + 7;
-        }
-    }
-    for (size_t i = 0; i < DATA_SZ; i++) {
-        if (nat->data[i] != emu->data[i]) {
-            g_string_append_printf(msg, "  data[%#zx]: native %02x emu %02x\n", i,
-                                   nat->data[i], emu->data[i]);
-            bad++;
-            break;
-        }
-    }
-    if (bad) {
-        uint16_t fcw;
-        uint32_t mx;
-        memcpy(&fcw, in->fx, 2);
-        memcpy(&mx, in->fx + 24, 4);
-        fprintf(stderr, "%s run %d differs (fcw %04x mxcsr %08x):\n%s", sn->name, it, fcw, mx,
-                msg->str);
-    }
-    g_string_free(msg, TRUE);
-    return bad;
-}
-
 
 /* ---- string-heavy inputs (PCMPxSTRx) and implicit lengths ---- */
 
@@ -681,7 +238,7 @@ static int64_t str_len(void)
 /* Some XMM registers and the string area become NUL-studded strings over
  * a small alphabet (so that compares match), sometimes shifted copies of
  * each other; rAX/rDX become lengths. */
-static void spice_state(State *st)
+static void spice_state(HxState *st)
 {
     for (int r = 0; r < 8; r++) {
         if (rng() % 2) {
@@ -723,16 +280,16 @@ static void seed_rng(uint64_t salt)
                 ^ (salt * 0x100000001b3ull);
 }
 
-/* Run code from in natively and under emu; returns true if they agree. */
-static bool run_case(const Snippet *sn, int it, const uint8_t *code, size_t n, State *in)
+/* Run code from in natively and under emu; returns true if they agree.
+ * Compared: GPRs, rip, signal, arithmetic flags, x87 and SSE state, the
+ * data page. */
+static bool run_case(const Snippet *sn, int it, const uint8_t *code, size_t n, HxState *in)
 {
-    State *nat = g_malloc(sizeof(State)), *emu = g_malloc(sizeof(State));
-    run_native(in, code, n, nat);
-    run_emu(in, code, n, emu);
-    bool ok = compare(sn, it, in, nat, emu) == 0;
-    g_free(nat);
-    g_free(emu);
-    return ok;
+    static const HxCompare cmp = {
+        .parts = HX_CMP_X87 | HX_CMP_MXCSR | HX_CMP_XMM | HX_CMP_DATA,
+        .rflags_mask = CC_ARITH_MASK,
+    };
+    return hx_check(&layout, &cmp, sn->name, it, code, n, code, n, in, NULL, NULL) == 0;
 }
 
 #define ITERS 40    /* per case: the fuzzer (tests/fuzz) covers random breadth */
@@ -741,21 +298,17 @@ START_TEST(test_snippet)
 {
     const Snippet *sn = &snippets[_i];
     size_t n = (size_t)(sn->end - sn->start);
-    uint8_t *code = g_malloc(n + 2);
     int failures = 0, iters = iters_env(ITERS);
 
     if (skip_case(sn->name)) {
-        g_free(code);
         return;
     }
 
-    memcpy(code, sn->start, n);
-    code[n] = 0x0f;       /* ud2 ends the snippet */
-    code[n + 1] = 0x0b;
+    uint8_t *code = hx_code_ud2(sn->start, n);
     seed_rng((uint64_t)_i + 1);
     for (int it = 0; it < iters && failures < 3; it++) {
-        State *in = g_malloc(sizeof(State));
-        random_state(in);
+        HxState *in = g_malloc(sizeof(HxState));
+        hx_random_fp_state(&rng_state, in, &layout, G_RSP);
         spice_state(in);
         failures += !run_case(sn, it, code, n + 2, in);
         g_free(in);
@@ -849,8 +402,8 @@ START_TEST(test_imm)
             code[n++] = (uint8_t)imm;
             code[n++] = 0x0f;
             code[n++] = 0x0b;
-            State *in = g_malloc(sizeof(State));
-            random_state(in);
+            HxState *in = g_malloc(sizeof(HxState));
+            hx_random_fp_state(&rng_state, in, &layout, G_RSP);
             spice_state(in);
             if (!run_case(&sn, imm * 100 + it, code, n, in)) {
                 fprintf(stderr, "  (%s imm %#x, %s form)\n", ii->name, imm, mem ? "memory" : "register");
@@ -886,19 +439,19 @@ static const Snippet ud_snippets[] = {
 START_TEST(test_gating)
 {
     static const Snippet ok = E(ok_sse2_pextrw);
-    State *in = g_malloc(sizeof(State)), *out = g_malloc(sizeof(State));
+    HxState *in = g_malloc(sizeof(HxState)), *out = g_malloc(sizeof(HxState));
     uint8_t code[32];
 
     ck_assert(x86_cpu_model_force_for_test("x86-64-v1"));
     seed_rng(77);
-    random_state(in);
+    hx_random_fp_state(&rng_state, in, &layout, G_RSP);
     for (size_t i = 0; i < G_N_ELEMENTS(ud_snippets); i++) {
         size_t n = (size_t)(ud_snippets[i].end - ud_snippets[i].start);
         memcpy(code, ud_snippets[i].start, n);
         code[n] = 0x90;    /* nop; ud2: executing past the insn shows as rip G_CODE+n+1 */
         code[n + 1] = 0x0f;
         code[n + 2] = 0x0b;
-        run_emu(in, code, n + 3, out);
+        hx_emu_run(&layout, code, n + 3, in, out);
         ck_assert_msg(out->signo == SIGILL && out->rip == G_CODE, "%s: no #UD under x86-64-v1",
                       ud_snippets[i].name);
     }
@@ -906,7 +459,7 @@ START_TEST(test_gating)
     memcpy(code, ok.start, n);
     code[n] = 0x0f;
     code[n + 1] = 0x0b;
-    run_emu(in, code, n + 2, out);
+    hx_emu_run(&layout, code, n + 2, in, out);
     ck_assert_msg(out->signo == SIGILL && out->rip == G_CODE + n, "pextrw (SSE2) should run on v1");
     ck_assert(x86_cpu_model_force_for_test("max"));
     g_free(in);

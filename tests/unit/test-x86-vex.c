@@ -6,11 +6,11 @@
  * from the same random initial state
  *  - under emu with the x86-64-v3 model, until the ud2 appended to it
  *    raises #UD (or it faults);
- *  - natively in a forked child, entered through a trampoline that loads
- *    the FXSAVE image (MXCSR, XMM registers), the upper halves of the YMM
- *    registers (vinsertf128), all GPRs and RFLAGS; the signal handler takes
- *    the state at the ud2 from the kernel's XSAVE signal frame (YMM upper
- *    halves from the AVX component).
+ *  - natively in tests/harness's sandboxed child, entered with the XSAVE
+ *    image (MXCSR, XMM registers, upper halves of the YMM registers), all
+ *    GPRs and RFLAGS loaded; the signal handler takes the state at the ud2
+ *    from the kernel's XSAVE signal frame (YMM upper halves from the AVX
+ *    component).
  * Inputs are edge values (±0, NaNs, infinities, denormals, conversion
  * limits) in all 32 bytes of every YMM register and in the data page, under
  * a random MXCSR rounding mode/FTZ/DAZ, sometimes with exceptions unmasked.
@@ -28,15 +28,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
-#include <ucontext.h>
-#include <unistd.h>
 #include <glib.h>
 
 #include "emu/cpu.h"
 #include "emu/exec.h"
 #include "emu/x86/cpu-model.h"
-#include "softmmu/softmmu.h"
+#include "x86-check.h"
+#include "x86-emu.h"
+#include "x86-random.h"
 
 #define G_CODE   0x11000000ull
 #define G_DATA   0x11010000ull
@@ -46,16 +45,9 @@
 #define STACK_SZ 0x1000ull
 #define G_RSP    (G_STACK + STACK_SZ - 0x100)
 
-typedef struct State {
-    uint64_t regs[16];
-    uint64_t rflags;
-    uint64_t rip;
-    int signo;
-    uint8_t fx[512] __attribute__((aligned(16)));
-    uint8_t yhi[16][16];     /* bits 255:128 of ymm0..15 */
-    uint8_t data[DATA_SZ];
-    uint8_t stack[STACK_SZ];
-} State;
+static const HxLayout layout = {
+    HX_WINDOW_LAYOUT(G_CODE, G_SIZE, G_DATA, DATA_SZ, G_STACK, STACK_SZ),
+};
 
 /* ---- snippets ---- */
 
@@ -709,83 +701,23 @@ static const Snippet snippets[] = {
     E(cover_pmov),
 };
 
-/* ---- edge values ---- */
-
-static const uint32_t f32_edge[] = {
-    0x00000000, 0x80000000, 0x3f800000, 0xbf800000, 0x7fc00000, 0xffc00000,
-    0x7f800001, 0x7fa12345, 0xffc54321, 0x7f800000, 0xff800000, 0x00000001,
-    0x807fffff, 0x00400000, 0x7f7fffff, 0xff7fffff, 0x00800000, 0x3fc00000,
-    0x3f000000, 0x40200000, 0xc0600000, 0x3dcccccd, 0x4b800001, 0x4effffff,
-    0x4f000000, 0xcf000000, 0xcf000001, 0x5f000000, 0xdf000000, 0x5effffff,
-    0x3eaaaaab, 0x42f6e979,
-};
-
-static const uint64_t f64_edge[] = {
-    0x0000000000000000ull, 0x8000000000000000ull, 0x3ff0000000000000ull,
-    0xbff0000000000000ull, 0x7ff8000000000000ull, 0xfff8000000000000ull,
-    0x7ff0000000000001ull, 0x7ff4000000abcdefull, 0xfff8000012345678ull,
-    0x7ff0000000000000ull, 0xfff0000000000000ull, 0x0000000000000001ull,
-    0x800fffffffffffffull, 0x0008000000000000ull, 0x7fefffffffffffffull,
-    0x0010000000000000ull, 0x3ff8000000000000ull, 0x3fe0000000000000ull,
-    0x4004000000000000ull, 0xc00c000000000000ull, 0x3fb999999999999aull,
-    0x4340000000000001ull, 0x41dfffffffc00000ull, 0x41e0000000000000ull,
-    0xc1e0000000000000ull, 0xc1e0000000200000ull, 0x43e0000000000000ull,
-    0xc3e0000000000000ull, 0x43dfffffffffffffull, 0x3fd5555555555555ull,
-    0x36a0000000000000ull, 0x47efffffe0000000ull,
-};
+/* ---- initial states (edge values: tests/harness/x86-random.c) ---- */
 
 static uint64_t rng_state;
 
 static uint64_t rng(void)
 {
-    uint64_t x = rng_state;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    rng_state = x;
-    return x;
+    return hx_rng(&rng_state);
 }
 
-static const int16_t int_edge16[] = { 0, 1, -1, 2, 127, -128, 255, 256, 32767, -32768, 3, 15, 16, 100 };
-
-/* 16 bytes of one kind (floats, doubles, words, random). */
-static void fill16(uint8_t *x)
-{
-    switch (rng() % 5) {
-    case 0:
-        for (int i = 0; i < 4; i++) {
-            uint32_t v = f32_edge[rng() % G_N_ELEMENTS(f32_edge)];
-            memcpy(x + 4 * i, &v, 4);
-        }
-        break;
-    case 1:
-        for (int i = 0; i < 2; i++) {
-            uint64_t v = f64_edge[rng() % G_N_ELEMENTS(f64_edge)];
-            memcpy(x + 8 * i, &v, 8);
-        }
-        break;
-    case 2:
-        for (int i = 0; i < 8; i++) {
-            int16_t v = int_edge16[rng() % G_N_ELEMENTS(int_edge16)];
-            memcpy(x + 2 * i, &v, 2);
-        }
-        break;
-    default:
-        for (int i = 0; i < 2; i++) {
-            uint64_t v = rng();
-            memcpy(x + 8 * i, &v, 8);
-        }
-        break;
-    }
-}
-
-static void random_state(State *st)
+static void random_state(HxState *st)
 {
     memset(st, 0, sizeof(*st));
+    st->xstate_bv = 7;
     for (int i = 0; i < 16; i++) {
         switch (rng() % 4) {
         case 0: st->regs[i] = rng(); break;
-        case 1: st->regs[i] = (uint64_t)(int64_t)int_edge16[rng() % G_N_ELEMENTS(int_edge16)]; break;
+        case 1: st->regs[i] = (uint64_t)(int64_t)hx_int16_edge[rng() % hx_n_int16_edge]; break;
         case 2: st->regs[i] = rng() & 0x7f; break;
         default: st->regs[i] = (uint64_t)(int64_t)(int32_t)rng(); break;
         }
@@ -812,314 +744,41 @@ static void random_state(State *st)
     uint32_t mxcsr_mask = 0xffff;
     memcpy(st->fx + 28, &mxcsr_mask, 4);
     for (int i = 0; i < 16; i++) {
-        fill16(st->fx + 160 + 16 * i);
-        fill16(st->yhi[i]);
+        hx_fill16_edge(&rng_state, st->fx + 160 + 16 * i);
+        hx_fill16_edge(&rng_state, st->ymmh[i]);
     }
 
     /* data page */
     for (int i = 0; i < 64; i++) {
-        uint32_t v = f32_edge[rng() % G_N_ELEMENTS(f32_edge)];
+        uint32_t v = hx_f32_edge[rng() % hx_n_f32_edge];
         memcpy(st->data + 4 * i, &v, 4);
     }
     for (int i = 0; i < 32; i++) {
-        uint64_t v = f64_edge[rng() % G_N_ELEMENTS(f64_edge)];
+        uint64_t v = hx_f64_edge[rng() % hx_n_f64_edge];
         memcpy(st->data + 0x100 + 8 * i, &v, 8);
     }
     for (int i = 0x200; i < 0x800; i++) {
         st->data[i] = (uint8_t)rng();
     }
     for (int i = 0; i < 0x400; i += 2) {
-        int16_t v = int_edge16[rng() % G_N_ELEMENTS(int_edge16)];
+        int16_t v = hx_int16_edge[rng() % hx_n_int16_edge];
         if (rng() % 4 == 0) {
             v = (int16_t)rng();
         }
         memcpy(st->data + 0x800 + i, &v, 2);
     }
-    for (size_t i = 0; i < sizeof(st->stack); i++) {
+    for (size_t i = 0; i < STACK_SZ; i++) {
         st->stack[i] = (uint8_t)rng();
     }
 }
 
-/* ---- native run (forked child) ---- */
-
-static uint64_t native_regs[17] __attribute__((aligned(16)));
-static uint8_t native_fx[512] __attribute__((aligned(16)));
-static uint8_t native_yhi[16][16] __attribute__((aligned(16)));
-static State *native_out;
-static unsigned xsave_avx_offset;   /* CPUID.(0xD,2).EBX */
-
-void vex_native_enter(const uint64_t *regs, const uint8_t *fx, const uint8_t *yhi)
-    __attribute__((noreturn));
-__asm__(
-    ".text\n"
-    ".globl vex_native_enter\n"
-    "vex_native_enter:\n"
-    "  fxrstor64 (%rsi)\n"
-    "  vinsertf128 $1, 0x00(%rdx), %ymm0, %ymm0\n"
-    "  vinsertf128 $1, 0x10(%rdx), %ymm1, %ymm1\n"
-    "  vinsertf128 $1, 0x20(%rdx), %ymm2, %ymm2\n"
-    "  vinsertf128 $1, 0x30(%rdx), %ymm3, %ymm3\n"
-    "  vinsertf128 $1, 0x40(%rdx), %ymm4, %ymm4\n"
-    "  vinsertf128 $1, 0x50(%rdx), %ymm5, %ymm5\n"
-    "  vinsertf128 $1, 0x60(%rdx), %ymm6, %ymm6\n"
-    "  vinsertf128 $1, 0x70(%rdx), %ymm7, %ymm7\n"
-    "  vinsertf128 $1, 0x80(%rdx), %ymm8, %ymm8\n"
-    "  vinsertf128 $1, 0x90(%rdx), %ymm9, %ymm9\n"
-    "  vinsertf128 $1, 0xa0(%rdx), %ymm10, %ymm10\n"
-    "  vinsertf128 $1, 0xb0(%rdx), %ymm11, %ymm11\n"
-    "  vinsertf128 $1, 0xc0(%rdx), %ymm12, %ymm12\n"
-    "  vinsertf128 $1, 0xd0(%rdx), %ymm13, %ymm13\n"
-    "  vinsertf128 $1, 0xe0(%rdx), %ymm14, %ymm14\n"
-    "  vinsertf128 $1, 0xf0(%rdx), %ymm15, %ymm15\n"
-    "  pushq 0x80(%rdi)\n"
-    "  popfq\n"
-    "  mov 0x00(%rdi), %rax\n"
-    "  mov 0x08(%rdi), %rcx\n"
-    "  mov 0x10(%rdi), %rdx\n"
-    "  mov 0x18(%rdi), %rbx\n"
-    "  mov 0x20(%rdi), %rsp\n"
-    "  mov 0x28(%rdi), %rbp\n"
-    "  mov 0x30(%rdi), %rsi\n"
-    "  mov 0x40(%rdi), %r8\n"
-    "  mov 0x48(%rdi), %r9\n"
-    "  mov 0x50(%rdi), %r10\n"
-    "  mov 0x58(%rdi), %r11\n"
-    "  mov 0x60(%rdi), %r12\n"
-    "  mov 0x68(%rdi), %r13\n"
-    "  mov 0x70(%rdi), %r14\n"
-    "  mov 0x78(%rdi), %r15\n"
-    "  mov 0x38(%rdi), %rdi\n"
-    "  jmp *vex_native_target(%rip)\n"
-    ".data\n"
-    "vex_native_target: .quad 0x11000000\n"
-    ".text\n");
-
-static void native_handler(int sig, siginfo_t *si, void *uc_void)
-{
-    ucontext_t *uc = uc_void;
-    const uint8_t *xs = (const uint8_t *)uc->uc_mcontext.fpregs;
-    static const int map[16] = {
-        REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
-        REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15,
-    };
-    uint64_t xstate_bv;
-
-    for (int i = 0; i < 16; i++) {
-        native_out->regs[i] = (uint64_t)uc->uc_mcontext.gregs[map[i]];
-    }
-    native_out->rflags = (uint64_t)uc->uc_mcontext.gregs[REG_EFL];
-    native_out->rip = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
-    native_out->signo = sig;
-    memcpy(native_out->fx, xs, 512);
-    /* XSAVE header: the AVX component is valid if XSTATE_BV bit 2 is set
-     * (else its registers are in the init state: zero) */
-    memcpy(&xstate_bv, xs + 512, 8);
-    if (xstate_bv & 4) {
-        memcpy(native_out->yhi, xs + xsave_avx_offset, 256);
-    } else {
-        memset(native_out->yhi, 0, 256);
-    }
-    memcpy(native_out->data, (void *)G_DATA, sizeof(native_out->data));
-    memcpy(native_out->stack, (void *)G_STACK, sizeof(native_out->stack));
-    _exit(0);
-}
-
-static void run_native(const State *in, const uint8_t *code, size_t len, State *out)
-{
-    State *shared = mmap(NULL, sizeof(State), PROT_READ | PROT_WRITE,
-                         MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    ck_assert_ptr_ne(shared, MAP_FAILED);
-    memset(shared, 0, sizeof(*shared));
-
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        void *m = mmap((void *)G_CODE, G_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
-                       MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (m != (void *)G_CODE) {
-            _exit(2);
-        }
-        memcpy((void *)G_CODE, code, len);
-        memcpy((void *)G_DATA, in->data, sizeof(in->data));
-        memcpy((void *)G_STACK, in->stack, sizeof(in->stack));
-        native_out = shared;
-
-        static uint8_t altstack[65536];
-        stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
-        sigaltstack(&ss, NULL);
-        struct sigaction sa;
-        memset(&sa, 0, sizeof(sa));
-        sa.sa_sigaction = native_handler;
-        sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
-        sigfillset(&sa.sa_mask);
-        sigaction(SIGILL, &sa, NULL);
-        sigaction(SIGSEGV, &sa, NULL);
-        sigaction(SIGBUS, &sa, NULL);
-        sigaction(SIGFPE, &sa, NULL);
-        sigaction(SIGTRAP, &sa, NULL);
-
-        memcpy(native_regs, in->regs, sizeof(in->regs));
-        native_regs[16] = in->rflags;
-        memcpy(native_fx, in->fx, sizeof(native_fx));
-        memcpy(native_yhi, in->yhi, sizeof(native_yhi));
-        vex_native_enter(native_regs, native_fx, &native_yhi[0][0]);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-                  "native child failed (status 0x%x)", status);
-    *out = *shared;
-    munmap(shared, sizeof(State));
-}
-
-/* ---- emu run ---- */
-
-static CPUX86State *env;
-
-static void emu_setup(void)
-{
-    static bool done;
-    if (done) {
-        return;
-    }
-    done = true;
-    ck_assert_int_eq(mm_init(), 0);
-    cpu_exec_init_all();
-    env = g_malloc0(sizeof(*env));
-    cpu_x86_init(env);
-    cpu_exec_init_vcpu(env);
-    int64_t r = mm_mmap(G_CODE, G_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
-                        MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    ck_assert_int_eq(r, (int64_t)G_CODE);
-}
-
-/* FXSAVE image + YMM upper halves <-> env (x87 part: empty stack). */
-static void state_to_env(const State *st, CPUX86State *e)
-{
-    uint16_t fcw;
-    uint32_t mxcsr;
-    memcpy(&fcw, st->fx, 2);
-    memcpy(&mxcsr, st->fx + 24, 4);
-    e->fpuc = fcw;
-    e->mxcsr = mxcsr;
-    for (int i = 0; i < 16; i++) {
-        memcpy(&e->xmm[i].b[0], st->fx + 160 + 16 * i, 16);
-        memcpy(&e->xmm[i].b[16], st->yhi[i], 16);
-    }
-}
-
-static void env_to_state(const CPUX86State *e, State *st)
-{
-    uint32_t mxcsr = e->mxcsr;
-    memset(st->fx, 0, sizeof(st->fx));
-    memcpy(st->fx + 24, &mxcsr, 4);
-    for (int i = 0; i < 16; i++) {
-        memcpy(st->fx + 160 + 16 * i, &e->xmm[i].b[0], 16);
-        memcpy(st->yhi[i], &e->xmm[i].b[16], 16);
-    }
-}
-
-static void run_emu(const State *in, const uint8_t *code, size_t len, State *out)
-{
-    emu_setup();
-    tb_flush();
-    ck_assert_int_eq(mm_copy_to_guest(G_CODE, code, len), 0);
-    ck_assert_int_eq(mm_copy_to_guest(G_DATA, in->data, sizeof(in->data)), 0);
-    ck_assert_int_eq(mm_copy_to_guest(G_STACK, in->stack, sizeof(in->stack)), 0);
-    tb_invalidate_range(G_CODE, G_CODE + G_SIZE);
-
-    void *jc = env->tb_jmp_cache;
-    cpu_x86_init(env);
-    env->tb_jmp_cache = jc;
-    memcpy(env->regs, in->regs, sizeof(in->regs));
-    cpu_set_eflags(env, in->rflags);
-    env->rip = G_CODE;
-    state_to_env(in, env);
-
-    int excp = cpu_exec(env);
-    memset(out, 0, sizeof(*out));
-    memcpy(out->regs, env->regs, sizeof(out->regs));
-    out->rflags = cpu_get_eflags(env);
-    out->rip = env->rip;
-    switch (excp) {
-    case EXCP_UD: out->signo = SIGILL; break;
-    case EXCP_PF:
-    case EXCP_GP:
-    case EXCP_MF:
-        out->signo = env->fault_signo;
-        break;
-    default: out->signo = -excp; break;
-    }
-    env_to_state(env, out);
-    ck_assert_int_eq(mm_copy_from_guest(out->data, G_DATA, sizeof(out->data)), 0);
-    ck_assert_int_eq(mm_copy_from_guest(out->stack, G_STACK, sizeof(out->stack)), 0);
-}
-
 /* ---- comparison ---- */
 
-static void ymm_of(const State *st, int r, uint64_t q[4])
-{
-    memcpy(q, st->fx + 160 + 16 * r, 16);
-    memcpy(q + 2, st->yhi[r], 16);
-}
-
-static int compare(const Snippet *sn, int it, const State *in, const State *nat, const State *emu)
-{
-    GString *msg = g_string_new(NULL);
-    int bad = 0;
-    uint32_t mn, me, mi;
-
-    for (int i = 0; i < 16; i++) {
-        if (nat->regs[i] != emu->regs[i]) {
-            g_string_append_printf(msg, "  r%d: native %016lx emu %016lx (in %016lx)\n", i,
-                                   nat->regs[i], emu->regs[i], in->regs[i]);
-            bad++;
-        }
-    }
-    if ((nat->rflags ^ emu->rflags) & CC_ARITH_MASK) {
-        g_string_append_printf(msg, "  rflags: native %04lx emu %04lx\n", nat->rflags, emu->rflags);
-        bad++;
-    }
-    if (nat->rip != emu->rip || nat->signo != emu->signo) {
-        g_string_append_printf(msg, "  rip/signal: native %lx/%d emu %lx/%d\n", nat->rip,
-                               nat->signo, emu->rip, emu->signo);
-        bad++;
-    }
-    memcpy(&mn, nat->fx + 24, 4);
-    memcpy(&me, emu->fx + 24, 4);
-    memcpy(&mi, in->fx + 24, 4);
-    if (mn != me) {
-        g_string_append_printf(msg, "  mxcsr: native %08x emu %08x (in %08x)\n", mn, me, mi);
-        bad++;
-    }
-    for (int r = 0; r < 16; r++) {
-        uint64_t n[4], e[4], o[4];
-        ymm_of(nat, r, n);
-        ymm_of(emu, r, e);
-        ymm_of(in, r, o);
-        if (memcmp(n, e, sizeof(n))) {
-            g_string_append_printf(msg, "  ymm%d: native %016lx %016lx %016lx %016lx\n"
-                                   "         emu    %016lx %016lx %016lx %016lx\n"
-                                   "         in     %016lx %016lx %016lx %016lx\n",
-                                   r, n[3], n[2], n[1], n[0], e[3], e[2], e[1], e[0],
-                                   o[3], o[2], o[1], o[0]);
-            bad++;
-        }
-    }
-    for (size_t i = 0; i < DATA_SZ; i++) {
-        if (nat->data[i] != emu->data[i]) {
-            g_string_append_printf(msg, "  data[%#zx]: native %02x emu %02x\n", i,
-                                   nat->data[i], emu->data[i]);
-            bad++;
-            break;
-        }
-    }
-    if (bad) {
-        fprintf(stderr, "%s run %d differs (mxcsr %08x):\n%s", sn->name, it, mi, msg->str);
-    }
-    g_string_free(msg, TRUE);
-    return bad;
-}
+/* GPRs, rip, signal, arithmetic flags, MXCSR, YMM registers, the data page */
+static const HxCompare cmp = {
+    .parts = HX_CMP_MXCSR | HX_CMP_XMM | HX_CMP_YMM | HX_CMP_DATA,
+    .rflags_mask = CC_ARITH_MASK,
+};
 
 #define ITERS 64    /* per snippet: the fuzzer (tests/fuzz) covers random breadth */
 
@@ -1127,37 +786,29 @@ START_TEST(test_snippet)
 {
     const Snippet *sn = &snippets[_i];
     size_t n = (size_t)(sn->end - sn->start);
-    uint8_t *code = g_malloc(n + 2);
     int failures = 0;
 
     /* VEXTEST_ONLY=substring runs only the matching snippets */
     const char *only = getenv("VEXTEST_ONLY");
     if (only && !strstr(sn->name, only)) {
-        g_free(code);
         return;
     }
     ck_assert(x86_cpu_model_force_for_test("x86-64-v3"));
-    memcpy(code, sn->start, n);
-    code[n] = 0x0f;       /* ud2 ends the snippet */
-    code[n + 1] = 0x0b;
+    uint8_t *code = hx_code_ud2(sn->start, n);
     /* VEXTEST_SEED=n explores other inputs (the default is fixed) */
     const char *seed = getenv("VEXTEST_SEED");
     rng_state = (seed ? strtoull(seed, NULL, 0) * 0x9e3779b97f4a7c15ull : 0x2545f4914f6cdd1dull)
                 ^ ((uint64_t)(_i + 1) * 0x100000001b3ull);
     for (int it = 0; it < ITERS && failures < 3; it++) {
-        State *in = g_malloc(sizeof(State)), *nat = g_malloc(sizeof(State));
-        State *emu = g_malloc(sizeof(State));
+        HxState *in = g_malloc(sizeof(HxState));
         random_state(in);
         if (sn->masked) {
             in->fx[25] |= 0x1f;   /* MXCSR bits 12:7 (bit 7 is in byte 24) */
             in->fx[24] |= 0x80;
         }
-        run_native(in, code, n + 2, nat);
-        run_emu(in, code, n + 2, emu);
-        failures += compare(sn, it, in, nat, emu) != 0;
+        failures += hx_check(&layout, &cmp, sn->name, it, code, n + 2, code, n + 2, in,
+                             NULL, NULL) != 0;
         g_free(in);
-        g_free(nat);
-        g_free(emu);
     }
     g_free(code);
     ck_assert_msg(failures == 0, "%s: %d of the runs differ from native", sn->name, failures);
@@ -1168,12 +819,12 @@ END_TEST
 START_TEST(test_no_avx)
 {
     static const uint8_t code[] = { 0xc5, 0xf4, 0x58, 0xc2, 0x0f, 0x0b };  /* vaddps */
-    State *in = g_malloc(sizeof(State)), *out = g_malloc(sizeof(State));
+    HxState *in = g_malloc(sizeof(HxState)), *out = g_malloc(sizeof(HxState));
 
     rng_state = 0x1234567;
     random_state(in);
     ck_assert(x86_cpu_model_force_for_test("x86-64-v1"));
-    run_emu(in, code, sizeof(code), out);
+    hx_emu_run(&layout, code, sizeof(code), in, out);
     ck_assert_int_eq(out->signo, SIGILL);
     ck_assert_uint_eq(out->rip, G_CODE);
     ck_assert(x86_cpu_model_force_for_test("x86-64-v3"));
@@ -1190,8 +841,6 @@ int main(void)
         fprintf(stderr, "host has no AVX2: skipped\n");
         return 77;
     }
-    __cpuid_count(0xd, 2, eax, ebx, ecx, edx);
-    xsave_avx_offset = ebx;
 
     Suite *s = suite_create("x86-vex");
     TCase *tc = tcase_create("native-diff");

@@ -1,41 +1,48 @@
 /*
- * tests/fuzz/native.c — the host CPU as the oracle: a sandboxed child.
+ * tests/harness/x86-native.c — the host CPU as the oracle: a sandboxed child.
  *
- * One long-lived forked child maps the code page and the data area at the
- * same fixed addresses emu uses and runs case after case: the parent puts
- * the code and the initial state into shared memory and writes a byte to
- * a pipe; the child copies them in place and enters the trampoline, which
- * XRSTORs x87/SSE/AVX state (components 0-2 from a prepared standard-format
- * XSAVE area: FXSAVE image, header, YMM upper halves), loads RFLAGS and all
- * sixteen GPRs (rsp included: the guest stack is in the data area) and
- * jumps to the code.  The ud2 that ends the case, or any fault, raises a
- * signal; the handler (on an alternate stack) records GPRs, RIP, RFLAGS and
- * the FXSAVE + YMM state from the kernel's signal frame and the data area,
- * and siglongjmps back to the child's loop, which answers with a byte.  A
- * timer turns a runaway case into SIGALRM.  If the child dies anyway the
- * parent restarts it and reports the case as lost.
+ * One long-lived forked child maps the layout's areas at their fixed
+ * addresses (the ones emu's guest uses), unmaps its holes, and runs case
+ * after case: the parent puts the code and the initial state into shared
+ * memory and writes a byte to a pipe; the child refills every mapped area
+ * (so that a run never sees what an earlier one left), copies the code,
+ * the data and stack areas and the poke in place, sets the GS base, and
+ * enters the trampoline, which XRSTORs x87/SSE/AVX state (components 0-2
+ * from a standard-format XSAVE area: FXSAVE image, header with the
+ * state's XSTATE_BV, YMM upper halves), loads RFLAGS and all sixteen GPRs
+ * (rsp included) and jumps to the code.  The ud2 that ends the code, or
+ * any fault, raises a signal; the handler (on an alternate stack) records
+ * GPRs, RIP, RFLAGS, si_addr and the FXSAVE + YMM state from the kernel's
+ * signal frame and the memory areas, and siglongjmps back to the child's
+ * loop, which answers with a byte.  A timer turns a runaway case into
+ * SIGALRM.  If the child dies anyway the parent restarts it and reports
+ * the run as lost.
  */
+#include <asm/prctl.h>
 #include <cpuid.h>
 #include <errno.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <ucontext.h>
 #include <unistd.h>
 
-#include "fuzz.h"
+#include "x86-native.h"
 
 typedef struct NativeShm {
-    uint8_t code[256];
-    int code_len;
-    FuzzState in;
-    FuzzState out;
+    HxLayout layout;
+    uint8_t code[HX_CODE_MAX];
+    size_t code_len;
+    HxState in;
+    HxState out;
 } NativeShm;
 
 static NativeShm *shm;
@@ -48,16 +55,18 @@ static uint64_t enter_regs[18] __attribute__((aligned(16)));   /* 16 GPRs, targe
 static uint8_t xsave_area[4096] __attribute__((aligned(64)));
 static unsigned ymm_off = 576;
 
-void fz_native_enter(const uint64_t *regs, const uint8_t *xsave) __attribute__((noreturn));
+void hx_native_enter(const uint64_t *regs, const uint8_t *xsave) __attribute__((noreturn));
 __asm__(
     ".text\n"
-    ".globl fz_native_enter\n"
-    "fz_native_enter:\n"
+    ".globl hx_native_enter\n"
+    "hx_native_enter:\n"
     "  mov $7, %eax\n"
     "  xor %edx, %edx\n"
     "  xrstor64 (%rsi)\n"
     "  pushq 0x88(%rdi)\n"
     "  popfq\n"
+    "  pushq 0x80(%rdi)\n"
+    "  popq hx_native_target(%rip)\n"
     "  mov 0x00(%rdi), %rax\n"
     "  mov 0x08(%rdi), %rcx\n"
     "  mov 0x10(%rdi), %rdx\n"
@@ -74,26 +83,27 @@ __asm__(
     "  mov 0x70(%rdi), %r14\n"
     "  mov 0x78(%rdi), %r15\n"
     "  mov 0x38(%rdi), %rdi\n"
-    "  jmp *fz_native_target(%rip)\n"
+    "  jmp *hx_native_target(%rip)\n"
     ".data\n"
-    "fz_native_target: .quad 0x12000000\n"
+    "hx_native_target: .quad 0\n"
     ".text\n");
 
 static void child_handler(int sig, siginfo_t *si, void *uc_void)
 {
     ucontext_t *uc = uc_void;
-    FuzzState *o = &shm->out;
+    HxState *o = &shm->out;
+    const HxLayout *l = &shm->layout;
     static const int map[16] = {
         REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
         REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15,
     };
-    (void)si;
     for (int i = 0; i < 16; i++) {
         o->regs[i] = (uint64_t)uc->uc_mcontext.gregs[map[i]];
     }
     o->rflags = (uint64_t)uc->uc_mcontext.gregs[REG_EFL];
     o->rip = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
-    o->signo = sig == SIGALRM ? FZ_SIG_TIMEOUT : sig;
+    o->signo = sig == SIGALRM ? HX_SIG_TIMEOUT : sig;
+    o->fault_addr = sig == SIGSEGV ? (uint64_t)si->si_addr : 0;
     const uint8_t *fp = (const uint8_t *)uc->uc_mcontext.fpregs;
     memcpy(o->fx, fp, 512);
     memset(o->ymmh, 0, sizeof(o->ymmh));
@@ -109,31 +119,45 @@ static void child_handler(int sig, siginfo_t *si, void *uc_void)
             memset(o->fx + 160, 0, 256);   /* XMM in their initial state */
         }
     }
-    memcpy(o->data, (const void *)FZ_DATA, FZ_DATA_SZ);
+    memcpy(o->data, (const void *)l->data, l->data_size);
+    if (l->stack_size) {
+        memcpy(o->stack, (const void *)l->stack, l->stack_size);
+    }
     siglongjmp(child_jb, 1);
 }
 
 static void child_run_one(void)
 {
-    const FuzzState *in = &shm->in;
+    const HxState *in = &shm->in;
+    const HxLayout *l = &shm->layout;
 
-    memset((void *)FZ_CODE, 0xcc, FZ_CODE_SZ);
-    memcpy((void *)FZ_CODE, shm->code, (size_t)shm->code_len);
-    memcpy((void *)FZ_DATA, in->data, FZ_DATA_SZ);
+    for (int i = 0; i < l->nb_maps; i++) {
+        memset((void *)l->maps[i].addr, l->maps[i].fill, l->maps[i].size);
+    }
+    memcpy((void *)l->code, shm->code, shm->code_len);
+    memcpy((void *)l->data, in->data, l->data_size);
+    if (l->stack_size) {
+        memcpy((void *)l->stack, in->stack, l->stack_size);
+    }
+    if (in->poke_addr) {
+        memcpy((void *)in->poke_addr, &in->poke_val, 8);
+    }
+    if (l->gs_base) {
+        syscall(SYS_arch_prctl, ARCH_SET_GS, l->gs_base);
+    }
     memset(xsave_area, 0, sizeof(xsave_area));
     memcpy(xsave_area, in->fx, 512);
-    uint64_t bv = 7;
-    memcpy(xsave_area + 512, &bv, 8);
+    memcpy(xsave_area + 512, &in->xstate_bv, 8);
     memcpy(xsave_area + ymm_off, in->ymmh, sizeof(in->ymmh));
     memcpy(enter_regs, in->regs, 16 * 8);
-    enter_regs[16] = FZ_CODE;
+    enter_regs[16] = l->code;
     enter_regs[17] = in->rflags;
     memset(&shm->out, 0, sizeof(shm->out));
 
     struct itimerval it = { .it_value = { .tv_sec = 2 } };
     if (sigsetjmp(child_jb, 1) == 0) {
         setitimer(ITIMER_REAL, &it, NULL);
-        fz_native_enter(enter_regs, xsave_area);
+        hx_native_enter(enter_regs, xsave_area);
     }
     struct itimerval off = { 0 };
     setitimer(ITIMER_REAL, &off, NULL);
@@ -141,15 +165,19 @@ static void child_run_one(void)
 
 static void child_main(int rd, int wr)
 {
-    void *m = mmap((void *)FZ_CODE, FZ_CODE_SZ, PROT_READ | PROT_WRITE | PROT_EXEC,
-                   MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    void *d = mmap((void *)FZ_DATA, FZ_DATA_SZ, PROT_READ | PROT_WRITE,
-                   MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m != (void *)FZ_CODE || d != (void *)FZ_DATA) {
-        _exit(2);
+    const HxLayout *l = &shm->layout;
+
+    for (int i = 0; i < l->nb_maps; i++) {
+        const HxMap *m = &l->maps[i];
+        void *p = mmap((void *)m->addr, m->size, m->prot,
+                       MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p != (void *)m->addr) {
+            _exit(2);
+        }
     }
-    munmap((void *)(FZ_DATA + FZ_DATA_SZ), FZ_UNMAPPED + 0x10000 - (FZ_DATA + FZ_DATA_SZ));
-    munmap((void *)(FZ_CODE + FZ_CODE_SZ), FZ_DATA - (FZ_CODE + FZ_CODE_SZ));
+    for (int i = 0; i < l->nb_holes; i++) {
+        munmap((void *)l->holes[i][0], l->holes[i][1]);
+    }
 
     unsigned a, b, c, dd;
     __cpuid_count(0xd, 2, a, b, c, dd);
@@ -181,7 +209,7 @@ static void child_main(int rd, int wr)
     }
 }
 
-int fz_native_start(void)
+int hx_native_start(const HxLayout *l)
 {
     int p1[2], p2[2];
 
@@ -193,7 +221,14 @@ int fz_native_start(void)
             return -1;
         }
     }
-    if (pipe(p1) || pipe(p2)) {
+    shm->layout = *l;
+    signal(SIGPIPE, SIG_IGN);   /* a dead child shows as a failed write */
+    if (pipe(p1)) {
+        return -1;
+    }
+    if (pipe(p2)) {
+        close(p1[0]);
+        close(p1[1]);
         return -1;
     }
     fflush(NULL);
@@ -213,7 +248,7 @@ int fz_native_start(void)
     return 0;
 }
 
-void fz_native_stop(void)
+void hx_native_stop(void)
 {
     if (child > 0) {
         close(to_child);
@@ -224,15 +259,29 @@ void fz_native_stop(void)
     }
 }
 
-/* Returns 0, or -1 if the child died or hung (it is restarted). */
-int fz_native_run(const FuzzCase *c, const FuzzState *in, FuzzState *out)
+/* Only the parts of the memory areas the layout uses (the rest is large). */
+static void copy_state(HxState *dst, const HxState *src, const HxLayout *l)
+{
+    memcpy(dst, src, offsetof(HxState, data));
+    memcpy(dst->data, src->data, l->data_size);
+    memcpy(dst->stack, src->stack, l->stack_size);
+}
+
+int hx_native_run(const HxLayout *l, const uint8_t *code, size_t len, const HxState *in,
+                  HxState *out)
 {
     char cmd = 'r';
     struct pollfd pfd = { .fd = 0, .events = POLLIN };
 
-    memcpy(shm->code, c->code, (size_t)c->code_len);
-    shm->code_len = c->code_len;
-    shm->in = *in;
+    if (len > HX_CODE_MAX) {
+        return -1;
+    }
+    if (child < 0 && hx_native_start(l) < 0) {
+        return -1;
+    }
+    memcpy(shm->code, code, len);
+    shm->code_len = len;
+    copy_state(&shm->in, in, l);
     if (write(to_child, &cmd, 1) != 1) {
         goto restart;
     }
@@ -244,11 +293,11 @@ int fz_native_run(const FuzzCase *c, const FuzzState *in, FuzzState *out)
     if (r != 1 || read(from_child, &cmd, 1) != 1) {
         goto restart;
     }
-    *out = shm->out;
+    copy_state(out, &shm->out, l);
     return 0;
 
 restart:
-    fz_native_stop();
-    fz_native_start();
+    hx_native_stop();
+    hx_native_start(l);
     return -1;
 }
