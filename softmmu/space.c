@@ -31,6 +31,7 @@ VmaTree mm_tree;
 
 static bool mm_ready;
 static uint64_t mm_stack_gap;      /* address space kept free below the stack top */
+static uint64_t mm_growsdown_limit = 8ULL << 20; /* RLIMIT_STACK at start-up, for MAP_GROWSDOWN */
 static MMInvalidateFn mm_invalidate_hook;
 
 /* ---- lock ---- */
@@ -109,6 +110,7 @@ int mm_init(void)
     uint64_t stack = 8ULL << 20;
     if (getrlimit(RLIMIT_STACK, &rl) == 0) {
         stack = rl.rlim_cur == RLIM_INFINITY ? limit / 6 : rl.rlim_cur;
+        mm_growsdown_limit = rl.rlim_cur == RLIM_INFINITY ? UINT64_MAX : rl.rlim_cur;
     }
     if (stack < (128ULL << 20)) {
         stack = 128ULL << 20;
@@ -376,6 +378,35 @@ bool mm_code_release_range_locked(uint64_t start, uint64_t end)
  * one that does (a softmmu copy under the lock) is detected by the
  * thread-local owner flag. */
 
+/*
+ * A fault in the hole below a MAP_GROWSDOWN mapping grows it, as Linux's
+ * expand_stack does: private anonymous only, the new size within
+ * RLIMIT_STACK (as emu started with it) and RLIMIT_AS, and not closer than
+ * Linux's stack_guard_gap (256 pages) to an accessible mapping below.
+ * Returns true if [page, v->start) is now part of v.
+ */
+#define MM_STACK_GUARD_GAP (256 * GUEST_PAGE_SIZE)
+
+static bool mm_grow_down_locked(Vma *v, uint64_t page)
+{
+    if (!(v->flags & MAP_GROWSDOWN) || v->file || (v->flags & MAP_SHARED) ||
+        page < GUEST_MMAP_MIN_ADDR) {
+        return false;
+    }
+    if (v->end - page > mm_growsdown_limit || !mm_may_expand_locked(v->start - page, false)) {
+        return false;
+    }
+    Vma *p = vma_find_prev(&mm_tree, v->start);
+    if (p && !(p->flags & MAP_GROWSDOWN) && p->prot != PROT_NONE &&
+        page - p->end < MM_STACK_GUARD_GAP) {
+        return false;
+    }
+    if (mprotect(g2h(page), v->start - page, mm_host_prot(v->prot)) != 0) {
+        return false;
+    }
+    return vma_extend_down(&mm_tree, v, page);
+}
+
 static __thread uint64_t mm_retry_addr = UINT64_MAX;
 static __thread int mm_retry_count;
 
@@ -393,7 +424,10 @@ MMFaultResult mm_handle_host_fault(uintptr_t haddr, bool is_write, uint64_t *gad
     }
     MMFaultResult r;
     Vma *v = vma_lookup(&mm_tree, g);
-    if (v == NULL) {
+    Vma *above = v ? NULL : vma_find_next(&mm_tree, g);
+    if (v == NULL && above && mm_grow_down_locked(above, page)) {
+        r = MM_FAULT_RETRY;
+    } else if (v == NULL) {
         *si_code = SEGV_MAPERR;
         r = MM_FAULT_SEGV;
     } else if (is_write ? !(v->prot & PROT_WRITE) : v->prot == PROT_NONE) {

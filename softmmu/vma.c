@@ -531,6 +531,34 @@ Vma *vma_extend(VmaTree *t, Vma *v, uint64_t new_end)
     return vma_merge_around(t, v);
 }
 
+/*
+ * Grow v downward into free space (a MAP_GROWSDOWN fault below it):
+ *
+ *   before:  |--p--|..........|--v--|
+ *   after:   |--p--|.....|-------v--|
+ *
+ * No allocation (runs in the host fault handler): the key of v moves
+ * down, which keeps the order since [new_start, v->start) is free, and
+ * the gap bookkeeping is refreshed along its path.
+ */
+bool vma_extend_down(VmaTree *t, Vma *v, uint64_t new_start)
+{
+    Vma *p = vma_find_prev(t, v->start);
+    uint64_t low = p ? p->end : t->low;
+    if (new_start >= v->start || new_start < low) {
+        return false;
+    }
+    vma_account(t, v, -1);
+    if (v->file) {
+        v->offset -= v->start - new_start;
+    }
+    v->start = new_start;
+    v->gap = new_start - low;
+    vma_account(t, v, 1);
+    avl_refresh(t->root, new_start);
+    return true;
+}
+
 /* ---- free-space search ---- */
 
 /* Leftmost node of the subtree whose gap is at least len. */

@@ -103,6 +103,10 @@ Vma *vma_merge_around(VmaTree *t, Vma *v);
  * merged with its successor). */
 Vma *vma_extend(VmaTree *t, Vma *v, uint64_t new_end);
 
+/* Grow v downward to new_start (the space must be free); no allocation.
+ * False if it is not free. */
+bool vma_extend_down(VmaTree *t, Vma *v, uint64_t new_start);
+
 /* Lowest page-aligned address a >= hint with [a, a+len) free and
  * a + len <= limit.  Returns false if there is none. */
 bool vma_find_free(const VmaTree *t, uint64_t hint, uint64_t len, uint64_t limit, uint64_t *out);
