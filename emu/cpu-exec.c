@@ -243,6 +243,24 @@ static void log_cpu_state(CPUX86State *env)
              env->rip, cpu_get_eflags(env), env->fs_base, env->gs_base);
 }
 
+/* Code in shared memory: still the bytes it was translated from?  If
+ * not, its translations go and the caller looks the pc up again.  Runs
+ * as guest code (in_guest_code set): a fault reading the bytes is the
+ * guest's instruction fetch fault at the TB's first instruction. */
+static bool tb_shadow_current(CPUX86State *env, TranslationBlock *tb)
+{
+    env->insn_pc = tb->pc;
+    env->insn_cc_op = CC_OP_DYNAMIC;
+    current_tb = NULL;          /* a fault here takes back no counts */
+    in_guest_code = 1;
+    bool same = mm_code_unchanged(tb->pc, tb->shadow, tb->size);
+    in_guest_code = 0;
+    if (!same) {
+        tb_invalidate_range(tb->pc, tb->pc + tb->size);
+    }
+    return same;
+}
+
 static int __attribute__((noinline)) cpu_exec_loop(CPUX86State *env, bool one_insn)
 {
     TBJmpCache *jc = env->tb_jmp_cache;
@@ -296,6 +314,10 @@ static int __attribute__((noinline)) cpu_exec_loop(CPUX86State *env, bool one_in
             }
         }
 
+        if (tb->shadow && !tb_shadow_current(env, tb)) {
+            last = NULL;
+            continue;
+        }
         current_tb = tb;
         in_guest_code = 1;
         unsigned exit = tcg_backend->exec(env, tb->code);

@@ -50,6 +50,8 @@ typedef struct TranslationBlock {
     struct TranslationBlock *hash_next;   /* TB hash chain */
     void *plugin;          /* plugin instrumentation data (plugins/), or NULL */
     uint16_t *insn_off;    /* -icount only: offset of each instruction from pc */
+    uint8_t *shadow;       /* code in MAP_SHARED memory: its bytes as translated,
+                            * checked before each run (cpu-exec.c) */
 } TranslationBlock;
 
 /* Run guest code on env until an exit reason; returns EXCP_*. */

@@ -351,6 +351,7 @@ bool tb_reclaim(void)
         }
         plugin_tb_free(tb);
         g_free(tb->insn_off);
+        g_free(tb->shadow);
         g_free(tb);
         any = true;
     }
@@ -437,6 +438,14 @@ static TranslationBlock *tb_gen_code_locked(CPUX86State *env, uint64_t pc, uint3
         qemu_log("\n");
     }
     s->tb = NULL;
+    /* Shared memory can change behind the write protection (another
+     * mapping, another process): keep the bytes to check before runs. */
+    if (tb->size && mm_code_is_shared(tb->pc, tb->size)) {
+        tb->shadow = g_malloc(tb->size);
+        if (mm_fetch_code(tb->pc, tb->shadow, tb->size) != tb->size) {
+            memset(tb->shadow, 0, tb->size);   /* mismatch: retranslated at once */
+        }
+    }
     tb_link_locked(tb);
     return tb;
 }

@@ -235,6 +235,25 @@ void mm_mark_code_page(uint64_t page)
     mm_unlock();
 }
 
+bool mm_code_is_shared(uint64_t addr, uint64_t len)
+{
+    bool shared = false;
+    mm_lock();
+    for (Vma *v = vma_find_next(&mm_tree, addr); v && v->start < addr + len;
+         v = vma_find_next(&mm_tree, v->end)) {
+        shared |= (v->flags & MAP_SHARED) != 0;
+    }
+    mm_unlock();
+    return shared;
+}
+
+bool mm_code_unchanged(uint64_t addr, const uint8_t *copy, size_t len)
+{
+    /* Plain reads: the caller runs this as guest code (a fault is the
+     * guest's instruction fetch fault). */
+    return memcmp(g2h(addr), copy, len) == 0;
+}
+
 /* ---- introspection ---- */
 
 static void mm_info_of(const Vma *v, MMVmaInfo *info)

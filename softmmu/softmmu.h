@@ -103,6 +103,14 @@ size_t mm_fetch_code(uint64_t addr, uint8_t *buf, size_t len);
 /* Note that translated code now depends on guest page `page`: from now on a
  * guest write to it invalidates its translations first. */
 void mm_mark_code_page(uint64_t page);
+/* Does [addr, addr+len) lie (partly) in MAP_SHARED memory?  Such code can
+ * change without a store through this mapping (another mapping of the
+ * same object, another process, write(2) to the file): the core checks
+ * its bytes before running it. */
+bool mm_code_is_shared(uint64_t addr, uint64_t len);
+/* Are the guest bytes at addr still copy[0..len)?  Plain reads: call it
+ * only where a host fault counts as the guest's own (instruction fetch). */
+bool mm_code_unchanged(uint64_t addr, const uint8_t *copy, size_t len);
 
 /* ---- faults ---- */
 typedef enum MMFaultResult {
