@@ -4,8 +4,11 @@
  * a small mapping is kept just above each freed range so that the range
  * cannot simply be reused at the same address.  Prints the number of lines
  * in /proc/self/maps before and after (the pins are unmapped first).
- * usage: mm-scenario [ITERATIONS] [plain|pinned] */
+ * With "threads", 8 threads do it at once (ITERATIONS in all).
+ * usage: mm-scenario [ITERATIONS] [plain|pinned|threads] */
 #define _GNU_SOURCE
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +17,7 @@
 #define BIG (6UL << 30)
 #define RW (64UL << 20)
 #define STRIDE (64UL << 10)
+#define NTHREADS 8
 
 static int maps_lines(void)
 {
@@ -27,34 +31,64 @@ static int maps_lines(void)
     return n;
 }
 
-int main(int argc, char **argv)
+static long iters;
+static int pinned;
+
+/* One churn loop; returns the checksum (or -1 on failure). */
+static void *churn(void *arg)
 {
-    long iters = argc > 1 ? atol(argv[1]) : 10000;
-    int pinned = argc > 2 && !strcmp(argv[2], "pinned");
-    void **pins = pinned ? calloc(iters, sizeof *pins) : NULL;
-    int before = maps_lines();
+    long n = (long)(intptr_t)arg;
+    void **pins = pinned ? calloc(n, sizeof *pins) : NULL;
     unsigned long sum = 0;
-    for (long i = 0; i < iters; i++) {
+    for (long i = 0; i < n; i++) {
         char *p = mmap(NULL, BIG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        if (p == MAP_FAILED) { perror("mmap 6 GiB"); return 1; }
-        if (mprotect(p, RW, PROT_READ | PROT_WRITE)) { perror("mprotect"); return 1; }
+        if (p == MAP_FAILED) { perror("mmap 6 GiB"); exit(1); }
+        if (mprotect(p, RW, PROT_READ | PROT_WRITE)) { perror("mprotect"); exit(1); }
         for (unsigned long off = 0; off < RW; off += STRIDE) {
             p[off] = (char)(i + off);
             sum += (unsigned char)p[off];
         }
         if (pinned) {
             pins[i] = mmap(p + BIG, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-            if (pins[i] == MAP_FAILED) { perror("mmap pin"); return 1; }
+            if (pins[i] == MAP_FAILED) { perror("mmap pin"); exit(1); }
         }
-        if (munmap(p, BIG)) { perror("munmap"); return 1; }
+        if (munmap(p, BIG)) { perror("munmap"); exit(1); }
     }
     if (pinned)
-        for (long i = 0; i < iters; i++)
+        for (long i = 0; i < n; i++)
             munmap(pins[i], 4096);
     free(pins);
+    return (void *)(uintptr_t)sum;
+}
+
+int main(int argc, char **argv)
+{
+    iters = argc > 1 ? atol(argv[1]) : 10000;
+    const char *mode = argc > 2 ? argv[2] : "plain";
+    pinned = !strcmp(mode, "pinned");
+    int threads = !strcmp(mode, "threads") ? NTHREADS : 1;
+    pthread_t t[NTHREADS];
+    /* Warm glibc's thread stack cache so that the counts compare. */
+    for (int i = 0; threads > 1 && i < threads; i++)
+        pthread_create(&t[i], NULL, churn, (void *)0);
+    for (int i = 0; threads > 1 && i < threads; i++)
+        pthread_join(t[i], NULL);
+    int before = maps_lines();
+    unsigned long sum = 0;
+    if (threads == 1) {
+        sum = (uintptr_t)churn((void *)(intptr_t)iters);
+    } else {
+        for (int i = 0; i < threads; i++)
+            pthread_create(&t[i], NULL, churn, (void *)(intptr_t)(iters / threads));
+        for (int i = 0; i < threads; i++) {
+            void *r;
+            pthread_join(t[i], &r);
+            sum += (uintptr_t)r;
+        }
+    }
     int after = maps_lines();
     printf("%ld iterations (%s): checksum %lu, maps lines before %d after %d: %s\n",
-           iters, pinned ? "pinned" : "plain", sum, before, after,
+           iters, mode, sum, before, after,
            after == before ? "back to baseline" : "NOT back to baseline");
     return after != before;
 }
