@@ -81,3 +81,27 @@ int64_t sys_mlock2(CPUX86State *env, const uint64_t *a)
     }
     return mm_mlock(a[0], a[1]);
 }
+
+/* Memory protection keys: no CPU model advertises PKU/OSPKE, so, as Linux
+ * on such a CPU, no key can be allocated and only the default key (-1)
+ * is accepted. */
+int64_t sys_pkey_mprotect(CPUX86State *env, const uint64_t *a)
+{
+    if ((int)a[3] != -1) {
+        return -EINVAL;
+    }
+    return mm_mprotect(a[0], a[1], (int)a[2]);
+}
+
+int64_t sys_pkey_alloc(CPUX86State *env, const uint64_t *a)
+{
+    if (a[0] != 0 || (a[1] & ~3ULL)) {  /* PKEY_DISABLE_ACCESS | PKEY_DISABLE_WRITE */
+        return -EINVAL;
+    }
+    return -ENOSPC;
+}
+
+int64_t sys_pkey_free(CPUX86State *env, const uint64_t *a)
+{
+    return -EINVAL;
+}
