@@ -1,17 +1,13 @@
 /*
  * emu/x86/avx_helper.c — helpers of the AVX/AVX2-only instructions
- * (permutes, broadcasts, gathers, masked moves, FMA, F16C) and XSAVE.
- * See avx_helper.h for the calling contract.
+ * (permutes, broadcasts, gathers, masked moves, F16C) and XSAVE; FMA is
+ * in fma_helper.c.  See avx_helper.h for the calling contract.
  *
- * Host features assumed: FMA3 and F16C are executed with the host's own
- * instructions (under the guest MXCSR), which makes them bit-exact with
- * hardware in rounding, NaN propagation and flags.  Where the host lacks
- * FMA, the software path soft_fma_lane() is used instead (fma()/fmaf()
- * from glibc are exact in every rounding mode); F16C still needs the host
- * instruction (a host without F16C raises #UD for VCVTPH2PS/VCVTPS2PH).
+ * F16C is executed with the host's own instructions (under the guest
+ * MXCSR, flags per simd_exc.h), which makes it bit-exact with hardware in
+ * rounding, NaN propagation and flags; a host without F16C raises #UD for
+ * VCVTPH2PS/VCVTPS2PH.
  */
-#include <fenv.h>
-#include <math.h>
 #include <signal.h>
 #include <string.h>
 #include <immintrin.h>
@@ -21,6 +17,7 @@
 #include "avx_helper.h"
 #include "cpu-model.h"
 #include "fpu_helper.h"
+#include "simd_exc.h"
 #include "sse_helper.h"
 
 HELPER_INFO(avx, 0, 4, false);
@@ -32,7 +29,7 @@ HELPER_INFO(avx_cvtps2ph_st, 0, 3, false);
 HELPER_INFO(xsave, 0, 3, false);
 HELPER_INFO(xrstor, 0, 3, false);
 
-#define AVX_HOST __attribute__((target("avx2,fma,f16c")))
+#define AVX_HOST __attribute__((target("avx2,f16c")))
 
 static void __attribute__((noreturn)) raise_gp(CPUX86State *env)
 {
@@ -314,365 +311,6 @@ AVXOP(psravd)
     return 0;
 }
 
-/* ---- MXCSR around host floating point (as in sse_helper.c) ---- */
-
-static inline uint32_t host_stmxcsr(void)
-{
-    uint32_t v;
-    __asm__ volatile("stmxcsr %0" : "=m"(v));
-    return v;
-}
-
-static inline void host_ldmxcsr(uint32_t v)
-{
-    __asm__ volatile("ldmxcsr %0" : : "m"(v));
-}
-
-/* The host takes the guest's rounding, DAZ and (while underflow is masked)
- * FTZ, with every exception masked and no flags set. */
-static inline uint32_t fp_enter(CPUX86State *env)
-{
-    uint32_t old = host_stmxcsr();
-    uint32_t g = (uint32_t)env->mxcsr;
-    host_ldmxcsr((g & ((g & 0x0800) ? 0xe040 : 0x6040)) | 0x1f80);
-    return old;
-}
-
-/* True if an element of the result (n bytes, esize 4 or 8) is a nonzero
- * denormal: with UM unmasked such a result underflows even if exact. */
-static bool has_denormal(const void *res, unsigned n, unsigned esize)
-{
-    const uint8_t *p = res;
-    for (unsigned i = 0; i < n; i += esize) {
-        if (esize == 4) {
-            uint32_t l;
-            memcpy(&l, p + i, 4);
-            if ((l & 0x7f800000u) == 0 && (l & 0x007fffffu) != 0) {
-                return true;
-            }
-        } else {
-            uint64_t q;
-            memcpy(&q, p + i, 8);
-            if ((q & 0x7ff0000000000000ull) == 0 && (q & 0x000fffffffffffffull) != 0) {
-                return true;
-            }
-        }
-    }
-    return false;
-}
-
-/* Merge the raised flags into the guest MXCSR and raise #XM (SIGFPE) for
- * an unmasked one, before the destination is written.  res/n/esize: the
- * result lanes, for underflow on tininess when UM is unmasked. */
-static void fp_leave(CPUX86State *env, uint32_t old, const void *res, unsigned n,
-                     unsigned esize)
-{
-    uint32_t flags = host_stmxcsr() & 0x3f;
-    uint32_t masks = ((uint32_t)env->mxcsr >> 7) & 0x3f;
-    uint32_t unmasked;
-
-    host_ldmxcsr(old);
-    if (!(masks & 0x10) && res && has_denormal(res, n, esize)) {
-        flags |= 0x10;
-    }
-    unmasked = flags & ~masks;
-    if (unmasked & 0x07) {
-        /* invalid/denormal/zero-divide stop the operation before a result
-         * exists: the post-computation flags are not raised */
-        flags &= 0x07;
-        unmasked &= 0x07;
-    }
-    env->mxcsr |= flags;
-    if (unmasked) {
-        int code = (unmasked & 0x01) ? FPE_FLTINV : (unmasked & 0x04) ? FPE_FLTDIV
-                 : (unmasked & 0x08) ? FPE_FLTOVF : (unmasked & 0x12) ? FPE_FLTUND
-                 : FPE_FLTRES;
-        cpu_loop_exit_fault(env, EXCP_MF, SIGFPE, code, env->insn_pc);
-    }
-}
-
-/* ---- FMA ---- */
-
-static bool avx_soft_fma_forced;
-static int avx_host_fma = -1;   /* -1: not probed yet */
-
-void avx_helper_force_soft_fma(bool on)
-{
-    avx_soft_fma_forced = on;
-}
-
-static bool use_host_fma(void)
-{
-    if (avx_host_fma < 0) {
-        avx_host_fma = __builtin_cpu_supports("fma") ? 1 : 0;
-    }
-    return avx_host_fma && !avx_soft_fma_forced;
-}
-
-/* FMA operation kinds (for the software path). */
-enum { FMA_MADD, FMA_MSUB, FMA_NMADD, FMA_NMSUB, FMA_MADDSUB, FMA_MSUBADD };
-/* operand orders: 132 d = d*w + v; 213 d = v*d + w; 231 d = v*w + d */
-enum { FMA_132, FMA_213, FMA_231 };
-
-static bool is_nan32(uint32_t x) { return (x & 0x7fffffffu) > 0x7f800000u; }
-static bool is_nan64(uint64_t x) { return (x & 0x7fffffffffffffffull) > 0x7ff0000000000000ull; }
-
-/* a*b+c (signs applied) of the bit patterns ops[] in rounding mode mode;
- * *ex = the exceptions fma raised. */
-static uint64_t soft_fma_round(const uint64_t *ops, bool f64, bool neg_p, bool neg_c, int mode,
-                               int *ex)
-{
-    uint64_t res;
-
-    feclearexcept(FE_ALL_EXCEPT);
-    fesetround(mode);
-    if (f64) {
-        double x, y, z, rr;
-        memcpy(&x, &ops[0], 8);
-        memcpy(&y, &ops[1], 8);
-        memcpy(&z, &ops[2], 8);
-        rr = fma(neg_p ? -x : x, y, neg_c ? -z : z);
-        memcpy(&res, &rr, 8);
-    } else {
-        float x, y, z, rr;
-        uint32_t l;
-        l = (uint32_t)ops[0]; memcpy(&x, &l, 4);
-        l = (uint32_t)ops[1]; memcpy(&y, &l, 4);
-        l = (uint32_t)ops[2]; memcpy(&z, &l, 4);
-        rr = fmaf(neg_p ? -x : x, y, neg_c ? -z : z);
-        memcpy(&l, &rr, 4);
-        res = l;
-    }
-    if (ex) {
-        *ex = fetestexcept(FE_ALL_EXCEPT);
-    }
-    return res;
-}
-
-/*
- * One lane of a fused multiply-add in software: a*b+c with the signs the
- * operation asks for (neg_p negates the product, neg_c the addend).  Runs
- * under the host MXCSR set by fp_enter (rounding mode, DAZ/FTZ do not
- * reach libm's fma, so they are applied here); flags are taken from
- * fetestexcept.  NaNs: the first NaN operand in instruction order
- * (a, b, c) is returned quieted; a*b = inf*0 gives the default NaN.
- */
-static uint64_t soft_fma_lane(uint64_t a, uint64_t b, uint64_t c, bool f64, bool neg_p,
-                              bool neg_c, uint32_t mxcsr, uint32_t *flags)
-{
-    static const int rnd[4] = { FE_TONEAREST, FE_DOWNWARD, FE_UPWARD, FE_TOWARDZERO };
-    bool daz = mxcsr & 0x40, ftz = (mxcsr & 0x8000) && (mxcsr & 0x0800);
-    uint64_t ops[3] = { a, b, c };
-    int save = fegetround();
-
-    for (int i = 0; i < 3; i++) {
-        if (f64) {
-            if (!is_nan64(ops[i]) && (ops[i] & 0x7ff0000000000000ull) == 0 &&
-                (ops[i] & 0x000fffffffffffffull)) {
-                if (daz) {
-                    ops[i] &= 0x8000000000000000ull;
-                } else {
-                    *flags |= 0x02;   /* denormal operand */
-                }
-            }
-        } else if ((ops[i] & 0x7f800000u) == 0 && (ops[i] & 0x007fffffu)) {
-            if (daz) {
-                ops[i] &= 0x80000000u;
-            } else {
-                *flags |= 0x02;
-            }
-        }
-    }
-    for (int i = 0; i < 3; i++) {
-        bool nan = f64 ? is_nan64(ops[i]) : is_nan32((uint32_t)ops[i]);
-        bool snan = nan && !(ops[i] & (f64 ? 0x0008000000000000ull : 0x00400000u));
-        if (snan) {
-            *flags |= 0x01;
-        }
-    }
-    for (int i = 0; i < 3; i++) {
-        if (f64 ? is_nan64(ops[i]) : is_nan32((uint32_t)ops[i])) {
-            *flags &= ~0x02u;   /* a NaN operand: no denormal exception */
-            return ops[i] | (f64 ? 0x0008000000000000ull : 0x00400000u);
-        }
-    }
-    int ex;
-    uint64_t res = soft_fma_round(ops, f64, neg_p, neg_c, rnd[(mxcsr >> 13) & 3], &ex);
-    if (ex & FE_INVALID) {
-        fesetround(save);
-        *flags = (*flags & ~0x02u) | 0x01;
-        return f64 ? 0xfff8000000000000ull : 0xffc00000u;   /* the default NaN */
-    }
-    int mode = rnd[(mxcsr >> 13) & 3];
-    uint64_t sign = f64 ? 0x8000000000000000ull : 0x80000000u;
-    uint64_t minn = f64 ? 0x0010000000000000ull : 0x00800000u;
-    uint64_t mag = res & ~sign;
-    /* x86 detects tininess after rounding with an unbounded exponent.  A
-     * result below the smallest normal is tiny that way too; one rounded
-     * up to exactly the smallest normal may or may not be: redo it with a
-     * and c scaled by 2^64 (2^32), exactly, where the result is normal. */
-    bool tiny = mag < minn && (mag != 0 || (ex & FE_INEXACT));
-    if (mag == minn && (ex & FE_INEXACT)) {
-        uint64_t sc[3] = { ops[0], ops[1], ops[2] };
-        if (f64) {
-            double t;
-            memcpy(&t, &sc[0], 8); t = ldexp(t, 64); memcpy(&sc[0], &t, 8);
-            memcpy(&t, &sc[2], 8); t = ldexp(t, 64); memcpy(&sc[2], &t, 8);
-        } else {
-            float t;
-            uint32_t l;
-            l = (uint32_t)sc[0]; memcpy(&t, &l, 4); t = ldexpf(t, 32); memcpy(&l, &t, 4); sc[0] = l;
-            l = (uint32_t)sc[2]; memcpy(&t, &l, 4); t = ldexpf(t, 32); memcpy(&l, &t, 4); sc[2] = l;
-        }
-        uint64_t r2 = soft_fma_round(sc, f64, neg_p, neg_c, mode, NULL) & ~sign;
-        tiny = r2 < minn + (f64 ? (64ull << 52) : (32ull << 23));
-    }
-    fesetround(save);
-    *flags |= ((ex & FE_OVERFLOW) ? 0x08 : 0) | ((ex & FE_INEXACT) ? 0x20 : 0);
-    if (tiny && !(mxcsr & 0x0800)) {
-        *flags |= 0x10;   /* UM unmasked: underflow on tininess alone */
-    } else if (tiny && ftz) {
-        /* flush to zero, with the sign of the result */
-        res &= sign;
-        *flags |= 0x30;
-    } else if (tiny && (ex & FE_INEXACT)) {
-        *flags |= 0x10;
-    }
-    return res;
-}
-
-/* Software FMA over the lanes of one instruction. */
-static void soft_fma(CPUX86State *env, X86YMMReg *r, const X86YMMReg *v, const X86YMMReg *w,
-                     const X86YMMReg *d, uint64_t ctl, int kind, int order, bool f64,
-                     bool scalar)
-{
-    unsigned esize = f64 ? 8 : 4;
-    unsigned n = scalar ? 1 : NBYTES(ctl) / esize;
-    uint32_t mxcsr = (uint32_t)env->mxcsr, flags = 0;
-
-    *r = *d;
-    if (scalar) {
-        memset(&r->q[2], 0, 16);   /* VEX.L is ignored: bits 255:128 = 0 */
-    }
-    for (unsigned i = 0; i < n; i++) {
-        const X86YMMReg *pa, *pb, *pc;
-        switch (order) {
-        case FMA_132: pa = d; pb = w; pc = v; break;
-        case FMA_213: pa = v; pb = d; pc = w; break;
-        default:      pa = v; pb = w; pc = d; break;
-        }
-        uint64_t a = f64 ? pa->q[i] : pa->l[i];
-        uint64_t b = f64 ? pb->q[i] : pb->l[i];
-        uint64_t c = f64 ? pc->q[i] : pc->l[i];
-        bool neg_p = kind == FMA_NMADD || kind == FMA_NMSUB;
-        bool neg_c = kind == FMA_MSUB || kind == FMA_NMSUB ||
-                     (kind == FMA_MADDSUB && !(i & 1)) || (kind == FMA_MSUBADD && (i & 1));
-        uint32_t lane_flags = 0;
-        uint64_t res = soft_fma_lane(a, b, c, f64, neg_p, neg_c, mxcsr, &lane_flags);
-        flags |= lane_flags;
-        if (f64) {
-            r->q[i] = res;
-        } else {
-            r->l[i] = (uint32_t)res;
-        }
-    }
-    /* (scalar forms: r keeps d's other elements, as VEX scalar FMA does)
-     * raise through fp_leave with the computed flags */
-    uint32_t old = host_stmxcsr();
-    host_ldmxcsr((old & ~0x3fu) | flags | 0x1f80);
-    fp_leave(env, old, r, scalar ? esize : NBYTES(ctl), esize);
-}
-
-/*
- * One vop per FMA instruction, running the very same host instruction:
- * name = the mnemonic's suffix, e.g. vfmadd132ps.  The destination's old
- * value is the first operand, VEX.vvvv the second, r/m the third.
- */
-#define FMA_PACKED(name, kind, order, f64)                                  \
-    static AVX_HOST void name##_h256(X86YMMReg *r, const X86YMMReg *v,      \
-                                     const X86YMMReg *w, const X86YMMReg *d) \
-    {                                                                       \
-        __m256i x = _mm256_loadu_si256((const __m256i *)d);                 \
-        __m256i y = _mm256_loadu_si256((const __m256i *)v);                 \
-        __m256i z = _mm256_loadu_si256((const __m256i *)w);                 \
-        __asm__ volatile(#name " %2, %1, %0" : "+x"(x) : "x"(y), "x"(z));   \
-        _mm256_storeu_si256((__m256i *)r, x);                               \
-    }                                                                       \
-    static AVX_HOST void name##_h128(X86YMMReg *r, const X86YMMReg *v,      \
-                                     const X86YMMReg *w, const X86YMMReg *d) \
-    {                                                                       \
-        __m128i x = _mm_loadu_si128((const __m128i *)d);                    \
-        __m128i y = _mm_loadu_si128((const __m128i *)v);                    \
-        __m128i z = _mm_loadu_si128((const __m128i *)w);                    \
-        __asm__ volatile(#name " %2, %1, %0" : "+x"(x) : "x"(y), "x"(z));   \
-        _mm_storeu_si128((__m128i *)r, x);                                  \
-    }                                                                       \
-    AVXOP(name)                                                             \
-    {                                                                       \
-        if (!use_host_fma()) {                                              \
-            soft_fma(env, r, v, w, d, ctl, kind, order, f64, false);        \
-            return 0;                                                       \
-        }                                                                   \
-        uint32_t old = fp_enter(env);                                       \
-        if (ctl & AF_L) {                                                   \
-            name##_h256(r, v, w, d);                                        \
-        } else {                                                            \
-            name##_h128(r, v, w, d);                                        \
-        }                                                                   \
-        fp_leave(env, old, r, NBYTES(ctl), f64 ? 8 : 4);                    \
-        return 0;                                                           \
-    }
-
-/* Scalar forms: the host instruction keeps d's bits 127:32/64 as VEX
- * scalar FMA does. */
-#define FMA_SCALAR(name, kind, order, f64)                                  \
-    static AVX_HOST void name##_h(X86YMMReg *r, const X86YMMReg *v,         \
-                                  const X86YMMReg *w, const X86YMMReg *d)   \
-    {                                                                       \
-        __m128i x = _mm_loadu_si128((const __m128i *)d);                    \
-        __m128i y = _mm_loadu_si128((const __m128i *)v);                    \
-        __m128i z = _mm_loadu_si128((const __m128i *)w);                    \
-        __asm__ volatile(#name " %2, %1, %0" : "+x"(x) : "x"(y), "x"(z));   \
-        _mm_storeu_si128((__m128i *)r, x);                                  \
-    }                                                                       \
-    AVXOP(name)                                                             \
-    {                                                                       \
-        if (!use_host_fma()) {                                              \
-            soft_fma(env, r, v, w, d, ctl & ~AF_L, kind, order, f64, true); \
-            return 0;                                                       \
-        }                                                                   \
-        uint32_t old = fp_enter(env);                                       \
-        name##_h(r, v, w, d);                                               \
-        fp_leave(env, old, r, f64 ? 8 : 4, f64 ? 8 : 4);                    \
-        return 0;                                                           \
-    }
-
-#define FMA_ORDERS(X, base, kind, sfx, f64) \
-    X(base##132##sfx, kind, FMA_132, f64) \
-    X(base##213##sfx, kind, FMA_213, f64) \
-    X(base##231##sfx, kind, FMA_231, f64)
-
-FMA_ORDERS(FMA_PACKED, vfmadd, FMA_MADD, ps, false)
-FMA_ORDERS(FMA_PACKED, vfmadd, FMA_MADD, pd, true)
-FMA_ORDERS(FMA_PACKED, vfmsub, FMA_MSUB, ps, false)
-FMA_ORDERS(FMA_PACKED, vfmsub, FMA_MSUB, pd, true)
-FMA_ORDERS(FMA_PACKED, vfnmadd, FMA_NMADD, ps, false)
-FMA_ORDERS(FMA_PACKED, vfnmadd, FMA_NMADD, pd, true)
-FMA_ORDERS(FMA_PACKED, vfnmsub, FMA_NMSUB, ps, false)
-FMA_ORDERS(FMA_PACKED, vfnmsub, FMA_NMSUB, pd, true)
-FMA_ORDERS(FMA_PACKED, vfmaddsub, FMA_MADDSUB, ps, false)
-FMA_ORDERS(FMA_PACKED, vfmaddsub, FMA_MADDSUB, pd, true)
-FMA_ORDERS(FMA_PACKED, vfmsubadd, FMA_MSUBADD, ps, false)
-FMA_ORDERS(FMA_PACKED, vfmsubadd, FMA_MSUBADD, pd, true)
-FMA_ORDERS(FMA_SCALAR, vfmadd, FMA_MADD, ss, false)
-FMA_ORDERS(FMA_SCALAR, vfmadd, FMA_MADD, sd, true)
-FMA_ORDERS(FMA_SCALAR, vfmsub, FMA_MSUB, ss, false)
-FMA_ORDERS(FMA_SCALAR, vfmsub, FMA_MSUB, sd, true)
-FMA_ORDERS(FMA_SCALAR, vfnmadd, FMA_NMADD, ss, false)
-FMA_ORDERS(FMA_SCALAR, vfnmadd, FMA_NMADD, sd, true)
-FMA_ORDERS(FMA_SCALAR, vfnmsub, FMA_NMSUB, ss, false)
-FMA_ORDERS(FMA_SCALAR, vfnmsub, FMA_NMSUB, sd, true)
-
 /* ---- F16C (host instruction; see the top of the file) ---- */
 
 static bool host_f16c(void)
@@ -704,9 +342,9 @@ AVXOP(cvtph2ps)
     if (!host_f16c()) {
         raise_ud(env);
     }
-    uint32_t old = fp_enter(env);
+    uint32_t old = simd_fp_enter(env);
     cvtph2ps_h(r, w, (ctl & AF_L) != 0);
-    fp_leave(env, old, NULL, 0, 4);
+    simd_fp_commit(env, old, simd_fp_flags(env, NULL, 0, 4));   /* exact: IE, DE only */
     return 0;
 }
 
@@ -731,6 +369,36 @@ static AVX_HOST void cvtps2ph_h(X86YMMReg *r, const X86YMMReg *s, bool l256, uns
     _mm_storeu_si128((__m128i *)r, x);
 }
 
+/*
+ * VCVTPS2PH of the singles s into the halves t, run from mode (flags
+ * clear): the flags hardware reports.  With OM/UM unmasked and raised,
+ * each element is converted alone; one that overflows or is tiny gets
+ * its PE from simd_f16_inexact (simd_exc.h).
+ */
+static uint32_t cvtps2ph_flags(CPUX86State *env, const X86YMMReg *s, const X86YMMReg *t,
+                               bool l256, unsigned imm, uint32_t mode)
+{
+    unsigned n = l256 ? 8 : 4;
+    uint32_t flags = simd_fp_flags(env, t, n * 2, 2), unm = simd_unmasked(env), all = 0;
+
+    if (!(flags & unm & (MX_OE | MX_UE)) || (flags & unm & (MX_IE | MX_DE | MX_ZE))) {
+        return flags;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        X86YMMReg ls, lt;
+        memset(&ls, 0, sizeof(ls));
+        ls.l[i] = s->l[i];
+        simd_host_ldmxcsr(mode);
+        cvtps2ph_h(&lt, &ls, l256, imm);
+        uint32_t f = simd_fp_flags(env, &lt.b[2 * i], 2, 2);
+        if (f & unm & (MX_OE | MX_UE)) {
+            f = (f & ~MX_PE) | (simd_f16_inexact(s->l[i]) ? MX_PE : 0);
+        }
+        all |= f;
+    }
+    return all;
+}
+
 /* VCVTPS2PH to a register: r = halves of the singles of w (here the V
  * operand), rounding imm (bit 2: MXCSR.RC) */
 AVXOP(cvtps2ph)
@@ -740,9 +408,9 @@ AVXOP(cvtps2ph)
     }
     X86YMMReg t;
     memset(&t, 0, sizeof(t));
-    uint32_t old = fp_enter(env);
+    uint32_t old = simd_fp_enter(env), mode = simd_host_stmxcsr();
     cvtps2ph_h(&t, w, (ctl & AF_L) != 0, AVX_IMM(ctl));
-    fp_leave(env, old, NULL, 0, 4);
+    simd_fp_commit(env, old, cvtps2ph_flags(env, w, &t, (ctl & AF_L) != 0, AVX_IMM(ctl), mode));
     memcpy(r, &t, 16);
     return 0;
 }
@@ -757,9 +425,10 @@ void helper_avx_cvtps2ph_st(CPUX86State *env, uint64_t ctl, uint64_t addr)
     }
     memset(&t, 0, sizeof(t));
     probe_write(env, addr, n);
-    uint32_t old = fp_enter(env);
+    uint32_t old = simd_fp_enter(env), mode = simd_host_stmxcsr();
     cvtps2ph_h(&t, &env->xmm[AVX_RM(ctl)], (ctl & AF_L) != 0, AVX_IMM(ctl));
-    fp_leave(env, old, NULL, 0, 4);
+    simd_fp_commit(env, old, cvtps2ph_flags(env, &env->xmm[AVX_RM(ctl)], &t, (ctl & AF_L) != 0,
+                                            AVX_IMM(ctl), mode));
     st_bytes(env, addr, &t, n);
 }
 

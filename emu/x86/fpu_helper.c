@@ -1160,13 +1160,24 @@ bool x86_fxrstor_image(CPUX86State *env, const uint8_t *img, bool rexw)
     return true;
 }
 
+/* FXSAVE/FXRSTOR: #GP for a misaligned image, but a non-canonical one
+ * faults as that first (#SS through SS, SIGBUS), as the host does (its
+ * MOVAPS and XSAVE check alignment first; emu does so too). */
+static void fx_check_align(CPUX86State *env, uint64_t addr)
+{
+    if (addr & 15) {
+        if ((uint64_t)(((int64_t)addr << 16) >> 16) != addr) {
+            cpu_raise_access_fault(env, addr, 0);
+        }
+        cpu_loop_exit_fault(env, EXCP_GP, SIGSEGV, SI_KERNEL, 0);
+    }
+}
+
 void helper_fxsave(CPUX86State *env, uint64_t addr, uint64_t rexw)
 {
     uint8_t img[416];
 
-    if (addr & 15) {
-        cpu_loop_exit_fault(env, EXCP_GP, SIGSEGV, SI_KERNEL, 0);
-    }
+    fx_check_align(env, addr);
     x86_fxsave_image(env, img, rexw);
     /* the last quadword first: a fault on the second page writes nothing */
     for (int off = 408; off >= 0; off -= 8) {
@@ -1180,9 +1191,7 @@ void helper_fxrstor(CPUX86State *env, uint64_t addr, uint64_t rexw)
 {
     uint8_t img[416];
 
-    if (addr & 15) {
-        cpu_loop_exit_fault(env, EXCP_GP, SIGSEGV, SI_KERNEL, 0);
-    }
+    fx_check_align(env, addr);
     for (int off = 0; off < 416; off += 8) {
         uint64_t q = cpu_ldq_data(env, addr + off);
         memcpy(img + off, &q, 8);

@@ -654,89 +654,102 @@ static uint32_t stage_fix_pe(CPUX86State *env, uint32_t f, uint32_t mode, bool m
 /*
  * With an exception unmasked, DPPS/DPPD stop at the stage that raised it
  * (multiplies, then the pairwise adds, then the final add), so the flags
- * of later stages never appear.  dp_staged recomputes stage by stage with
- * the same host arithmetic (unselected products are +0.0 and raise
+ * of later stages never appear.  A stage runs in every 128-bit lane at
+ * once (VDPPS ymm): its flags are those of both lanes, and an unmasked
+ * one in either lane stops both.  dp_staged recomputes stage by stage
+ * with the same host arithmetic (unselected products are +0.0 and raise
  * nothing) and raises at the first stage with an unmasked flag (an exact
  * tiny product signals UE with UM unmasked even if the sum is not tiny).
  * Used whenever an exception is unmasked; its flags then replace the
  * host DPPS's.
  */
 static void dp_staged(CPUX86State *env, uint32_t old, uint32_t imm, bool f64,
-                      const X86YMMReg *a, const X86YMMReg *b)
+                      const X86YMMReg *a, const X86YMMReg *b, int lanes)
 {
     uint32_t mode = host_stmxcsr() & ~0x3fu, prior = 0, f;
     uint32_t masks = ((uint32_t)env->mxcsr >> 7) & 0x3f;
     X86YMMReg x = *a, y = *b, t;
-    uint64_t fx[1], fy[1];
-    int n = f64 ? 2 : 4;
-    __m128i vx, vy;
+    /* operands of the current stage, over all lanes, for stage_fix_pe */
+    uint64_t xs[8], ys[8];
+    int n = f64 ? 2 : 4, k;
 
-    for (int i = 0; i < n; i++) {
-        if (!((imm >> (4 + i)) & 1)) {
-            if (f64) {
-                x.q[i] = y.q[i] = 0;
-            } else {
-                x.l[i] = y.l[i] = 0;
+    for (int l = 0; l < lanes; l++) {
+        for (int i = 0; i < n; i++) {
+            if (!((imm >> (4 + i)) & 1)) {
+                if (f64) {
+                    x.q[l * 2 + i] = y.q[l * 2 + i] = 0;
+                } else {
+                    x.l[l * 4 + i] = y.l[l * 4 + i] = 0;
+                }
             }
         }
     }
-    vx = ld128(&x);
-    vy = ld128(&y);
+    /* stage 1: the products */
     host_ldmxcsr(mode);
-    if (f64) {
-        __asm__ volatile("mulpd %1, %0" : "+x"(vx) : "x"(vy));
-    } else {
-        __asm__ volatile("mulps %1, %0" : "+x"(vx) : "x"(vy));
-    }
-    st128(&t, vx);
-    f = host_flags(env, &t, n, f64);
-    if (f & ~masks) {
-        uint64_t xs[4], ys[4];
-        for (int i = 0; i < n; i++) {
-            xs[i] = f64 ? x.q[i] : x.l[i];
-            ys[i] = f64 ? y.q[i] : y.l[i];
+    for (int l = 0; l < lanes; l++) {
+        __m128i vx = ld128(&x.b[16 * l]), vy = ld128(&y.b[16 * l]);
+        if (f64) {
+            __asm__ volatile("mulpd %1, %0" : "+x"(vx) : "x"(vy));
+        } else {
+            __asm__ volatile("mulps %1, %0" : "+x"(vx) : "x"(vy));
         }
-        f = stage_fix_pe(env, f, mode, true, f64, xs, ys, n);
+        st128(&t.b[16 * l], vx);
+    }
+    f = host_flags(env, &t, n * lanes, f64);
+    if (f & ~masks) {
+        for (k = 0; k < n * lanes; k++) {
+            xs[k] = f64 ? x.q[k] : x.l[k];
+            ys[k] = f64 ? y.q[k] : y.l[k];
+        }
+        f = stage_fix_pe(env, f, mode, true, f64, xs, ys, n * lanes);
         goto raise;
     }
     prior = f;
-    host_ldmxcsr(mode);
-    if (f64) {
-        fx[0] = t.q[0];
-        fy[0] = t.q[1];
-        vx = _mm_set_epi64x(0, (long long)t.q[0]);
-        vy = _mm_set_epi64x(0, (long long)t.q[1]);
-        __asm__ volatile("addsd %1, %0" : "+x"(vx) : "x"(vy));
-    } else {
-        /* {T0, T2} + {T1, T3}, then the two sums */
-        X86YMMReg p, q;
-        memset(&p, 0, sizeof(p));
-        memset(&q, 0, sizeof(q));
-        p.l[0] = t.l[0];
-        p.l[1] = t.l[2];
-        q.l[0] = t.l[1];
-        q.l[1] = t.l[3];
-        vx = ld128(&p);
-        vy = ld128(&q);
-        __asm__ volatile("addps %1, %0" : "+x"(vx) : "x"(vy));
-        st128(&t, vx);
-        f = host_flags(env, &t, 2, false);
+    if (!f64) {
+        /* stage 2: {T0, T2} + {T1, T3} in each lane */
+        X86YMMReg s;
+        memset(&s, 0, sizeof(s));
+        k = 0;
+        for (int l = 0; l < lanes; l++) {
+            xs[k] = t.l[4 * l], ys[k++] = t.l[4 * l + 1];
+            xs[k] = t.l[4 * l + 2], ys[k++] = t.l[4 * l + 3];
+        }
+        host_ldmxcsr(mode);
+        for (int i = 0; i < k; i++) {
+            __m128i vx = _mm_set_epi32(0, 0, 0, (int)xs[i]);
+            __m128i vy = _mm_set_epi32(0, 0, 0, (int)ys[i]);
+            __asm__ volatile("addss %1, %0" : "+x"(vx) : "x"(vy));
+            s.l[i] = (uint32_t)_mm_cvtsi128_si32(vx);
+        }
+        f = host_flags(env, &s, k, false);
         if (f & ~masks) {
-            uint64_t xs[2] = { p.l[0], p.l[1] }, ys[2] = { q.l[0], q.l[1] };
-            f = stage_fix_pe(env, f, mode, false, false, xs, ys, 2);
+            f = stage_fix_pe(env, f, mode, false, false, xs, ys, k);
             goto raise;
         }
         prior |= f;
-        host_ldmxcsr(mode);
-        fx[0] = t.l[0];
-        fy[0] = t.l[1];
-        vx = _mm_set_epi32(0, 0, 0, (int)t.l[0]);
-        vy = _mm_set_epi32(0, 0, 0, (int)t.l[1]);
-        __asm__ volatile("addss %1, %0" : "+x"(vx) : "x"(vy));
+        for (int l = 0; l < lanes; l++) {
+            t.l[2 * l] = s.l[2 * l];
+            t.l[2 * l + 1] = s.l[2 * l + 1];
+        }
     }
-    st128(&t, vx);
-    f = host_flags(env, &t, 1, f64);
-    f = stage_fix_pe(env, f, mode, false, f64, fx, fy, 1);
+    /* last stage: the two sums (products of DPPD) of each lane */
+    for (int l = 0; l < lanes; l++) {
+        xs[l] = f64 ? t.q[2 * l] : t.l[2 * l];
+        ys[l] = f64 ? t.q[2 * l + 1] : t.l[2 * l + 1];
+    }
+    host_ldmxcsr(mode);
+    for (int l = 0; l < lanes; l++) {
+        __m128i vx = _mm_set_epi64x(0, (long long)xs[l]), vy = _mm_set_epi64x(0, (long long)ys[l]);
+        if (f64) {
+            __asm__ volatile("addsd %1, %0" : "+x"(vx) : "x"(vy));
+            t.q[l] = (uint64_t)_mm_cvtsi128_si64(vx);
+        } else {
+            __asm__ volatile("addss %1, %0" : "+x"(vx) : "x"(vy));
+            t.l[l] = (uint32_t)_mm_cvtsi128_si32(vx);
+        }
+    }
+    f = host_flags(env, &t, lanes, f64);
+    f = stage_fix_pe(env, f, mode, false, f64, xs, ys, lanes);
 raise:
     host_ldmxcsr(old);
     mxcsr_commit(env, prior, f);
@@ -750,13 +763,8 @@ VOP(dpps)
         st128(&r.b[16 * l], host_dpps(imm, ld128(&a->b[16 * l]), ld128(&b->b[16 * l])));
     }
     if (~(uint32_t)env->mxcsr & 0x1f80) {   /* some exception unmasked */
-        for (int l = 0; l < VLANES(imm); l++) {
-            X86YMMReg la, lb;
-            memcpy(&la, &a->b[16 * l], 16);
-            memcpy(&lb, &b->b[16 * l], 16);
-            dp_staged(env, old, imm, false, &la, &lb);   /* may raise */
-            old = mxcsr_enter(env);
-        }
+        dp_staged(env, old, imm, false, a, b, VLANES(imm));   /* may raise */
+        old = mxcsr_enter(env);
     }
     mxcsr_leave(env, old, &r, VBYTES(imm) / 4, false);
     memcpy(d, &r, VBYTES(imm));
@@ -769,7 +777,7 @@ VOP(dppd)
     uint32_t old = mxcsr_enter(env);
     st128(&r, host_dppd(imm, ld128(a), ld128(b)));
     if (~(uint32_t)env->mxcsr & 0x1f80) {   /* some exception unmasked */
-        dp_staged(env, old, imm, true, a, b);   /* may raise */
+        dp_staged(env, old, imm, true, a, b, 1);   /* may raise */
         old = mxcsr_enter(env);
     }
     mxcsr_leave(env, old, &r, 2, true);

@@ -23,17 +23,38 @@ HELPER_INFO(vex_bhi, 0, 3, false);
 HELPER_INFO(sse_misaligned, 0, 1, false);
 HELPER_INFO(ldmxcsr, 0, 2, false);
 HELPER_INFO(maskmov, 0, 5, false);
-HELPER_INFO(mmx_read, 0, 2, true);
+HELPER_INFO(mmx_wait, 0, 1, false);
+HELPER_INFO(mmx_enter, 0, 1, false);
+HELPER_INFO(mmx_read, 0, 3, true);
 HELPER_INFO(mmx_write, 0, 3, false);
 HELPER_INFO(emms, 0, 1, false);
 
-/* ---- MMX state ---- */
+/* ---- MMX state ----
+ *
+ * Every MMX instruction first waits (a pending unmasked x87 exception is
+ * #MF, before anything else can fault), then does its memory access, and
+ * only then enters MMX mode: a faulting instruction leaves the x87 state
+ * as it was.  Register forms wait and enter inside their one helper;
+ * forms with a memory operand get helper_mmx_wait from the translator
+ * before the access (and, when they store, helper_mmx_enter after it).
+ */
 
 /* Any MMX instruction: TOP = 0 and all x87 tags valid. */
 static void mmx_enter(CPUX86State *env)
 {
     env->fpstt = 0;
     env->fptags = 0;
+}
+
+void helper_mmx_wait(CPUX86State *env)
+{
+    fpu_check_pending(env);
+}
+
+void helper_mmx_enter(CPUX86State *env)
+{
+    fpu_check_pending(env);
+    mmx_enter(env);
 }
 
 /* Writing an MMX register also sets bits 64..79 of the x87 register to 1s. */
@@ -43,10 +64,12 @@ static void mmx_set(CPUX86State *env, unsigned reg, uint64_t v)
     env->fpregs[reg & 7].q[1] = 0xffff;
 }
 
-uint64_t helper_mmx_read(CPUX86State *env, uint64_t reg)
+uint64_t helper_mmx_read(CPUX86State *env, uint64_t reg, uint64_t enter)
 {
     fpu_check_pending(env);
-    mmx_enter(env);
+    if (enter) {
+        mmx_enter(env);
+    }
     return env->fpregs[reg & 7].q[0];
 }
 
@@ -78,8 +101,9 @@ uint64_t helper_vec(CPUX86State *env, uint64_t fn, uint64_t ctl, uint64_t b_lo, 
     b.q[1] = b_hi;
     b.q[2] = b.q[3] = 0;
     if (imm & (VF_MMX | VF_MMX_DST | VF_MMX_SRC)) {
-        /* MMX instructions wait like x87 ones, and the transition to MMX
-         * mode happens even if the operation then faults */
+        /* MMX instructions wait like x87 ones (a memory form waited
+         * before its load already); the memory source, if any, was read:
+         * nothing faults from here but the FP op itself */
         fpu_check_pending(env);
         if (imm & VF_BREG_MMX) {
             b.q[0] = env->fpregs[b_lo & 7].q[0];
@@ -225,7 +249,6 @@ void helper_maskmov(CPUX86State *env, uint64_t data_reg, uint64_t mask_reg,
         fpu_check_pending(env);
         memcpy(data, &env->fpregs[data_reg & 7].q[0], 8);
         memcpy(mask, &env->fpregs[mask_reg & 7].q[0], 8);
-        mmx_enter(env);
     } else {
         memcpy(data, &env->xmm[data_reg & 15], 16);
         memcpy(mask, &env->xmm[mask_reg & 15], 16);
@@ -234,6 +257,9 @@ void helper_maskmov(CPUX86State *env, uint64_t data_reg, uint64_t mask_reg,
         if (mask[i] & 0x80) {
             cpu_stb_data(env, addr + i, data[i]);
         }
+    }
+    if (mmx) {
+        mmx_enter(env);   /* after the stores: a fault leaves x87 state alone */
     }
 }
 

@@ -94,15 +94,27 @@ void helper_ldmxcsr(CPUX86State *env, uint64_t val);
 extern const TCGHelperInfo helper_info_ldmxcsr;
 
 /* MASKMOVDQU / MASKMOVQ: store bytes of register data whose mask byte has
- * bit 7 set to [addr]. mmx: registers are MMX. */
+ * bit 7 set to [addr]. mmx: registers are MMX (wait first, enter MMX mode
+ * after the stores). */
 void helper_maskmov(CPUX86State *env, uint64_t data_reg, uint64_t mask_reg,
                     uint64_t addr, uint64_t mmx);
 extern const TCGHelperInfo helper_info_maskmov;
 
-/* MMX register access for the translator (MOVQ/MOVD to and from MMX). */
-uint64_t helper_mmx_read(CPUX86State *env, uint64_t reg);
+/*
+ * MMX state for the translator.  Order within an MMX instruction: wait
+ * (pending x87 exception -> #MF), memory access, enter MMX mode (TOP = 0,
+ * all tags valid) and write the result.  helper_mmx_wait: only the wait,
+ * emitted before a memory operand is checked or accessed.
+ * helper_mmx_enter: wait and enter (after an MMX store).
+ * helper_mmx_read: wait, enter if enter != 0, return MMX register reg.
+ * helper_mmx_write: wait, enter, MMX register reg = val.
+ */
+void helper_mmx_wait(CPUX86State *env);
+void helper_mmx_enter(CPUX86State *env);
+uint64_t helper_mmx_read(CPUX86State *env, uint64_t reg, uint64_t enter);
 void helper_mmx_write(CPUX86State *env, uint64_t reg, uint64_t val);
 void helper_emms(CPUX86State *env);
+extern const TCGHelperInfo helper_info_mmx_wait, helper_info_mmx_enter;
 extern const TCGHelperInfo helper_info_mmx_read, helper_info_mmx_write, helper_info_emms;
 
 /* Default MXCSR after reset / FNINIT-like state. */

@@ -284,6 +284,23 @@ static bool is_vec_reg(const X86Operand *op)
     return op->kind == X86_OPK_XMM || op->kind == X86_OPK_MMX;
 }
 
+/* An MMX instruction with a memory operand waits (a pending unmasked x87
+ * exception is #MF) before the operand is checked for alignment or
+ * accessed; register forms wait inside their helper.  The transition to
+ * MMX mode comes after the access (sse_helper.c, "MMX state"). */
+static void gen_mmx_wait_mem(const X86Insn *insn)
+{
+    bool mmx = false, mem = false;
+
+    for (int i = 0; i < insn->nb_ops; i++) {
+        mmx |= insn->ops[i].kind == X86_OPK_MMX;
+        mem |= insn->ops[i].kind == X86_OPK_MEM;
+    }
+    if (mmx && mem) {
+        tcg_gen_call1(&helper_info_mmx_wait, NULL, env_arg());
+    }
+}
+
 /* ---- the generic vec emitter ---- */
 
 static void gen_sse_vec(DisasContext *s, X86Insn *insn)
@@ -339,6 +356,7 @@ static void gen_sse_vec(DisasContext *s, X86Insn *insn)
         immf |= (uint32_t)insn->ops[2].imm & 0xff;
     }
 
+    gen_mmx_wait_mem(insn);
     switch (src->kind) {
     case X86_OPK_IMM:
         if (g->flags & G_IMMCTL) {
@@ -534,11 +552,13 @@ static void gen_MOVLHPS(DisasContext *s, X86Insn *insn)
     tcg_gen_mov_i64(cpu_xmm[insn->ops[0].reg][1], cpu_xmm[insn->ops[1].reg][0]);
 }
 
-/* Value of an MMX register (enters MMX mode). */
-static TCGv gen_mmx_read(int reg)
+/* Value of an MMX register; enters MMX mode if enter (a store enters it
+ * only after the store: gen_movdq). */
+static TCGv gen_mmx_read(int reg, bool enter)
 {
     TCGv v = tcg_temp_new();
-    tcg_gen_call2(&helper_info_mmx_read, v, env_arg(), tcg_constant_i64(reg));
+    tcg_gen_call3(&helper_info_mmx_read, v, env_arg(), tcg_constant_i64(reg),
+                  tcg_constant_i64(enter));
     return v;
 }
 
@@ -557,12 +577,13 @@ static void gen_movdq(DisasContext *s, X86Insn *insn, int size)
     const X86Operand *d = &insn->ops[0], *src = &insn->ops[1];
     TCGv v;
 
+    gen_mmx_wait_mem(insn);
     switch (src->kind) {
     case X86_OPK_XMM:
         v = cpu_xmm[src->reg][0];
         break;
     case X86_OPK_MMX:
-        v = gen_mmx_read(src->reg);
+        v = gen_mmx_read(src->reg, d->kind != X86_OPK_MEM);
         break;
     case X86_OPK_GPR:
         v = tcg_temp_new();
@@ -599,6 +620,9 @@ static void gen_movdq(DisasContext *s, X86Insn *insn, int size)
         break;
     case X86_OPK_MEM:
         gen_st(s, v, gen_lea(s), size);
+        if (src->kind == X86_OPK_MMX) {
+            tcg_gen_call1(&helper_info_mmx_enter, NULL, env_arg());
+        }
         break;
     default:
         gen_illegal_opcode(s);
