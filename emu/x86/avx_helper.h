@@ -20,8 +20,9 @@
  * propagation and flags are those of the hardware.  Host features assumed
  * here: FMA3, with a software fallback where the host lacks it (fma()/
  * fmaf() from libm under the guest rounding mode, DAZ/FTZ, tininess and
- * NaN rules applied explicitly; see avx_helper.c), and F16C, without one
- * (VCVTPH2PS/VCVTPS2PH are #UD on a host without F16C).
+ * NaN rules applied explicitly; see fma_helper.c), and F16C, without one
+ * (VCVTPH2PS/VCVTPS2PH are #UD on a host without F16C).  MXCSR flags with
+ * exceptions unmasked: simd_exc.h.
  */
 #ifndef EMU_X86_AVX_HELPER_H
 #define EMU_X86_AVX_HELPER_H
