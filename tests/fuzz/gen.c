@@ -36,6 +36,20 @@ typedef struct Variant {
 } Variant;
 
 #define NB_LINES_MAX 4096
+
+/* VEX 0F3A 00/01 (VPERMQ/VPERMPD) with W0, after any segment or address
+ * size prefixes (which VEX allows). */
+static bool vpermq_w0(const uint8_t *b, int len)
+{
+    int i = 0;
+    while (i < len && (b[i] == 0x26 || b[i] == 0x2e || b[i] == 0x36 || b[i] == 0x3e ||
+                       b[i] == 0x64 || b[i] == 0x65 || b[i] == 0x67)) {
+        i++;
+    }
+    return i + 3 < len && b[i] == 0xc4 && (b[i + 1] & 0x1f) == 3 && !(b[i + 2] & 0x80) &&
+           (b[i + 3] == 0x00 || b[i + 3] == 0x01);
+}
+
 static Variant variants[NB_LINES_MAX];
 static int nb_variants;
 /* eligible variants grouped by mnemonic: mn_first[mn] .. + mn_count[mn] */
@@ -779,8 +793,7 @@ static bool add_insn(Gen *g, const Variant *v, int mutate, uint32_t *undef)
                 return false;
             }
             e.len = r;
-        } else if (r == X86_DECODE_INVALID && e.b[0] == 0xc4 && (e.b[1] & 0x1f) == 3 &&
-                   !(e.b[2] & 0x80) && (e.b[3] == 0x00 || e.b[3] == 0x01)) {
+        } else if (r == X86_DECODE_INVALID && vpermq_w0(e.b, e.len)) {
             /* VPERMQ/VPERMPD with VEX.W0: AMD executes them, Intel's
              * behaviour is not documented: no oracle */
             *c = saved;
