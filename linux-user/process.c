@@ -50,6 +50,7 @@ void linux_user_run(const LinuxUserConfig *cfg)
     if (!elf_load_program(cfg->exec_path, info, &err)) {
         load_failed(cfg->exec_path, err);
     }
+    exec_after_load();
     uint64_t sp = stack_setup(cfg, info, &err);
     if (sp == 0) {
         load_failed(cfg->exec_path, err);
