@@ -427,8 +427,13 @@ static int64_t do_execveat(CPUX86State *env, int dirfd, uint64_t gpath, uint64_t
     qemu_log_flush();
     fflush(stdout);
     fflush(stderr);
+    /* The guest's signal mask survives the exec: the new emu takes the
+     * host mask it starts with as its first thread's (process.c). */
+    uint64_t host_mask;
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &task_state(env)->sigmask, &host_mask, 8);
     execve("/proc/self/exe", (char **)av->pdata, (char **)ea.envp->pdata);
     err = -errno;               /* E2BIG with emu's options, ENOMEM... */
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &host_mask, NULL, 8);
     if (emu_log_enabled(LOG_STRACE)) {
         qemu_log("%d execve(...)", lu_proc.pid);   /* the result follows */
     }

@@ -334,13 +334,12 @@ int64_t sys_vfork(CPUX86State *env, const uint64_t *a)
 
 /* ---- wait ---- */
 
+/* Linux reaps the child first and copies the results out after: a bad
+ * pointer is EFAULT for a child that is gone all the same. */
 int64_t sys_wait4(CPUX86State *env, const uint64_t *a)
 {
     int status = 0;
     struct rusage ru;
-    if ((a[1] && !g_ptr_w(a[1], 4)) || (a[3] && !g_ptr_w(a[3], sizeof(ru)))) {
-        return -EFAULT;
-    }
     int64_t r = RAW(SYS_wait4, (pid_t)a[0], &status, (int)a[2], a[3] ? &ru : NULL);
     if (r > 0) {
         if ((a[1] && mm_copy_to_guest(a[1], &status, 4) < 0) ||
@@ -355,9 +354,6 @@ int64_t sys_waitid(CPUX86State *env, const uint64_t *a)
 {
     siginfo_t si;
     struct rusage ru;
-    if ((a[2] && !g_ptr_w(a[2], sizeof(si))) || (a[4] && !g_ptr_w(a[4], sizeof(ru)))) {
-        return -EFAULT;
-    }
     memset(&si, 0, sizeof(si));
     int64_t r = RAW(SYS_waitid, (int)a[0], (id_t)a[1], a[2] ? &si : NULL, (int)a[3],
                     a[4] ? &ru : NULL);
