@@ -298,7 +298,7 @@ static int parse_args(EmuOptions *o, int argc, char **argv)
         /* Options with one argument. */
         static const char *const with_arg[] = {
             "L", "E", "U", "0", "s", "cpu", "d", "D", "plugin", "accel", "seed", "icount",
-            "logfd", "execfd",      /* internal (with -reexec) */
+            "logfd", "execfd", "execfn",    /* internal (with -reexec) */
         };
         bool known = false;
         for (size_t k = 0; k < G_N_ELEMENTS(with_arg); k++) {
@@ -343,6 +343,11 @@ static int parse_args(EmuOptions *o, int argc, char **argv)
             opt_accel(o, arg);
         } else if (!strcmp(name, "seed")) {
             opt_seed(o, arg);
+        } else if (!strcmp(name, "execfn")) {
+            if (!o->reexec) {
+                die("option '%s' is internal (for -reexec)", a);
+            }
+            linux_user_set_execfn(arg);
         } else if (!strcmp(name, "logfd") || !strcmp(name, "execfd")) {
             uint64_t fd;
             if (!o->reexec || !parse_u64(arg, &fd) || fd > INT_MAX) {

@@ -39,6 +39,8 @@
 static char **exec_opts;
 /* A descriptor to close once the program is loaded (-execfd). */
 static int exec_program_fd = -1;
+/* AT_EXECFN when it is not PROGRAM (-execfn). */
+static char *exec_execfn;
 
 void linux_user_set_exec_options(char **opts)
 {
@@ -48,6 +50,17 @@ void linux_user_set_exec_options(char **opts)
 void linux_user_set_program_fd(int fd)
 {
     exec_program_fd = fd;
+}
+
+void linux_user_set_execfn(const char *name)
+{
+    g_free(exec_execfn);
+    exec_execfn = g_strdup(name);
+}
+
+const char *exec_execfn_or(const char *program)
+{
+    return exec_execfn ? exec_execfn : program;
 }
 
 void exec_after_load(void)
@@ -236,6 +249,8 @@ static int parse_shebang(char buf[BINPRM_BUF_SIZE], char **name, char **arg)
 typedef struct ExecTarget {
     char *path;             /* what the new emu opens */
     int fd;                 /* O_PATH of the final file */
+    char *execfn;           /* the name execve was given, as the kernel
+                             * shows it (AT_EXECFN, even for a script) */
 } ExecTarget;
 
 static int resolve(int dirfd, const char *path, int at_flags, ExecArgs *ea, ExecTarget *t)
@@ -251,6 +266,7 @@ static int resolve(int dirfd, const char *path, int at_flags, ExecArgs *ea, Exec
         int fl = fcntl(dirfd, F_GETFD);
         inaccessible = fl >= 0 && (fl & FD_CLOEXEC);
     }
+    t->execfn = g_strdup(filename);
     /* /proc/self/exe is the guest program, not emu. */
     const char *exe = proc_self_readlink(path);
     int fd = exe ? exec_open(AT_FDCWD, exe, 0) : exec_open(dirfd, path, at_flags);
@@ -353,7 +369,7 @@ static int64_t do_execveat(CPUX86State *env, int dirfd, uint64_t gpath, uint64_t
     int err = 0;
     ExecArgs ea = { g_ptr_array_new_with_free_func(g_free),
                     g_ptr_array_new_with_free_func(g_free), 0 };
-    ExecTarget t = { NULL, -1 };
+    ExecTarget t = { NULL, -1, NULL };
     GPtrArray *av = NULL;
     int log_fd = -1, prog_fd = -1;
 
@@ -411,6 +427,10 @@ static int64_t do_execveat(CPUX86State *env, int dirfd, uint64_t gpath, uint64_t
         g_ptr_array_add(av, g_strdup("-execfd"));
         g_ptr_array_add(av, g_strdup_printf("%d", prog_fd));
     }
+    if (t.execfn && strcmp(t.execfn, t.path) != 0) {
+        g_ptr_array_add(av, g_strdup("-execfn"));
+        g_ptr_array_add(av, g_strdup(t.execfn));
+    }
     g_ptr_array_add(av, g_strdup("-0"));
     g_ptr_array_add(av, g_strdup(g_ptr_array_index(ea.argv, 0)));
     g_ptr_array_add(av, g_strdup("--"));
@@ -449,6 +469,7 @@ out:
         close(t.fd);
     }
     g_free(t.path);
+    g_free(t.execfn);
     if (av) {
         g_ptr_array_free(av, TRUE);
     }

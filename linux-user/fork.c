@@ -181,8 +181,8 @@ static int64_t do_fork(CPUX86State *env, uint64_t flags, uint64_t newsp, uint64_
         pid = RAW(SYS_clone, (unsigned long)hf, NULL, pidfd, NULL, 0);
     }
     if (pid == 0) {
+        child_setup(env, flags, newsp, ctid, tls);     /* the new tid first */
         fork_child(env);
-        child_setup(env, flags, newsp, ctid, tls);
         return 0;
     }
     fork_parent();
@@ -227,6 +227,7 @@ static int64_t do_vfork(CPUX86State *env, uint64_t flags, uint64_t newsp, uint64
     memcpy(saved_env, env, sizeof(*env));
     TaskState saved_ts = *ts;
     LinuxUserProc *saved_proc = g_memdup2(&lu_proc, sizeof(lu_proc));
+    bool was_vfork_child = in_vfork_child;     /* a vfork child may vfork */
 
     /* No host signal handler may run in this thread until that state is
      * back (the child restores the mask in its own thread). */
@@ -244,7 +245,7 @@ static int64_t do_vfork(CPUX86State *env, uint64_t flags, uint64_t newsp, uint64
 
     /* The child has exec'd or exited: take our state back, keeping what
      * is the vCPU's (its instruction count goes on: the child ran on it). */
-    in_vfork_child = false;
+    in_vfork_child = was_vfork_child;
     uint64_t icount = env->icount;
     memcpy(env, saved_env, sizeof(*env));
     env->icount = icount;

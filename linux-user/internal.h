@@ -134,6 +134,8 @@ int64_t process_clone(CPUX86State *env, uint64_t flags, int exit_signal, uint64_
 bool fork_in_vfork_child(void);
 /* After the program is loaded: close the -execfd descriptor, if any. */
 void exec_after_load(void);
+/* AT_EXECFN: the -execfn name if a guest execve gave one, else program. */
+const char *exec_execfn_or(const char *program);
 
 /* ---- the cpu loop (cpu-loop.c) ---- */
 

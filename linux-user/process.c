@@ -47,7 +47,7 @@ void linux_user_run(const LinuxUserConfig *cfg)
     lu_proc.pid = getpid();
     lu_proc.have_seed = cfg->have_seed;
     lu_proc.rng_state = cfg->seed;
-    lu_proc.execfn = g_strdup(cfg->exec_path);
+    lu_proc.execfn = g_strdup(exec_execfn_or(cfg->exec_path));
     lu_proc.cmdline = g_byte_array_new();
     for (int i = 0; i < cfg->argc; i++) {
         g_byte_array_append(lu_proc.cmdline, (const guint8 *)cfg->argv[i],

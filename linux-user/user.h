@@ -27,6 +27,8 @@ typedef struct LinuxUserConfig {
 void linux_user_set_exec_options(char **opts);
 /* -execfd N: PROGRAM is /proc/self/fd/N, closed once loaded. */
 void linux_user_set_program_fd(int fd);
+/* -execfn NAME: AT_EXECFN (the name the guest's execve was given). */
+void linux_user_set_execfn(const char *name);
 
 /*
  * Check PROGRAM, load it and run it.  Never returns: exits with the guest's

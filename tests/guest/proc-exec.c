@@ -4,7 +4,7 @@
  *   EMU_TEST=1 proc-exec OTHER     OTHER: another guest program (hello)
  *
  * Runs OTHER and itself (as "proc-exec child ...") through execve from
- * forked children and prints what the new programs see: argv, the
+ * forked children and prints what the new programs see: AT_EXECFN, argv, the
  * environment exactly as passed, which descriptors crossed the exec.
  * Then every error the kernel gives before the old image is lost (ENOENT,
  * ENOTDIR, EACCES, ENOEXEC, ELOOP, EFAULT, E2BIG, EINVAL), `#!` scripts
@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -34,7 +35,7 @@ static const char *self;     /* absolute path of this program */
 
 static int child_main(int argc, char **argv)
 {
-    printf("  child: argc=%d", argc);
+    printf("  child: AT_EXECFN %s, argc=%d", (const char *)getauxval(AT_EXECFN), argc);
     for (int i = 1; i < argc; i++) {
         printf(" [%s]", argv[i]);
     }
