@@ -8,12 +8,13 @@
  * the parent's memory and exits 127, so success and failure (ENOENT,
  * EACCES, ENOEXEC) are reported only if the child really shares the
  * parent's memory.  Also posix_spawnp's PATH search, file actions (open,
- * dup2, close, chdir), attributes (signal mask and defaults, process
- * group, session).  With the argument "shell", system() and popen() too:
+ * dup2, close), attributes (signal mask, process group, session), and
+ * posix_spawn and fork from four threads at once.  With the argument "shell", system() and popen() too:
  * they run /bin/sh, a dynamic program.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -75,8 +76,54 @@ static void on_usr1(int sig)
 {
 }
 
+/* posix_spawn (success and ENOENT) and fork from several threads at once:
+ * vfork children of one thread run while the other threads go on. */
+#define SPAWN_THREADS 4
+#define SPAWN_ROUNDS 8
+static int thread_ok[SPAWN_THREADS], thread_enoent[SPAWN_THREADS];
+
+static void *spawner(void *arg)
+{
+    long id = (long)arg;
+    for (int i = 0; i < SPAWN_ROUNDS; i++) {
+        pid_t p;
+        int st;
+        char *a[] = { "quiet", "child-quiet", NULL };
+        if (posix_spawn(&p, self, NULL, NULL, a, environ) == 0 && waitpid(p, &st, 0) == p) {
+            thread_ok[id] += WIFEXITED(st) && WEXITSTATUS(st) == 3;
+        }
+        thread_enoent[id] += posix_spawn(&p, "/nonexistent", NULL, NULL, a, environ) == ENOENT;
+        p = fork();
+        if (p == 0) {
+            char *m = malloc(1000);
+            memset(m, 1, 1000);
+            _exit(m[5]);
+        }
+        if (waitpid(p, &st, 0) == p) {
+            thread_ok[id] += WIFEXITED(st) && WEXITSTATUS(st) == 1;
+        }
+    }
+    return NULL;
+}
+
+static void spawn_from_threads(void)
+{
+    pthread_t t[SPAWN_THREADS];
+    for (long i = 0; i < SPAWN_THREADS; i++) {
+        pthread_create(&t[i], NULL, spawner, (void *)i);
+    }
+    for (int i = 0; i < SPAWN_THREADS; i++) {
+        pthread_join(t[i], NULL);
+        printf("thread %d: %d of %d children right, %d of %d ENOENT\n", i, thread_ok[i],
+               2 * SPAWN_ROUNDS, thread_enoent[i], SPAWN_ROUNDS);
+    }
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "child-quiet") == 0) {
+        return 3;
+    }
     if (getenv("EMU_TEST") == NULL || (argc > 1 && strcmp(argv[1], "child") == 0)) {
         return child_main(argc, argv);
     }
@@ -149,6 +196,8 @@ int main(int argc, char **argv)
     spawn("attributes: new session", self, false, NULL, &at, av);
     posix_spawnattr_destroy(&at);
     signal(SIGUSR1, SIG_DFL);
+
+    spawn_from_threads();
 
     if (argc > 1 && strcmp(argv[1], "shell") == 0) {
         printf("system: %d\n", system("echo from sh; exit 3"));
