@@ -413,6 +413,19 @@ static void log_fd_out_of_the_way(void)
     emu_logfile = f;
 }
 
+/* A relative path that names an existing file, made absolute: the guest
+ * may chdir before it execs.  (A plugin name without a slash is looked up
+ * by the dynamic loader: left alone.) */
+static char *absolute_if_exists(const char *path, bool need_slash)
+{
+    if (path[0] != '/' && (!need_slash || strchr(path, '/')) &&
+        g_file_test(path, G_FILE_TEST_EXISTS)) {
+        g_autofree char *cwd = g_get_current_dir();
+        return g_build_filename(cwd, path, NULL);
+    }
+    return g_strdup(path);
+}
+
 /* The options in effect, as the new emu of a guest execve gets them:
  * every setting that came from the command line or the environment,
  * but not -E, -U and -0 (the guest passes its own environment and argv)
@@ -423,7 +436,7 @@ static void save_exec_options(EmuOptions *o)
 #define OPT(name, val) do { g_ptr_array_add(v, g_strdup(name)); \
                             g_ptr_array_add(v, (val)); } while (0)
     if (o->interp_prefix) {
-        OPT("-L", g_strdup(o->interp_prefix));
+        OPT("-L", absolute_if_exists(o->interp_prefix, false));
     }
     if (o->stack_size) {
         OPT("-s", g_strdup_printf("%" G_GUINT64_FORMAT, o->stack_size));
@@ -438,7 +451,11 @@ static void save_exec_options(EmuOptions *o)
         g_ptr_array_add(v, g_strdup("-strace"));
     }
     for (guint i = 0; i < o->plugins->len; i++) {
-        OPT("-plugin", g_strdup(g_ptr_array_index(o->plugins, i)));
+        const char *spec = g_ptr_array_index(o->plugins, i);
+        const char *comma = strchr(spec, ',');
+        g_autofree char *file = comma ? g_strndup(spec, (gsize)(comma - spec)) : g_strdup(spec);
+        g_autofree char *abs = absolute_if_exists(file, true);
+        OPT("-plugin", g_strconcat(abs, comma ? comma : "", NULL));
     }
     if (o->accel_arg) {
         OPT("-accel", g_strdup(o->accel_arg));
