@@ -48,10 +48,11 @@ def main():
             fails.append("-strace run: exit status %d, stderr %r" % (r.returncode, r.stderr[-400:]))
         text = open(log, errors="replace").read()
         lines = collections.defaultdict(list)
-        for line in text.splitlines():
-            m = re.match(r"(\d+) (\w+)\(", line)
-            if m:
-                lines[int(m.group(1))].append(m.group(2))
+        # Processes write concurrently: a call shown before it blocks (or
+        # one whose process is killed in it) can have another process's
+        # line glued to it, so entries are found anywhere, not per line.
+        for m in re.finditer(r"(\d+) ([a-z_0-9]+)\(", text):
+            lines[int(m.group(1))].append(m.group(2))
         first = int(text.split()[0]) if text else 0
         execs = text.count(' execve("')
         # Every child: its execve, then system calls of the new image
