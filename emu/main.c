@@ -9,6 +9,7 @@
  * the command line overrides.  See docs/cli.md.
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <unistd.h>
 #include <sys/resource.h>
@@ -42,6 +43,10 @@ typedef struct EmuOptions {
     GHashTable *env_set;    /* VAR -> VALUE from -E (in order: env_order) */
     GPtrArray *env_order;
     GHashTable *env_unset;  /* VAR from -U */
+    /* For a guest execve (the new emu gets the options in effect): */
+    const char *log_arg, *accel_arg, *icount_arg;
+    bool reexec;            /* -reexec: started by a guest execve */
+    int log_fd;             /* -logfd N (with -reexec), else -1 */
 } EmuOptions;
 
 static void usage(FILE *f)
@@ -165,6 +170,7 @@ static void opt_log(EmuOptions *o, const char *arg)
     }
     o->log_mask = m;
     o->log_mask_set = true;
+    o->log_arg = arg;
 }
 
 static void opt_stack(EmuOptions *o, const char *arg)
@@ -182,8 +188,9 @@ static void opt_seed(EmuOptions *o, const char *arg)
     o->have_seed = true;
 }
 
-static void opt_icount(const char *arg)
+static void opt_icount(EmuOptions *o, const char *arg)
 {
+    o->icount_arg = arg;
     char *err = NULL;
     if (!vclock_parse(arg, &err)) {
         fprintf(stderr, "emu: %s\n", err);
@@ -192,8 +199,9 @@ static void opt_icount(const char *arg)
     }
 }
 
-static void opt_accel(const char *arg)
+static void opt_accel(EmuOptions *o, const char *arg)
 {
+    o->accel_arg = arg;
     gchar **parts = g_strsplit(arg, ",", -1);
     if (parts[0] == NULL || strcmp(parts[0], "tcg") != 0) {
         die("unsupported accelerator '%s' (only tcg)", parts[0] ? parts[0] : "");
@@ -233,20 +241,22 @@ static void options_from_env(EmuOptions *o)
     if ((v = getenv("QEMU_LOG_FILENAME")) && *v) {
         o->log_file = v;
     }
-    if ((v = getenv("QEMU_SET_ENV")) && *v) {
+    /* After a guest execve, the environment and argv are the guest's as
+     * it passed them: these were applied once, by the first emu. */
+    if ((v = getenv("QEMU_SET_ENV")) && *v && !o->reexec) {
         opt_env_set(o, v);
     }
-    if ((v = getenv("QEMU_UNSET_ENV")) && *v) {
+    if ((v = getenv("QEMU_UNSET_ENV")) && *v && !o->reexec) {
         opt_env_unset(o, v);
     }
-    if ((v = getenv("QEMU_ARGV0")) && *v) {
+    if ((v = getenv("QEMU_ARGV0")) && *v && !o->reexec) {
         o->argv0 = v;
     }
     if ((v = getenv("QEMU_RAND_SEED")) && *v) {
         opt_seed(o, v);
     }
     if ((v = getenv("EMU_ICOUNT")) && *v) {
-        opt_icount(v);
+        opt_icount(o, v);
     }
 }
 
@@ -282,9 +292,13 @@ static int parse_args(EmuOptions *o, int argc, char **argv)
             o->strace = true;
             continue;
         }
+        if (!strcmp(name, "reexec")) {
+            continue;       /* seen by main() before the environment */
+        }
         /* Options with one argument. */
         static const char *const with_arg[] = {
             "L", "E", "U", "0", "s", "cpu", "d", "D", "plugin", "accel", "seed", "icount",
+            "logfd", "execfd", "execfn",    /* internal (with -reexec) */
         };
         bool known = false;
         for (size_t k = 0; k < G_N_ELEMENTS(with_arg); k++) {
@@ -326,11 +340,26 @@ static int parse_args(EmuOptions *o, int argc, char **argv)
             }
             g_ptr_array_add(o->plugins, g_strdup(arg));
         } else if (!strcmp(name, "accel")) {
-            opt_accel(arg);
+            opt_accel(o, arg);
         } else if (!strcmp(name, "seed")) {
             opt_seed(o, arg);
+        } else if (!strcmp(name, "execfn")) {
+            if (!o->reexec) {
+                die("option '%s' is internal (for -reexec)", a);
+            }
+            linux_user_set_execfn(arg);
+        } else if (!strcmp(name, "logfd") || !strcmp(name, "execfd")) {
+            uint64_t fd;
+            if (!o->reexec || !parse_u64(arg, &fd) || fd > INT_MAX) {
+                die("option '%s' is internal (for -reexec)", a);
+            }
+            if (name[0] == 'l') {
+                o->log_fd = (int)fd;
+            } else {
+                linux_user_set_program_fd((int)fd);
+            }
         } else if (!strcmp(name, "icount")) {
-            opt_icount(arg);
+            opt_icount(o, arg);
         }
     }
     return i;
@@ -384,6 +413,79 @@ static void log_fd_out_of_the_way(void)
     emu_logfile = f;
 }
 
+/* A relative path that names an existing file, made absolute: the guest
+ * may chdir before it execs.  (A plugin name without a slash is looked up
+ * by the dynamic loader: left alone.) */
+static char *absolute_if_exists(const char *path, bool need_slash)
+{
+    if (path[0] != '/' && (!need_slash || strchr(path, '/')) &&
+        g_file_test(path, G_FILE_TEST_EXISTS)) {
+        g_autofree char *cwd = g_get_current_dir();
+        return g_build_filename(cwd, path, NULL);
+    }
+    return g_strdup(path);
+}
+
+/* The options in effect, as the new emu of a guest execve gets them:
+ * every setting that came from the command line or the environment,
+ * but not -E, -U and -0 (the guest passes its own environment and argv)
+ * nor -D (the new emu writes to the same open log, -logfd). */
+static void save_exec_options(EmuOptions *o)
+{
+    GPtrArray *v = g_ptr_array_new_with_free_func(g_free);
+#define OPT(name, val) do { g_ptr_array_add(v, g_strdup(name)); \
+                            g_ptr_array_add(v, (val)); } while (0)
+    if (o->interp_prefix) {
+        OPT("-L", absolute_if_exists(o->interp_prefix, false));
+    }
+    if (o->stack_size) {
+        OPT("-s", g_strdup_printf("%" G_GUINT64_FORMAT, o->stack_size));
+    }
+    if (o->cpu_model) {
+        OPT("-cpu", g_strdup(o->cpu_model));
+    }
+    if (o->log_arg) {
+        OPT("-d", g_strdup(o->log_arg));
+    }
+    if (o->strace) {
+        g_ptr_array_add(v, g_strdup("-strace"));
+    }
+    for (guint i = 0; i < o->plugins->len; i++) {
+        const char *spec = g_ptr_array_index(o->plugins, i);
+        const char *comma = strchr(spec, ',');
+        g_autofree char *file = comma ? g_strndup(spec, (gsize)(comma - spec)) : g_strdup(spec);
+        g_autofree char *abs = absolute_if_exists(file, true);
+        OPT("-plugin", g_strconcat(abs, comma ? comma : "", NULL));
+    }
+    if (o->accel_arg) {
+        OPT("-accel", g_strdup(o->accel_arg));
+    }
+    if (o->have_seed) {
+        OPT("-seed", g_strdup_printf("%" G_GUINT64_FORMAT, o->seed));
+    }
+    if (o->icount_arg) {
+        OPT("-icount", g_strdup(o->icount_arg));
+    }
+#undef OPT
+    g_ptr_array_add(v, NULL);
+    linux_user_set_exec_options((char **)v->pdata);
+    g_ptr_array_free(v, TRUE);
+}
+
+/* -logfd N: the log of the emu that exec'd us, already open (and high). */
+static bool log_use_fd(int fd)
+{
+    FILE *f = fdopen(fd, "w");
+    if (f == NULL) {
+        fprintf(stderr, "emu: -logfd %d: %s\n", fd, strerror(errno));
+        return false;
+    }
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+    setvbuf(f, NULL, _IOLBF, 0);
+    emu_logfile = f;
+    return true;
+}
+
 int main(int argc, char **argv)
 {
     EmuOptions o;
@@ -393,6 +495,10 @@ int main(int argc, char **argv)
     o.env_order = g_ptr_array_new_with_free_func(g_free);
     o.env_unset = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
+    o.log_fd = -1;
+    /* -reexec (internal, first) changes how the environment is read. */
+    o.reexec = argc > 1 && !strcmp(argv[1], "-reexec");
+
     options_from_env(&o);
     int prog = parse_args(&o, argc, argv);
     if (prog >= argc) {
@@ -400,12 +506,19 @@ int main(int argc, char **argv)
         exit(1);
     }
 
-    if (!emu_log_set_file(o.log_file)) {
-        exit(1);
+    if (o.log_fd >= 0) {
+        if (!log_use_fd(o.log_fd)) {
+            exit(1);
+        }
+    } else {
+        if (!emu_log_set_file(o.log_file)) {
+            exit(1);
+        }
+        if (o.log_file) {
+            log_fd_out_of_the_way();
+        }
     }
-    if (o.log_file) {
-        log_fd_out_of_the_way();
-    }
+    save_exec_options(&o);
     emu_loglevel = (o.log_mask_set ? o.log_mask : 0) | (o.strace ? LOG_STRACE : 0);
 
     if (o.cpu_model && !x86_cpu_model_set(o.cpu_model)) {

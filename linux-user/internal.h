@@ -104,7 +104,10 @@ void lu_random_bytes(void *buf, size_t len);
 
 /* Register the first thread (its TaskState's tid set). */
 void thread_init_main(CPUX86State *env);
-/* In a fork child: env's thread is the only one. */
+/* Around a fork: the thread table's lock; in the child, env's thread is
+ * the only one. */
+void thread_fork_prepare(void);
+void thread_fork_parent(void);
 void thread_after_fork_child(CPUX86State *env);
 /* Number of live guest threads. */
 int lu_thread_count(void);
@@ -117,6 +120,22 @@ void thread_exit(CPUX86State *env, int status) __attribute__((noreturn));
 /* Make sig pending for guest thread tid of this process (0 = probe);
  * false if there is no such thread. */
 bool thread_signal(int tid, int sig);
+
+/* ---- processes (fork.c, exec.c) ---- */
+
+/* clone/clone3 without CLONE_THREAD: fork, vfork (CLONE_VM|CLONE_VFORK)
+ * or CLONE_VFORK alone.  exit_signal is the clone's low byte (clone3:
+ * its field); pidfd_addr receives a CLONE_PIDFD.  Returns the child's
+ * pid (0 in the child) or -errno. */
+int64_t process_clone(CPUX86State *env, uint64_t flags, int exit_signal, uint64_t newsp,
+                      uint64_t ptid, uint64_t ctid, uint64_t tls, uint64_t pidfd_addr);
+/* This host thread is running a vfork child (sharing its parent's memory
+ * until it execs or exits): exit must not touch shared state. */
+bool fork_in_vfork_child(void);
+/* After the program is loaded: close the -execfd descriptor, if any. */
+void exec_after_load(void);
+/* AT_EXECFN: the -execfn name if a guest execve gave one, else program. */
+const char *exec_execfn_or(const char *program);
 
 /* ---- the cpu loop (cpu-loop.c) ---- */
 

@@ -4,9 +4,11 @@
  * the ELF image, build the stack, set the registers the ABI promises and
  * enter the cpu loop.
  */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 
 #include "emu/exec.h"
 #include "emu/log.h"
@@ -31,6 +33,12 @@ void linux_user_run(const LinuxUserConfig *cfg)
     if (!elf_check_program(cfg->exec_path, &err)) {
         load_failed(cfg->exec_path, err);
     }
+    /* The signal mask crosses execve as the host mask emu was started
+     * with (exec.c passes the guest's): it is the first thread's mask;
+     * emu itself runs with no host signal blocked. */
+    uint64_t none = 0, inherited = 0;
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, &inherited, 8);
+
     if (mm_init() < 0) {
         exit(1);
     }
@@ -39,7 +47,7 @@ void linux_user_run(const LinuxUserConfig *cfg)
     lu_proc.pid = getpid();
     lu_proc.have_seed = cfg->have_seed;
     lu_proc.rng_state = cfg->seed;
-    lu_proc.execfn = g_strdup(cfg->exec_path);
+    lu_proc.execfn = g_strdup(exec_execfn_or(cfg->exec_path));
     lu_proc.cmdline = g_byte_array_new();
     for (int i = 0; i < cfg->argc; i++) {
         g_byte_array_append(lu_proc.cmdline, (const guint8 *)cfg->argv[i],
@@ -50,6 +58,7 @@ void linux_user_run(const LinuxUserConfig *cfg)
     if (!elf_load_program(cfg->exec_path, info, &err)) {
         load_failed(cfg->exec_path, err);
     }
+    exec_after_load();
     uint64_t sp = stack_setup(cfg, info, &err);
     if (sp == 0) {
         load_failed(cfg->exec_path, err);
@@ -66,6 +75,7 @@ void linux_user_run(const LinuxUserConfig *cfg)
     cpu_x86_init(env);
     TaskState *main_task = g_new0(TaskState, 1);  /* freed if it exits first */
     main_task->tid = gettid();
+    main_task->sigmask = inherited & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
     env->opaque = main_task;
     env->cpu_index = 0;
     thread_init_main(env);

@@ -1,6 +1,7 @@
 /*
  * linux-user/syscall-misc.c — process, identity, time, limits, randomness,
- * signals (recording), futex, fork/wait and the other non-file syscalls.
+ * signals (recording), futex and the other non-file syscalls (fork, clone
+ * of processes and wait: fork.c).
  *
  * Host and guest are both x86_64 Linux, so the kernel structures passed
  * here (timespec, rusage, utsname, sysinfo, tms, rlimit, siginfo) have
@@ -934,102 +935,3 @@ int64_t sys_futex(CPUX86State *env, const uint64_t *a)
     }
 }
 
-/* ---- fork and wait ---- */
-
-#ifndef CLONE_CHILD_SETTID
-#define CLONE_CHILD_SETTID 0x01000000
-#define CLONE_CHILD_CLEARTID 0x00200000
-#define CLONE_PARENT_SETTID 0x00100000
-#endif
-
-/* clone(flags, newsp, parent_tid, child_tid, tls) with fork semantics
- * only: a copy of the whole emu process runs the child.  Threads
- * (CLONE_VM/CLONE_THREAD) come with a later issue. */
-static int64_t do_fork(CPUX86State *env, uint64_t flags, uint64_t newsp,
-                       uint64_t ptid, uint64_t ctid)
-{
-    const uint64_t ok = 0xff | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_PARENT_SETTID;
-    if (flags & ~ok) {
-        if (emu_log_enabled(LOG_UNIMP)) {
-            qemu_log("emu: unsupported clone flags 0x%" G_GINT64_MODIFIER "x\n", flags);
-        }
-        return -ENOSYS;
-    }
-    qemu_log_flush();
-    fflush(stdout);
-    fflush(stderr);
-    int64_t pid = RAW(SYS_clone, (unsigned long)(flags & 0xff), NULL, NULL, NULL, 0);
-    if (pid < 0) {
-        return pid;
-    }
-    if (pid == 0) {
-        TaskState *ts = task_state(env);
-        lu_proc.pid = getpid();
-        ts->tid = lu_proc.pid;
-        lu_proc.sigpending = 0;
-        ts->sigpending = 0;
-        thread_after_fork_child(env);
-        if (newsp) {
-            env->regs[R_ESP] = newsp;
-        }
-        if (flags & CLONE_CHILD_SETTID) {
-            uint32_t tid = (uint32_t)ts->tid;
-            mm_copy_to_guest(ctid, &tid, 4);
-        }
-        if (flags & CLONE_CHILD_CLEARTID) {
-            ts->clear_child_tid = ctid;
-        }
-        return 0;
-    }
-    if (flags & CLONE_PARENT_SETTID) {
-        uint32_t p = (uint32_t)pid;
-        mm_copy_to_guest(ptid, &p, 4);
-    }
-    return pid;
-}
-
-int64_t sys_clone(CPUX86State *env, const uint64_t *a)
-{
-    /* clone(flags, newsp, parent_tid, child_tid, tls) */
-    if (a[0] & 0x00010000 /* CLONE_THREAD */) {
-        return thread_clone(env, a[0], a[1], a[2], a[3], a[4]);
-    }
-    return do_fork(env, a[0], a[1], a[2], a[3]);
-}
-
-int64_t sys_fork(CPUX86State *env, const uint64_t *a)
-{
-    return do_fork(env, SIGCHLD, 0, 0, 0);
-}
-
-int64_t sys_wait4(CPUX86State *env, const uint64_t *a)
-{
-    int status = 0;
-    struct rusage ru;
-    if ((a[1] && !g_ptr_w(a[1], 4)) || (a[3] && !g_ptr_w(a[3], sizeof(ru)))) {
-        return -EFAULT;
-    }
-    int64_t r = RAW(SYS_wait4, (pid_t)a[0], &status, (int)a[2], a[3] ? &ru : NULL);
-    if (r > 0) {
-        if ((a[1] && put_guest(a[1], &status, 4)) ||
-            (a[3] && put_guest(a[3], &ru, sizeof(ru)))) {
-            return -EFAULT;
-        }
-    }
-    return r;
-}
-
-int64_t sys_waitid(CPUX86State *env, const uint64_t *a)
-{
-    siginfo_t si;
-    struct rusage ru;
-    memset(&si, 0, sizeof(si));
-    int64_t r = RAW(SYS_waitid, (int)a[0], (id_t)a[1], &si, (int)a[3], a[4] ? &ru : NULL);
-    if (r >= 0) {
-        if ((a[2] && put_guest(a[2], &si, sizeof(si))) ||
-            (a[4] && put_guest(a[4], &ru, sizeof(ru)))) {
-            return -EFAULT;
-        }
-    }
-    return r;
-}

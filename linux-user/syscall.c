@@ -58,7 +58,7 @@ void do_syscall(CPUX86State *env)
     if (plugin_syscall_enabled) {
         plugin_syscall(env, nr, a);
     }
-    if (plugin_enabled && nr == 231 /* exit_group */) {
+    if (plugin_enabled && nr == 231 /* exit_group */ && !fork_in_vfork_child()) {
         /* The guest ends here: vcpu_exit for all, then atexit.  (exit of
          * the last thread does the same in thread_exit.) */
         plugin_process_exit(env);

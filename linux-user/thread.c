@@ -1,6 +1,7 @@
 /*
  * linux-user/thread.c — guest threads: clone/clone3 with CLONE_THREAD,
  * thread exit (robust list, CLONE_CHILD_CLEARTID) and the thread table.
+ * clone/clone3 of processes go to linux-user/fork.c.
  *
  * Each guest thread is a host thread (pthread) running its own cpu_loop on
  * its own CPUX86State: a copy of the creating thread's, with rax = 0, the
@@ -66,6 +67,16 @@ void thread_init_main(CPUX86State *env)
 {
     g_mutex_lock(&threads_lock);
     thread_table_add_locked(env);
+    g_mutex_unlock(&threads_lock);
+}
+
+void thread_fork_prepare(void)
+{
+    g_mutex_lock(&threads_lock);
+}
+
+void thread_fork_parent(void)
+{
     g_mutex_unlock(&threads_lock);
 }
 
@@ -236,12 +247,20 @@ int64_t sys_clone3(CPUX86State *env, const uint64_t *a)
             return -E2BIG;
         }
     }
-    if (!(ca.flags & T_CLONE_THREAD) || ca.set_tid_size || (ca.flags & 0xff) ||
-        ca.exit_signal) {
-        /* Processes: glibc falls back to clone, which handles fork. */
-        return -ENOSYS;
+    if ((ca.stack == 0) != (ca.stack_size == 0) || (ca.flags & 0xff) ||
+        ca.exit_signal > TARGET_NSIG) {
+        return -EINVAL;
     }
-    if ((ca.stack == 0) != (ca.stack_size == 0)) {
+    if (ca.set_tid_size) {
+        return -EPERM;      /* needs CAP_SYS_ADMIN in the pid namespace */
+    }
+    if (!(ca.flags & T_CLONE_THREAD)) {
+        /* A process (linux-user/fork.c); pidfd has its own field here. */
+        return process_clone(env, ca.flags, (int)ca.exit_signal,
+                             ca.stack ? ca.stack + ca.stack_size : 0, ca.parent_tid,
+                             ca.child_tid, ca.tls, ca.pidfd);
+    }
+    if (ca.exit_signal) {
         return -EINVAL;
     }
     return do_thread(env, ca.flags, ca.stack ? ca.stack + ca.stack_size : 0,
@@ -306,6 +325,11 @@ static void robust_list_release(TaskState *ts)
 void thread_exit(CPUX86State *env, int status)
 {
     TaskState *ts = task_state(env);
+
+    if (fork_in_vfork_child()) {
+        /* A vfork child is one thread; its state is its parent's. */
+        lu_exit(status);
+    }
 
     g_mutex_lock(&threads_lock);
     if (nthreads <= 1) {

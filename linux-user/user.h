@@ -22,6 +22,14 @@ typedef struct LinuxUserConfig {
     uint64_t seed;              /*   a deterministic stream derived from N */
 } LinuxUserConfig;
 
+/* The options a guest execve passes to the new emu (emu/main.c saves the
+ * ones in effect; see docs/cli.md, "execve"), NULL-terminated, copied. */
+void linux_user_set_exec_options(char **opts);
+/* -execfd N: PROGRAM is /proc/self/fd/N, closed once loaded. */
+void linux_user_set_program_fd(int fd);
+/* -execfn NAME: AT_EXECFN (the name the guest's execve was given). */
+void linux_user_set_execfn(const char *name);
+
 /*
  * Check PROGRAM, load it and run it.  Never returns: exits with the guest's
  * exit status, or dies of the signal that killed the guest (no core file).

@@ -47,6 +47,18 @@ void mm_limits_init(void)
     limit_data = take_over(RLIMIT_DATA);
 }
 
+void mm_lift_host_rlimits(void)
+{
+    struct rlimit r;
+    for (int res = 0; res < 2; res++) {
+        int which = res ? RLIMIT_DATA : RLIMIT_AS;
+        if (getrlimit(which, &r) == 0 && r.rlim_cur != r.rlim_max) {
+            r.rlim_cur = r.rlim_max;
+            setrlimit(which, &r);
+        }
+    }
+}
+
 void mm_restore_host_rlimits(void)
 {
     struct rlimit r;

@@ -64,6 +64,8 @@ void mm_set_rlimits(uint64_t as, uint64_t data);
 void mm_get_rlimits(uint64_t *as, uint64_t *data);
 /* Before exec: put the guest's limits back as the host's soft limits. */
 void mm_restore_host_rlimits(void);
+/* After a failed exec: lift them for emu again. */
+void mm_lift_host_rlimits(void);
 /* Initialized data of the program (counts against RLIMIT_DATA with brk). */
 void mm_brk_set_static_data(uint64_t bytes);
 /* brk: set the initial break (end of the program's bss), then brk(2). */

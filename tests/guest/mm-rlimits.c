@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/shm.h>
+#include <sys/wait.h>
 
 #define MiB (1024UL * 1024)
 
@@ -61,9 +62,14 @@ static void *map(size_t len, int prot, int flags)
 static void address_space(void)
 {
     uint64_t total, data;
+    /* A place for 8 MiB with a free MiB above it (for MAP_FIXED past the
+     * end: natively other mappings may lie right above a fresh mmap). */
+    char *room = map(9 * MiB, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS);
+    munmap(room, 9 * MiB);
     vm_sizes(&total, &data);
     set_limit(RLIMIT_AS, total + 10 * MiB);
-    char *a = map(8 * MiB, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS);
+    char *a = mmap(room, 8 * MiB, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    a = a == MAP_FAILED ? NULL : a;
     show("AS: map 8 MiB under a 10 MiB margin", a != NULL);
     char *b = map(4 * MiB, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS);
     show("AS: 4 MiB more", b != NULL);
@@ -118,10 +124,37 @@ static void data_limit(void)
     show("DATA: brk after lifting", sbrk(4 * MiB) != (void *)-1);
 }
 
-int main(void)
+/* The limits cross execve: set one, exec this program again. */
+static void across_exec(char *self)
+{
+    set_limit(RLIMIT_AS, 3UL << 30);
+    fflush(stdout);
+    if (fork() == 0) {
+        execl(self, self, "exec-child", (char *)NULL);
+        _exit(127);
+    }
+    wait(NULL);
+    set_limit(RLIMIT_AS, RLIM_INFINITY);
+}
+
+static int exec_child(void)
+{
+    struct rlimit r;
+    getrlimit(RLIMIT_AS, &r);
+    printf("exec child: RLIMIT_AS is 3 GiB: %d\n", r.rlim_cur == (3UL << 30));
+    show("exec child: map 4 GiB", map(4UL << 30, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS) != NULL);
+    show("exec child: map 1 GiB", map(1UL << 30, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS) != NULL);
+    return 0;
+}
+
+int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
+    if (argc > 1 && strcmp(argv[1], "exec-child") == 0) {
+        return exec_child();
+    }
     address_space();
     data_limit();
+    across_exec(argv[0]);
     return 0;
 }
