@@ -85,6 +85,7 @@ typedef struct LinuxUserProc {
     GByteArray *cmdline;    /* argv joined by NULs (/proc/self/cmdline) */
     uint64_t stack_size;    /* mapped stack size: reported as RLIMIT_STACK */
     uint64_t stack_top;
+    uint64_t start_stack;   /* the initial rsp (at argc): /proc/self/stat's startstack */
     uint64_t rlimit_stack_max;
     bool have_seed;
     uint64_t rng_state;     /* splitmix64 state for -seed */

@@ -232,6 +232,7 @@ uint64_t stack_setup(const LinuxUserConfig *cfg, const ImageInfo *info, char **e
         g_byte_array_free(lu_proc.auxv, TRUE);
     }
     lu_proc.auxv = g_byte_array_new();
+    lu_proc.start_stack = sp;
     g_byte_array_append(lu_proc.auxv, (const guint8 *)aux->data, aux->len * sizeof(uint64_t));
     g_array_free(aux, TRUE);
     return sp;
