@@ -370,19 +370,39 @@ static bool elf_map_segment(ElfFile *ef, const GElf_Phdr *p, uint64_t bias, char
     bool congruent = PAGE_OFFSET(vaddr) == PAGE_OFFSET(p->p_offset);
     uint64_t cur = pstart;
     if (congruent && p->p_filesz > 0 && file_end > cur) {
-        /* File-backed pages: whole pages of file content. */
+        /* File-backed pages: whole pages of file content.  A last partial
+         * page followed by .bss is mapped from the file too and its tail
+         * zeroed (Linux's padzero), so /proc/self/maps shows it as the
+         * file's; unless that page lies wholly past the end of the file
+         * (touching it would fault): then it is copied below. */
         uint64_t fmap_end = PAGE_FLOOR(file_end + GUEST_PAGE_SIZE - 1);
+        uint64_t zero_from = 0;
         if (PAGE_OFFSET(file_end) != 0 && mem_end > file_end) {
-            fmap_end = PAGE_FLOOR(file_end);   /* last partial page: copied below */
+            uint64_t last_off = p->p_offset + (PAGE_FLOOR(file_end) - vaddr);
+            if (last_off < ef->size) {
+                zero_from = file_end;
+            } else {
+                fmap_end = PAGE_FLOOR(file_end);
+            }
         }
         if (fmap_end > cur) {
             uint64_t off = p->p_offset - (vaddr - cur);
+            int mprot = zero_from ? prot | PROT_WRITE : prot;
             /* No name: the tracker names it after the fd, the resolved
              * path, as Linux's maps show it. */
-            r = mm_map_fixed(cur, fmap_end - cur, prot, ef->fd, off, NULL);
+            r = mm_map_fixed(cur, fmap_end - cur, mprot, ef->fd, off, NULL);
             if (r < 0) {
                 return fail(err, "cannot map segment at 0x%" G_GINT64_MODIFIER "x: %s",
                             vaddr, g_strerror(-r));
+            }
+            if (zero_from) {
+                static const uint8_t zeros[GUEST_PAGE_SIZE];
+                if (mm_copy_to_guest(zero_from, zeros, fmap_end - zero_from) < 0) {
+                    return fail(err, "cannot load segment at 0x%" G_GINT64_MODIFIER "x", vaddr);
+                }
+                if (mprot != prot) {
+                    mm_mprotect(cur, fmap_end - cur, prot);
+                }
             }
             cur = fmap_end;
         }

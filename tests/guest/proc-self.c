@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 extern char _start[];
+int data_var = 42;           /* .data: the file's rw page (tail zeroed) */
+static char bss_var[64];     /* .bss: same page or anonymous beyond it */
 
 typedef struct Map {
     unsigned long start, end, off, inode;
@@ -135,6 +137,8 @@ int main(int argc, char **argv)
     show_map("stack variable", &on_stack);
     show_map("malloc(1000)", heap);
     show_map("argv strings", argv[0]);
+    show_map(".data", &data_var);
+    show_map(".bss", bss_var);
     const Map *mm = map_of((void *)main);
     printf("main's mapping: inode and device of the program %d\n",
            mm && mm->inode == st2.st_ino && mm->maj == major(st2.st_dev) &&
