@@ -617,6 +617,8 @@ bool elf_load_program(const char *path, ImageInfo *info, char **err)
         if (ief.eh.e_type == ET_DYN && !dyn_bias(&ief, mm_interp_base(), &ibias, err)) {
             goto out;
         }
+        /* An ET_EXEC interpreter over the program replaces those pages,
+         * as Linux's mapping does. */
         memset(&ii, 0, sizeof(ii));
         if (!elf_map(&ief, ibias, &ii, err)) {
             char *why = *err;

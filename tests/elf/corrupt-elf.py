@@ -238,6 +238,7 @@ VARIANTS = {
         lambda e: e.set_ph(e.exec_load(), "memsz", max(e.ph(e.exec_load())[5] // 2, 1)))),
     "interp-ldso-entry-zero": interp_named("interp", ldso_patched(lambda e: e.set("<Q", 24, 0))),
     "interp-self": interp_named("variant", "self"),
+    "interp-base-copy": interp_named("interp", lambda b, l: b),
     "entry-zero": patched(lambda e: e.set("<Q", 24, 0)),
     "entry-unmapped": patched(lambda e: e.set("<Q", 24, 0x10)),
     "entry-noncanonical": patched(lambda e: e.set("<Q", 24, 0x8000000000000000)),
@@ -251,9 +252,10 @@ VARIANTS = {
 # e_type and e_machine only) but that every ELF parser, libelf and QEMU's
 # loader among them, takes at its word: emu may refuse these or run them.
 IDENT_LENIENT = {"class32", "class-invalid", "big-endian", "data-invalid", "version0"}
-# A program that is its own interpreter: Linux loads it twice and runs the
-# copy; emu refuses an interpreter that has a PT_INTERP itself (a loader
-# that needs a loader cannot work): it may refuse these or run them.
+# A program that is its own interpreter (or a copy of the unpatched base,
+# dynamic for the dyn base): Linux loads it twice and runs the copy; emu
+# refuses an interpreter that has a PT_INTERP itself (a loader that needs
+# a loader cannot work): it may refuse these or run them.
 INTERP_LENIENT = {"interp-self"}
 
 
