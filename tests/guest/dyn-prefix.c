@@ -70,6 +70,15 @@ int main(int argc, char **argv)
     if (f) {
         fclose(f);
     }
+    /* /dev is never redirected (the prefix has a decoy /dev/null file). */
+    f = fopen("/dev/null", "r");
+    printf("/dev/null reads: %zu bytes\n", f ? fread(buf, 1, sizeof(buf), f) : (size_t)-1);
+    if (f) {
+        fclose(f);
+    }
+    /* Relative paths are not redirected (the prefix has a decoy
+     * "relative.txt" at its root; the working directory has none). */
+    printf("relative.txt: %s\n", access("relative.txt", F_OK) == 0 ? "found" : "absent");
     ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
     buf[n > 0 ? n : 0] = 0;
     const char *base = strrchr(buf, '/');

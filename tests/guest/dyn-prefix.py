@@ -5,7 +5,8 @@ usage: dyn-prefix.py --emu EMU --prog PROG --lib LIBEMUTEST.so
 
 Builds a prefix directory: PREFIX/usr/lib/x86_64-linux-gnu/libemutest.so,
 a copy of the host's ld.so at PREFIX/lib64/ld-linux-x86-64.so.2,
-PREFIX/etc/emutest.conf, and a decoy PREFIX/proc/version.  Then:
+PREFIX/etc/emutest.conf, decoys PREFIX/proc/version, PREFIX/dev/null and
+PREFIX/relative.txt (none of which may be used).  Then:
   1. native with LD_LIBRARY_PATH=PREFIX/usr/lib/x86_64-linux-gnu is the
      oracle for `emu -L PREFIX PROG PREFIX` and for QEMU_LD_PREFIX=PREFIX;
      the only lines allowed (and required) to differ are the ones the
@@ -62,6 +63,11 @@ def main():
             f.write("from-the-prefix\n")
         with open(os.path.join(pfx, "proc/version"), "w") as f:
             f.write("decoy /proc/version in the prefix\n")
+        os.makedirs(os.path.join(pfx, "dev"))
+        with open(os.path.join(pfx, "dev/null"), "w") as f:
+            f.write("decoy /dev/null in the prefix\n")
+        with open(os.path.join(pfx, "relative.txt"), "w") as f:
+            f.write("decoy\n")
         prog = os.path.join(d, "dyn-prefix")
         shutil.copy(a.prog, prog)
         work = os.path.join(d, "work")
