@@ -26,6 +26,10 @@ bool lu_load_exec(const LinuxUserConfig *cfg, uint64_t *rip, uint64_t *rsp, char
 {
     ImageInfo *info = &lu_proc.image;
 
+    /* A previous image's strings (exec); elf_load_program clears info. */
+    g_free(info->path);
+    g_free(info->interp);
+    g_free(info->interp_path);
     g_free(lu_proc.execfn);
     lu_proc.execfn = g_strdup(cfg->exec_path);
     if (lu_proc.cmdline) {
