@@ -53,12 +53,13 @@ static void usage(FILE *f)
 {
     fprintf(f,
 "usage: emu [options] PROGRAM [ARGS...]\n"
-"Run the static x86_64 Linux program PROGRAM under emulation.\n"
+"Run the x86_64 Linux program PROGRAM (static or dynamic) under emulation.\n"
 "\n"
 "Options (a double dash works too; options stop at PROGRAM):\n"
 "  -h, -help              print this help and exit\n"
 "  -version               print the version and exit\n"
-"  -L PATH                ELF interpreter prefix (QEMU_LD_PREFIX)\n"
+"  -L PATH                sysroot for the ELF interpreter and the absolute paths\n"
+"                         the guest looks up, when they exist there (QEMU_LD_PREFIX)\n"
 "  -E VAR=VALUE[,...]     set VAR in the guest environment (repeatable)\n"
 "  -U VAR[,...]           remove VAR from the guest environment (repeatable)\n"
 "  -0 ARGV0               use ARGV0 as the guest's argv[0] (QEMU_ARGV0)\n"

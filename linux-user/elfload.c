@@ -10,9 +10,11 @@
  * Every size and offset comes from a possibly hostile file: all arithmetic
  * is checked, and a bad file is a message, never a crash.
  *
- * PT_INTERP is recognised and its path validated; loading the interpreter
- * (at mm_interp_base(), through the same elf_parse/elf_map pair) comes with
- * dynamic-program support.
+ * A program with PT_INTERP (dynamically linked) gets its interpreter
+ * (ld.so) loaded beside it by the same pair: the interpreter file is
+ * PT_INTERP looked up through the -L prefix (lu_path), mapped at
+ * mm_interp_base(); the process starts at the interpreter's entry, which
+ * finds the program through AT_PHDR/AT_ENTRY and itself through AT_BASE.
  */
 #include <fcntl.h>
 #include <gelf.h>
@@ -368,17 +370,39 @@ static bool elf_map_segment(ElfFile *ef, const GElf_Phdr *p, uint64_t bias, char
     bool congruent = PAGE_OFFSET(vaddr) == PAGE_OFFSET(p->p_offset);
     uint64_t cur = pstart;
     if (congruent && p->p_filesz > 0 && file_end > cur) {
-        /* File-backed pages: whole pages of file content. */
+        /* File-backed pages: whole pages of file content.  A last partial
+         * page followed by .bss is mapped from the file too and its tail
+         * zeroed (Linux's padzero), so /proc/self/maps shows it as the
+         * file's; unless that page lies wholly past the end of the file
+         * (touching it would fault): then it is copied below. */
         uint64_t fmap_end = PAGE_FLOOR(file_end + GUEST_PAGE_SIZE - 1);
+        uint64_t zero_from = 0;
         if (PAGE_OFFSET(file_end) != 0 && mem_end > file_end) {
-            fmap_end = PAGE_FLOOR(file_end);   /* last partial page: copied below */
+            uint64_t last_off = p->p_offset + (PAGE_FLOOR(file_end) - vaddr);
+            if (last_off < ef->size) {
+                zero_from = file_end;
+            } else {
+                fmap_end = PAGE_FLOOR(file_end);
+            }
         }
         if (fmap_end > cur) {
             uint64_t off = p->p_offset - (vaddr - cur);
-            r = mm_map_fixed(cur, fmap_end - cur, prot, ef->fd, off, ef->path);
+            int mprot = zero_from ? prot | PROT_WRITE : prot;
+            /* No name: the tracker names it after the fd, the resolved
+             * path, as Linux's maps show it. */
+            r = mm_map_fixed(cur, fmap_end - cur, mprot, ef->fd, off, NULL);
             if (r < 0) {
                 return fail(err, "cannot map segment at 0x%" G_GINT64_MODIFIER "x: %s",
                             vaddr, g_strerror(-r));
+            }
+            if (zero_from) {
+                static const uint8_t zeros[GUEST_PAGE_SIZE];
+                if (mm_copy_to_guest(zero_from, zeros, fmap_end - zero_from) < 0) {
+                    return fail(err, "cannot load segment at 0x%" G_GINT64_MODIFIER "x", vaddr);
+                }
+                if (mprot != prot) {
+                    mm_mprotect(cur, fmap_end - cur, prot);
+                }
             }
             cur = fmap_end;
         }
@@ -504,56 +528,114 @@ static char *elf_abs_path(const char *path)
     return g_canonicalize_filename(path, NULL);
 }
 
+/* The bias that puts an ET_DYN image at base (aligned as its segments
+ * ask); if something is mapped there already (a huge ET_EXEC program in
+ * the interpreter's place), the lowest free range above base instead. */
+static bool dyn_bias(const ElfFile *ef, uint64_t base, uint64_t *bias, char **err)
+{
+    uint64_t span = ef->hi - ef->lo;
+    uint64_t align = ef->max_align;
+
+    if (span > guest_addr_limit) {
+        return fail(err, "segments span more than the guest address space");
+    }
+    base = (base + align - 1) & ~(align - 1);
+    if (mm_find_free(base, span) != base) {
+        uint64_t a = mm_find_free(base, span + align);
+        if (a == 0) {
+            return fail(err, "no room for the image in the guest address space");
+        }
+        base = (a + align - 1) & ~(align - 1);
+    }
+    *bias = base - ef->lo;
+    return true;
+}
+
+/* Parse the interpreter that prog's PT_INTERP names (through -L); its
+ * failures are reported as the interpreter's. */
+static bool interp_parse(const ElfFile *prog, ElfFile *ief, char **host_path, char **err)
+{
+    char *why = NULL;
+
+    *host_path = lu_path(prog->interp);
+    if (!elf_parse(*host_path, ief, &why)) {
+        fail(err, "cannot load its ELF interpreter %s: %s", prog->interp, why);
+        g_free(why);
+        return false;
+    }
+    if (ief->interp) {
+        /* Linux would ignore it and run a loader that cannot work. */
+        return fail(err, "its ELF interpreter %s is itself dynamically linked "
+                    "(PT_INTERP %s)", prog->interp, ief->interp);
+    }
+    return true;
+}
+
 bool elf_check_program(const char *path, char **err)
 {
-    ElfFile ef;
+    ElfFile ef, ief;
+    g_autofree char *ipath = NULL;
+
+    memset(&ief, 0, sizeof(ief));
+    ief.fd = -1;
     bool ok = elf_parse(path, &ef, err);
     if (ok && ef.interp) {
-        ok = fail(err, "dynamically linked programs are not supported yet "
-                  "(needs PT_INTERP %s)", ef.interp);
+        ok = interp_parse(&ef, &ief, &ipath, err);
     }
+    elf_file_free(&ief);
     elf_file_free(&ef);
     return ok;
 }
 
 bool elf_load_program(const char *path, ImageInfo *info, char **err)
 {
-    ElfFile ef;
+    ElfFile ef, ief;
+    ImageInfo ii;
+    char *ipath = NULL;
     uint64_t bias = 0;
+    bool ok = false;
 
     memset(info, 0, sizeof(*info));
+    memset(&ief, 0, sizeof(ief));
     info->fd = -1;
-    if (!elf_parse(path, &ef, err)) {
-        elf_file_free(&ef);
-        return false;
+    ief.fd = -1;
+    if (!elf_parse(path, &ef, err) || (ef.interp && !interp_parse(&ef, &ief, &ipath, err))) {
+        goto out;
     }
-    if (ef.interp) {
-        /* The interpreter would be parsed with elf_parse() and mapped with
-         * elf_map() at mm_interp_base(); AT_BASE and the entry point then
-         * come from it. */
-        fail(err, "dynamically linked programs are not supported yet (needs PT_INTERP %s)",
-             ef.interp);
-        elf_file_free(&ef);
-        return false;
-    }
-    if (ef.eh.e_type == ET_DYN) {
-        /* Static PIE: the whole image moves to the PIE base, aligned as
-         * its most aligned segment asks (as Linux does). */
-        uint64_t base = mm_pie_base();
-        base = (base + ef.max_align - 1) & ~(ef.max_align - 1);
-        if (ef.hi - ef.lo > guest_addr_limit) {
-            elf_file_free(&ef);
-            return fail(err, "segments span more than the guest address space");
-        }
-        bias = base - ef.lo;
+    /* PIE, static or dynamic: the whole image moves to the PIE base. */
+    if (ef.eh.e_type == ET_DYN && !dyn_bias(&ef, mm_pie_base(), &bias, err)) {
+        goto out;
     }
     if (!elf_map(&ef, bias, info, err)) {
-        elf_file_free(&ef);
-        return false;
+        goto out;
     }
     info->path = elf_abs_path(path);
+    info->start = info->entry;
     mm_brk_init(info->brk);
     mm_brk_set_static_data(info->end_data - info->start_data);
+    if (ef.interp) {
+        uint64_t ibias = 0;
+        if (ief.eh.e_type == ET_DYN && !dyn_bias(&ief, mm_interp_base(), &ibias, err)) {
+            goto out;
+        }
+        /* An ET_EXEC interpreter over the program replaces those pages,
+         * as Linux's mapping does. */
+        memset(&ii, 0, sizeof(ii));
+        if (!elf_map(&ief, ibias, &ii, err)) {
+            char *why = *err;
+            *err = g_strdup_printf("cannot load its ELF interpreter %s: %s", ef.interp, why);
+            g_free(why);
+            goto out;
+        }
+        info->interp = g_strdup(ef.interp);
+        info->interp_path = elf_abs_path(ipath);
+        info->interp_base = ii.load_bias;
+        info->start = ii.entry;
+    }
+    ok = true;
+out:
+    g_free(ipath);
+    elf_file_free(&ief);
     elf_file_free(&ef);
-    return true;
+    return ok;
 }

@@ -34,15 +34,27 @@ typedef struct ImageInfo {
     uint64_t brk;           /* page-aligned end of the highest segment */
     bool exec_stack;        /* PT_GNU_STACK with PF_X */
     char *interp;           /* PT_INTERP path, or NULL (static program) */
+    char *interp_path;      /* the interpreter file loaded (after -L), or NULL */
+    uint64_t interp_base;   /* AT_BASE: the interpreter's load bias; 0: none */
+    uint64_t start;         /* first rip: the interpreter's entry, else entry */
     uint64_t tls_vaddr, tls_memsz; /* PT_TLS (informational) */
 } ImageInfo;
 
-/* Validate and load `path` into the guest address space (mm_init done).
- * Returns true, or false with a g_malloc'ed message in *err ("not an ELF
- * file", ...) that the caller prints after the file name. */
+/* Validate and load `path` and, for a dynamic program, its ELF
+ * interpreter (PT_INTERP through lu_path) into the guest address space
+ * (mm_init done, nothing mapped yet).  Returns true, or false with a
+ * g_malloc'ed message in *err ("not an ELF file", "cannot load its ELF
+ * interpreter ...") that the caller prints after the file name. */
 bool elf_load_program(const char *path, ImageInfo *info, char **err);
-/* Validate only (no mapping): used before the address space exists. */
+/* Validate only, program and interpreter (no mapping): used before the
+ * address space exists, so that a bad file changes nothing. */
 bool elf_check_program(const char *path, char **err);
+
+/* Load cfg->exec_path (and its interpreter) into the current, empty guest
+ * address space and build the initial stack from cfg's argv and envp:
+ * fills lu_proc.image, execfn, cmdline and auxv, and gives the first rip
+ * and rsp.  False with *err on failure (process.c; for exec too). */
+bool lu_load_exec(const LinuxUserConfig *cfg, uint64_t *rip, uint64_t *rsp, char **err);
 
 /* ---- the initial stack (stack.c) ---- */
 
@@ -73,6 +85,7 @@ typedef struct LinuxUserProc {
     GByteArray *cmdline;    /* argv joined by NULs (/proc/self/cmdline) */
     uint64_t stack_size;    /* mapped stack size: reported as RLIMIT_STACK */
     uint64_t stack_top;
+    uint64_t start_stack;   /* the initial rsp (at argc): /proc/self/stat's startstack */
     uint64_t rlimit_stack_max;
     bool have_seed;
     uint64_t rng_state;     /* splitmix64 state for -seed */
@@ -187,6 +200,17 @@ void *g_ptr_r(uint64_t addr, uint64_t len);
 void *g_ptr_w(uint64_t addr, uint64_t len);
 /* Guest path string (PATH_MAX), g_malloc'ed; NULL with *err. */
 char *g_path(uint64_t addr, int *err);
+
+/* ---- the -L prefix (path.c) ---- */
+
+/* Set the prefix (NULL or "": none); made absolute here. */
+void lu_path_init(const char *prefix);
+/* The absolute prefix, or NULL. */
+const char *lu_path_prefix(void);
+/* The host path for a guest path in a lookup: PREFIX/path if path is
+ * absolute, not under /proc, /dev or /sys, and PREFIX/path exists; else
+ * path.  Always a g_malloc'ed copy. */
+char *lu_path(const char *path);
 
 /* /proc emulation (syscall-fs.c): if path names one of the emulated
  * /proc/self files, return an fd with its content (>= 0), or -errno;

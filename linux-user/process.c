@@ -24,11 +24,42 @@ static void __attribute__((noreturn)) load_failed(const char *path, char *err)
     exit(1);
 }
 
+bool lu_load_exec(const LinuxUserConfig *cfg, uint64_t *rip, uint64_t *rsp, char **err)
+{
+    ImageInfo *info = &lu_proc.image;
+
+    /* A previous image's strings (exec); elf_load_program clears info. */
+    g_free(info->path);
+    g_free(info->interp);
+    g_free(info->interp_path);
+    g_free(lu_proc.execfn);
+    lu_proc.execfn = g_strdup(exec_execfn_or(cfg->exec_path));
+    if (lu_proc.cmdline) {
+        g_byte_array_free(lu_proc.cmdline, TRUE);
+    }
+    lu_proc.cmdline = g_byte_array_new();
+    for (int i = 0; i < cfg->argc; i++) {
+        g_byte_array_append(lu_proc.cmdline, (const guint8 *)cfg->argv[i],
+                            strlen(cfg->argv[i]) + 1);
+    }
+    if (!elf_load_program(cfg->exec_path, info, err)) {
+        return false;
+    }
+    exec_after_load();
+    *rsp = stack_setup(cfg, info, err);
+    if (*rsp == 0) {
+        return false;
+    }
+    *rip = info->start;
+    return true;
+}
+
 void linux_user_run(const LinuxUserConfig *cfg)
 {
     char *err = NULL;
-    ImageInfo *info = &lu_proc.image;
+    uint64_t rip, sp;
 
+    lu_path_init(cfg->interp_prefix);
     /* Refuse bad files before anything is reserved or mapped. */
     if (!elf_check_program(cfg->exec_path, &err)) {
         load_failed(cfg->exec_path, err);
@@ -47,20 +78,9 @@ void linux_user_run(const LinuxUserConfig *cfg)
     lu_proc.pid = getpid();
     lu_proc.have_seed = cfg->have_seed;
     lu_proc.rng_state = cfg->seed;
-    lu_proc.execfn = g_strdup(exec_execfn_or(cfg->exec_path));
-    lu_proc.cmdline = g_byte_array_new();
-    for (int i = 0; i < cfg->argc; i++) {
-        g_byte_array_append(lu_proc.cmdline, (const guint8 *)cfg->argv[i],
-                            strlen(cfg->argv[i]) + 1);
-    }
     signal_init();
 
-    if (!elf_load_program(cfg->exec_path, info, &err)) {
-        load_failed(cfg->exec_path, err);
-    }
-    exec_after_load();
-    uint64_t sp = stack_setup(cfg, info, &err);
-    if (sp == 0) {
+    if (!lu_load_exec(cfg, &rip, &sp, &err)) {
         load_failed(cfg->exec_path, err);
     }
 
@@ -82,6 +102,6 @@ void linux_user_run(const LinuxUserConfig *cfg)
     cpu_exec_init_vcpu(env);
     env->regs[R_ESP] = sp;
     env->regs[R_EDX] = 0;
-    env->rip = info->entry;
+    env->rip = rip;
     cpu_loop(env);
 }

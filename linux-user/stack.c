@@ -191,7 +191,7 @@ uint64_t stack_setup(const LinuxUserConfig *cfg, const ImageInfo *info, char **e
     AUX(AT_PHDR, info->phdr);
     AUX(AT_PHENT, info->phent);
     AUX(AT_PHNUM, info->phnum);
-    AUX(AT_BASE, 0);            /* interpreter load address: none */
+    AUX(AT_BASE, info->interp_base);  /* the interpreter's load bias, 0: none */
     AUX(AT_FLAGS, 0);
     AUX(AT_ENTRY, info->entry);
     AUX(AT_UID, getuid());
@@ -228,7 +228,11 @@ uint64_t stack_setup(const LinuxUserConfig *cfg, const ImageInfo *info, char **e
         return 0;
     }
 
+    if (lu_proc.auxv) {
+        g_byte_array_free(lu_proc.auxv, TRUE);
+    }
     lu_proc.auxv = g_byte_array_new();
+    lu_proc.start_stack = sp;
     g_byte_array_append(lu_proc.auxv, (const guint8 *)aux->data, aux->len * sizeof(uint64_t));
     g_array_free(aux, TRUE);
     return sp;

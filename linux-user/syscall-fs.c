@@ -58,6 +58,16 @@ static uint64_t rw_count(uint64_t n)
         return p##_err_;                            \
     }
 
+/* The same for a path that is looked up (open, stat, access, readlink,
+ * statfs): through the -L prefix (path.c) when one is given. */
+#define GUEST_LOOKUP_PATH(p, arg)                               \
+    int p##_err_ = 0;                                           \
+    g_autofree char *p##_guest_ = g_path((arg), &p##_err_);     \
+    if (p##_guest_ == NULL) {                                   \
+        return p##_err_;                                        \
+    }                                                           \
+    g_autofree char *p = lu_path(p##_guest_);
+
 /* ---- /proc/self emulation ---- */
 
 /* The part after "/proc/self/" or "/proc/<our pid>/", or NULL. */
@@ -111,7 +121,7 @@ static GString *proc_self_stat(void)
         } else if (field == 27) {
             g_string_append_printf(s, " %" G_GUINT64_FORMAT, (guint64)lu_proc.image.end_code);
         } else if (field == 28) {
-            g_string_append_printf(s, " %" G_GUINT64_FORMAT, (guint64)lu_proc.stack_top);
+            g_string_append_printf(s, " %" G_GUINT64_FORMAT, (guint64)lu_proc.start_stack);
         } else {
             g_string_append_printf(s, " %s", v);
         }
@@ -188,7 +198,7 @@ static const char *path_subst(const char *path)
 
 static int64_t do_openat(int dirfd, uint64_t gpath, int flags, unsigned mode)
 {
-    GUEST_PATH(path, gpath);
+    GUEST_LOOKUP_PATH(path, gpath);
     int r = proc_self_open(path, flags);
     if (r != INT_MIN) {
         return r;
@@ -425,7 +435,7 @@ static int64_t do_fstatat(int dirfd, uint64_t gpath, uint64_t gbuf, int flags)
     if (gpath == 0 && (flags & AT_EMPTY_PATH)) {
         return put_stat(RAW(SYS_newfstatat, dirfd, "", &st, flags), &st, gbuf);
     }
-    GUEST_PATH(path, gpath);
+    GUEST_LOOKUP_PATH(path, gpath);
     if (!g_ptr_w(gbuf, sizeof(st))) {
         return -EFAULT;
     }
@@ -456,10 +466,11 @@ int64_t sys_statx(CPUX86State *env, const uint64_t *a)
     int err = 0;
 
     if (a[1] != 0 || !((int)a[2] & AT_EMPTY_PATH)) {
-        path = g_path(a[1], &err);
-        if (!path) {
+        g_autofree char *gpath = g_path(a[1], &err);
+        if (!gpath) {
             return err;
         }
+        path = lu_path(gpath);
         p = path_subst(path);
     } else {
         p = "";
@@ -478,7 +489,7 @@ int64_t sys_statx(CPUX86State *env, const uint64_t *a)
 int64_t sys_statfs(CPUX86State *env, const uint64_t *a)
 {
     struct statfs sf;
-    GUEST_PATH(path, a[0]);
+    GUEST_LOOKUP_PATH(path, a[0]);
     int64_t r = RAW(SYS_statfs, path, &sf);
     if (r < 0) {
         return r;
@@ -500,25 +511,25 @@ int64_t sys_fstatfs(CPUX86State *env, const uint64_t *a)
 
 int64_t sys_access(CPUX86State *env, const uint64_t *a)
 {
-    GUEST_PATH(path, a[0]);
+    GUEST_LOOKUP_PATH(path, a[0]);
     return RAW(SYS_faccessat, AT_FDCWD, path_subst(path), (int)a[1]);
 }
 
 int64_t sys_faccessat(CPUX86State *env, const uint64_t *a)
 {
-    GUEST_PATH(path, a[1]);
+    GUEST_LOOKUP_PATH(path, a[1]);
     return RAW(SYS_faccessat, (int)a[0], path_subst(path), (int)a[2]);
 }
 
 int64_t sys_faccessat2(CPUX86State *env, const uint64_t *a)
 {
-    GUEST_PATH(path, a[1]);
+    GUEST_LOOKUP_PATH(path, a[1]);
     return RAW(SYS_faccessat2, (int)a[0], path_subst(path), (int)a[2], (int)a[3]);
 }
 
 static int64_t do_readlinkat(int dirfd, uint64_t gpath, uint64_t gbuf, uint64_t bufsiz)
 {
-    GUEST_PATH(path, gpath);
+    GUEST_LOOKUP_PATH(path, gpath);
     if ((int)bufsiz <= 0) {
         return -EINVAL;
     }

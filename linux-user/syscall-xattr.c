@@ -34,10 +34,11 @@ static int64_t target_arg(XattrTarget t, uint64_t g, char **path, long *arg)
         return 0;
     }
     int err;
-    *path = g_path(g, &err);
-    if (!*path) {
+    g_autofree char *guest = g_path(g, &err);
+    if (!guest) {
         return err;
     }
+    *path = lu_path(guest);     /* -L prefix */
     *arg = (long)*path;
     return 0;
 }
@@ -146,10 +147,11 @@ int64_t sys_inotify_init1(CPUX86State *env, const uint64_t *a)
 int64_t sys_inotify_add_watch(CPUX86State *env, const uint64_t *a)
 {
     int err;
-    g_autofree char *path = g_path(a[1], &err);
-    if (!path) {
+    g_autofree char *guest = g_path(a[1], &err);
+    if (!guest) {
         return err;
     }
+    g_autofree char *path = lu_path(guest);
     return RAW(SYS_inotify_add_watch, (int)a[0], path, (uint32_t)a[2]);
 }
 

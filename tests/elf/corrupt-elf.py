@@ -8,10 +8,13 @@ usage: corrupt-elf.py --list
 The native kernel is the oracle: the variant is first exec'ed natively.
   * execve fails (ENOEXEC, EINVAL, EACCES, ENOENT, ...): emu must print a
     line starting with "emu:" on stderr and exit with status 1;
-  * it runs and exits: emu must run it too, with the same stdout and status;
+  * it runs and exits: emu must run it too, with the same stdout and status
+    (or may refuse it when natively the program's ld.so gave up on it);
   * it dies of a signal (the kernel gives up after the point of no return,
     or the program faults at once): emu may refuse it (status 1 with an
     "emu:" message) or let the guest die of the same signal.
+The interp-* variants make the program name a broken ./interp (or
+./nointerp) as its PT_INTERP, created beside it.
 emu exiting with any other status, or being killed by a signal the native
 run did not die of, is a crash: FAIL.  Exit status 0 pass, 1 fail, 99 error.
 """
@@ -91,16 +94,49 @@ def ph_field(pick, field, value):
     return patched(fn)
 
 
+def interp_phdr(e):
+    """The program's PT_INTERP (dynamic base) or its PT_GNU_STACK (static)."""
+    for t in (PT_INTERP, PT_GNU_STACK):
+        for k in range(e.phnum):
+            if e.ph(k)[0] == t:
+                return k
+    raise ValueError("no PT_INTERP or PT_GNU_STACK to patch")
+
+
 def interp_at(offset_fn, size_fn, append=b""):
-    """Turn PT_GNU_STACK into a PT_INTERP; append bytes to the file first."""
+    """Make a PT_INTERP (the existing one, else from PT_GNU_STACK); append
+    bytes to the file first."""
     def make(data):
         e = Elf(data + append)
-        i = next(k for k in range(e.phnum) if e.ph(k)[0] == PT_GNU_STACK)
+        i = interp_phdr(e)
         e.set_ph(i, "type", PT_INTERP)
         e.set_ph(i, "offset", offset_fn(len(data)))
         e.set_ph(i, "filesz", size_fn(len(data)))
         return e.bytes()
     return make
+
+
+LDSO = "/lib64/ld-linux-x86-64.so.2"
+
+
+def interp_named(name, content):
+    """The program names ./NAME (relative: the kernel opens it from the
+    working directory) as its interpreter; content(base, ldso) gives that
+    file's bytes (None: no file), or is a special kind ("dir", "noexec")."""
+    def make(data):
+        path = b"./" + name.encode() + b"\0"
+        return interp_at(lambda n: n, lambda n: len(path), path)(data)
+    make.interp = (name, content)
+    return make
+
+
+def ldso_patched(fn):
+    """A copy of the host's ld.so changed by fn(Elf)."""
+    def content(base, ldso):
+        e = Elf(ldso)
+        fn(e)
+        return e.bytes()
+    return content
 
 
 def no_loads(e):
@@ -185,6 +221,24 @@ VARIANTS = {
     "interp-huge": interp_at(lambda n: 0, lambda n: 1 << 40),
     "interp-unterminated": interp_at(lambda n: 0, lambda n: 8),
     "interp-missing": interp_at(lambda n: n, lambda n: 20, b"/nonexistent/ld.so\0\0"),
+    # the interpreter file itself: missing, not a program, broken
+    "interp-rel-missing": interp_named("nointerp", lambda b, l: None),
+    "interp-empty": interp_named("interp", lambda b, l: b""),
+    "interp-text": interp_named("interp", lambda b, l: b"#!/bin/sh\necho not a loader\n"),
+    "interp-dir": interp_named("interp", "dir"),
+    "interp-noexec": interp_named("interp", "noexec"),
+    "interp-ldso-copy": interp_named("interp", lambda b, l: l),
+    "interp-ldso-trunc-ehdr": interp_named("interp", lambda b, l: l[:40]),
+    "interp-ldso-trunc-phdrs": interp_named("interp", lambda b, l: l[:64 + 56 + 8]),
+    "interp-ldso-i386": interp_named("interp", ldso_patched(lambda e: e.set("<H", 18, 3))),
+    "interp-ldso-type-rel": interp_named("interp", ldso_patched(lambda e: e.set("<H", 16, 1))),
+    "interp-ldso-phnum-0": interp_named("interp", ldso_patched(lambda e: e.set("<H", 56, 0))),
+    "interp-ldso-no-loads": interp_named("interp", ldso_patched(no_loads)),
+    "interp-ldso-filesz-gt-memsz": interp_named("interp", ldso_patched(
+        lambda e: e.set_ph(e.exec_load(), "memsz", max(e.ph(e.exec_load())[5] // 2, 1)))),
+    "interp-ldso-entry-zero": interp_named("interp", ldso_patched(lambda e: e.set("<Q", 24, 0))),
+    "interp-self": interp_named("variant", "self"),
+    "interp-base-copy": interp_named("interp", lambda b, l: b),
     "entry-zero": patched(lambda e: e.set("<Q", 24, 0)),
     "entry-unmapped": patched(lambda e: e.set("<Q", 24, 0x10)),
     "entry-noncanonical": patched(lambda e: e.set("<Q", 24, 0x8000000000000000)),
@@ -198,6 +252,11 @@ VARIANTS = {
 # e_type and e_machine only) but that every ELF parser, libelf and QEMU's
 # loader among them, takes at its word: emu may refuse these or run them.
 IDENT_LENIENT = {"class32", "class-invalid", "big-endian", "data-invalid", "version0"}
+# A program that is its own interpreter (or a copy of the unpatched base,
+# dynamic for the dyn base): Linux loads it twice and runs the copy; emu
+# refuses an interpreter that has a PT_INTERP itself (a loader that needs
+# a loader cannot work): it may refuse these or run them.
+INTERP_LENIENT = {"interp-self"}
 
 
 def prepare(kind, data, d):
@@ -208,6 +267,22 @@ def prepare(kind, data, d):
         return path
     if kind == "missing":
         return os.path.join(d, "does-not-exist")
+    interp = getattr(kind, "interp", None)
+    if interp:
+        name, content = interp
+        ipath = os.path.join(d, name)
+        if content == "dir":
+            os.mkdir(ipath)
+        elif content == "noexec":
+            shutil.copy(LDSO, ipath)
+            os.chmod(ipath, 0o644)
+        elif content != "self":
+            with open(LDSO, "rb") as f:
+                b = content(data, f.read())
+            if b is not None:
+                with open(ipath, "wb") as f:
+                    f.write(b)
+                os.chmod(ipath, 0o755)
     content = {"empty": b"", "text": b"just some text, not a program\n",
                "unreadable": data}.get(kind) if isinstance(kind, str) else kind(data)
     with open(path, "wb") as f:
@@ -299,9 +374,14 @@ def main():
     elif native[0] == "exit":
         ok = emu_r[0] == "exit" and emu_r[1] == native[1] and emu_r[2] == native[2]
         why = "the kernel runs this file: emu must run it with the same stdout and status"
-        if a.variant in IDENT_LENIENT:
+        if a.variant in IDENT_LENIENT | INTERP_LENIENT:
             ok = ok or refused
             why += " (or refuse it: the ELF identification is invalid)"
+        elif native[1] == 127 and b"ld.so" in native[3]:
+            # The kernel ran it, but the program's own dynamic loader gave
+            # up on the broken image ("Inconsistency detected by ld.so").
+            ok = ok or refused
+            why += " (or refuse it: ld.so refuses it natively)"
     elif native[0] == "signal":
         same = emu_r[0] == "signal" and (emu_r[1] == native[1] or
                                           (native[1] == signal.SIGKILL and emu_r[1] == signal.SIGSEGV))

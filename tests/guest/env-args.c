@@ -45,9 +45,9 @@ int main(int argc, char **argv, char **envp)
     printf("AT_UID==getuid %d AT_EUID==geteuid %d AT_GID==getgid %d AT_EGID==getegid %d\n",
            getauxval(AT_UID) == getuid(), getauxval(AT_EUID) == geteuid(),
            getauxval(AT_GID) == getgid(), getauxval(AT_EGID) == getegid());
-    printf("AT_ENTRY==_start %d AT_PHNUM>0 %d AT_PHDR set %d AT_BASE=%lu\n",
+    printf("AT_ENTRY==_start %d AT_PHNUM>0 %d AT_PHDR set %d AT_BASE set %d\n",
            getauxval(AT_ENTRY) == (uintptr_t)_start, getauxval(AT_PHNUM) > 0,
-           getauxval(AT_PHDR) != 0, getauxval(AT_BASE));
+           getauxval(AT_PHDR) != 0, getauxval(AT_BASE) != 0);
     const Elf64_Phdr *ph = (const Elf64_Phdr *)getauxval(AT_PHDR);
     int loads = 0;
     for (unsigned long i = 0; ph && i < getauxval(AT_PHNUM); i++)
