@@ -295,33 +295,3 @@ size_t mm_vma_count(void)
     mm_unlock();
     return n;
 }
-
-/* One line as Linux's show_map_vma prints it: the name, if any, starts in
- * column 74 (the prefix is padded to 72 characters, then one space). */
-char *mm_format_maps(void)
-{
-    GString *s = g_string_new(NULL);
-    mm_lock();
-    for (Vma *v = vma_first(&mm_tree); v; v = vma_next(&mm_tree, v)) {
-        size_t line = s->len;
-        g_string_append_printf(s, "%08" PRIx64 "-%08" PRIx64 " %c%c%c%c %08" PRIx64
-                               " %02x:%02x %" PRIu64 " ",
-                               v->start, v->end,
-                               v->prot & PROT_READ ? 'r' : '-',
-                               v->prot & PROT_WRITE ? 'w' : '-',
-                               v->prot & PROT_EXEC ? 'x' : '-',
-                               v->flags & MAP_SHARED ? 's' : 'p',
-                               v->file ? v->offset : 0,
-                               major(v->dev), minor(v->dev), v->inode);
-        if (v->name) {
-            while (s->len - line < 72) {
-                g_string_append_c(s, ' ');
-            }
-            g_string_append_c(s, ' ');
-            g_string_append(s, v->name);
-        }
-        g_string_append_c(s, '\n');
-    }
-    mm_unlock();
-    return g_string_free(s, false);
-}

@@ -141,5 +141,7 @@ void mm_foreach_vma(MMVmaFn fn, void *opaque);
 size_t mm_vma_count(void);        /* tracker nodes in use */
 /* Write the guest's /proc/self/maps text into a g_malloc'ed string. */
 char *mm_format_maps(void);
+/* /proc/self/smaps (or smaps_rollup) text for the guest (procmaps.c). */
+char *mm_format_smaps(bool rollup);
 
 #endif
