@@ -8,6 +8,9 @@ set -eu
 cd "$(dirname "$0")"
 
 PKGS="gcc libc6-dev pkg-config meson ninja-build python3 libglib2.0-dev libcapstone-dev libelf-dev check"
+# Packages only the tests need (run-tests sets this): real programs run
+# natively and under emu.
+PKGS="$PKGS ${EMU_EXTRA_PKGS:-}"
 
 if command -v dpkg-query >/dev/null 2>&1; then
     missing=""
