@@ -849,6 +849,16 @@ static bool add_insn(Gen *g, const Variant *v, int mutate, uint32_t *undef)
         int64_t disp = (int64_t)e.rip_target - (int64_t)(FZ_CODE + (uint64_t)c->code_len + (uint64_t)e.len);
         memcpy(c->code + c->code_len + e.rip_at, &(int32_t){ (int32_t)disp }, 4);
     }
+    if ((mn == X86_MN_LDMXCSR || mn == X86_MN_VLDMXCSR) && r > 0 && insn.has_mem) {
+        /* AMD hosts accept MXCSR bit 17 (misaligned-SSE mode, MXCSR_MASK
+         * 0x2ffff), Intel raises #GP: load either a valid value or one
+         * with a reserved bit above 17, never bit 17 alone */
+        uint32_t mx = (uint32_t)rnd(g, 0x10000);
+        if (rnd(g, 4) == 0) {
+            mx |= 1u << (18 + rnd(g, 14));
+        }
+        add_patch(c, e.ea, &mx, 4);
+    }
     if (mn > 0 && first_only(mn) && r > 0) {
         first_only_fixups(g, mn, &e, &insn);
         if (mn == X86_MN_POPF) {
