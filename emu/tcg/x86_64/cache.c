@@ -1,11 +1,12 @@
 /*
- * emu/tcg/x86_64/cache.c — the bounded two-half code cache (see cache.h).
+ * emu/tcg/x86_64/cache.c — the bounded, segmented code cache (see cache.h).
  *
- *   [ trampoline page | half 0 ............ | half 1 ............ ]
- *                       ^ bump pointer while half 0 is active
+ *   segment: [ epilogue | TB | TB | TB | ...  free ... ]
+ *                                        ^ bump pointer (active segment)
  *
- * A half is reused only when its live count (TBs not yet freed) is zero:
- * by then no vCPU can be running or chaining into anything in it.
+ * Retired segments (full, all their TBs flushed) wait for their live count
+ * to reach zero, then are unmapped: by then no vCPU can be running or
+ * chaining into anything in them.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -15,79 +16,109 @@
 #include "cache.h"
 
 #define TRAMP_SIZE 4096
+#define SEG_HEAD   64       /* room for the epilogue copy */
 
-static uint8_t *cache_base;
-static size_t half_size;
-static int cur_half;
-static size_t cur_used;
-static unsigned live[2];          /* atomic: codes not yet freed per half */
+struct JitSegment {
+    uint8_t *base;
+    size_t used;
+    unsigned live;          /* TBs not yet freed */
+    bool retired;           /* no longer active: unmap when live == 0 */
+};
+
+static size_t seg_size;
+static JitSegment *cur;
+static void (*emit_epilogue)(JitBuf *b);
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
-uint8_t *jit_cache_init(size_t *tramp_size)
+static void *map_rwx(size_t size)
 {
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE | PROT_EXEC,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) {
+        g_error("emu: cannot map %zu bytes for the JIT code cache", size);
+    }
+    return p;
+}
+
+static JitSegment *seg_new(void)
+{
+    JitSegment *s = g_new0(JitSegment, 1);
+    s->base = map_rwx(seg_size);
+    JitBuf b = { .start = s->base, .p = s->base, .end = s->base + SEG_HEAD };
+    emit_epilogue(&b);
+    g_assert(!b.overflow);
+    s->used = SEG_HEAD;
+    return s;
+}
+
+static void seg_unmap(JitSegment *s)
+{
+    munmap(s->base, seg_size);
+    g_free(s);
+}
+
+uint8_t *jit_cache_init(size_t *tramp_size, void (*emit_epi)(JitBuf *b))
+{
+    static uint8_t *tramp;
     static gsize done;
     if (g_once_init_enter(&done)) {
-        size_t total = 128u << 20;
+        seg_size = 64u << 20;
         const char *kb = getenv("EMU_JIT_CACHE_KB");
         if (kb && atol(kb) > 0) {
-            total = (size_t)atol(kb) << 10;
+            seg_size = MAX((size_t)atol(kb) << 10, (size_t)8192);
         }
-        half_size = (total / 2 + 4095) & ~(size_t)4095;
-        void *p = mmap(NULL, TRAMP_SIZE + 2 * half_size,
-                       PROT_READ | PROT_WRITE | PROT_EXEC,
-                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        if (p == MAP_FAILED) {
-            g_error("emu: cannot map the JIT code cache (%zu bytes)", 2 * half_size);
-        }
-        cache_base = p;
+        seg_size = (seg_size + 4095) & ~(size_t)4095;
+        emit_epilogue = emit_epi;
+        tramp = map_rwx(TRAMP_SIZE);
         g_once_init_leave(&done, 1);
     }
     *tramp_size = TRAMP_SIZE;
-    return cache_base;
+    return tramp;
 }
 
-static uint8_t *half_start(int h)
-{
-    return cache_base + TRAMP_SIZE + (size_t)h * half_size;
-}
-
-void jit_cache_begin(JitBuf *b)
+void jit_cache_begin(JitBuf *b, const uint8_t **epilogue)
 {
     pthread_mutex_lock(&cache_lock);
-    uint8_t *p = half_start(cur_half) + cur_used;
-    b->start = b->p = p + sizeof(JitCode);
-    b->end = half_start(cur_half) + half_size;
+    if (cur == NULL) {
+        cur = seg_new();
+    }
+    b->start = b->p = cur->base + cur->used + sizeof(JitCode);
+    b->end = cur->base + seg_size;
     b->overflow = b->p > b->end;
+    *epilogue = cur->base;
 }
 
 JitCode *jit_cache_commit(JitBuf *b)
 {
     if (b->overflow || b->p > b->end) {
-        /* Full: switch halves now; the core flushes every TB (retiring the
-         * ones here) and translates again into the other half. */
-        if (cur_used == 0) {
-            g_error("emu: one TB does not fit a half of the JIT code cache");
+        /* Full: the core flushes every TB (retiring the ones here) and
+         * translates again, into a new segment. */
+        if (cur->used == SEG_HEAD) {
+            g_error("emu: one TB does not fit the JIT code cache; raise EMU_JIT_CACHE_KB");
         }
-        int other = 1 - cur_half;
-        if (__atomic_load_n(&live[other], __ATOMIC_ACQUIRE) != 0) {
-            g_error("emu: JIT code cache exhausted (the previous half still has "
-                    "%u live TBs); raise EMU_JIT_CACHE_KB", live[other]);
+        cur->retired = true;
+        if (cur->live == 0) {
+            seg_unmap(cur);
         }
-        cur_half = other;
-        cur_used = 0;
+        cur = NULL;
         pthread_mutex_unlock(&cache_lock);
         return NULL;
     }
     JitCode *h = (JitCode *)(b->start - sizeof(JitCode));
     h->size = (uint32_t)(b->p - b->start);
-    h->half = (uint32_t)cur_half;
-    cur_used = ((size_t)(b->p - half_start(cur_half)) + 15) & ~(size_t)15;
-    __atomic_add_fetch(&live[cur_half], 1, __ATOMIC_RELEASE);
+    h->seg = cur;
+    cur->used = ((size_t)(b->p - cur->base) + 15) & ~(size_t)15;
+    cur->live++;
     pthread_mutex_unlock(&cache_lock);
     return h;
 }
 
 void jit_cache_free(JitCode *h)
 {
-    __atomic_sub_fetch(&live[h->half], 1, __ATOMIC_RELEASE);
+    pthread_mutex_lock(&cache_lock);
+    JitSegment *s = h->seg;
+    if (--s->live == 0 && s->retired) {
+        seg_unmap(s);
+    }
+    pthread_mutex_unlock(&cache_lock);
 }

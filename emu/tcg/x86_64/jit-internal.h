@@ -76,12 +76,11 @@ typedef struct JitGen {
     /* insn_start of the current guest instruction, stored lazily */
     bool have_insn, insn_stored;
     uint64_t insn_pc, insn_cc_op;
+    const uint8_t *epilogue;   /* the exit epilogue of this code's segment */
 } JitGen;
 
 /* Host features used for instruction selection (detected at start-up). */
 extern bool jit_have_bmi2, jit_have_popcnt;
-/* Address of the shared epilogue (eax = exit value). */
-extern const uint8_t *jit_epilogue;
 
 static inline TempInfo *ti_of(JitGen *g, TCGTemp *t)
 {
@@ -90,6 +89,7 @@ static inline TempInfo *ti_of(JitGen *g, TCGTemp *t)
 
 /* ---- prologue.c, dump.c ---- */
 void jit_init_once(void);
+void jit_emit_epilogue(JitBuf *b);
 unsigned jit_exec(struct CPUX86State *env, void *code);
 void jit_dump_code(void *code, FILE *f);
 

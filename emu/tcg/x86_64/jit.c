@@ -66,7 +66,7 @@ static void emit_exit(JitGen *g, uint64_t value)
 {
     ra_sync_globals(g);
     jit_movi(&g->b, RAX, value);
-    jit_jmp_abs(&g->b, jit_epilogue);
+    jit_jmp_abs(&g->b, g->epilogue);
 }
 
 static void *jit_gen_code(TCGContext *s, size_t *host_size)
@@ -76,7 +76,7 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
 
     jit_init_once();
     gen_prepare(g, s);
-    jit_cache_begin(&g->b);
+    jit_cache_begin(&g->b, &g->epilogue);
 
     for (uint32_t i = 0; i < s->nb_ops; i++) {
         const TCGOp *op = &s->ops[i];

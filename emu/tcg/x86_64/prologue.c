@@ -1,16 +1,17 @@
 /*
  * emu/tcg/x86_64/prologue.c — entering and leaving generated code.
  *
- * One trampoline in the code cache's first page, shared by all TBs:
+ * One entry trampoline in its own page, shared by all TBs:
  *
  *   jit_enter(env, code):   push rbx rbp r12 r13 r14 r15   (all callee-saved)
  *                           sub rsp, 8         rsp % 16 == 0 inside TB code
  *                           rbp = env, r15 = guest_base,
  *                           r14 = guest_addr_limit - 8
  *                           jmp code
- *   jit_epilogue:           add rsp, 8; pop r15 r14 r13 r12 rbp rbx; ret
+ *   epilogue:               add rsp, 8; pop r15 r14 r13 r12 rbp rbx; ret
  *
- * A TB leaves with eax = its TB_EXIT_* value and a jmp to the epilogue.
+ * A TB leaves with eax = its TB_EXIT_* value and a jmp to the epilogue,
+ * of which every code cache segment has a copy at its start.
  * Guest faults leave by siglongjmp to cpu_exec, whose sigsetjmp restored
  * the callee-saved registers as they were there.
  */
@@ -22,7 +23,18 @@
 #include "jit-internal.h"
 
 bool jit_have_bmi2, jit_have_popcnt;
-const uint8_t *jit_epilogue;
+
+static const int8_t saved_regs[6] = { RBX, RBP, R12, R13, R14, R15 };
+
+void jit_emit_epilogue(JitBuf *b)
+{
+    jit_alu_ri(b, P_W, EXT_ADD, RSP, 8);
+    for (int i = 5; i >= 0; i--) {
+        jit_pop(b, saved_regs[i]);
+    }
+    jit_ret(b);
+}
+
 static unsigned (*jit_enter)(CPUX86State *env, const void *code);
 
 void jit_init_once(void)
@@ -36,11 +48,10 @@ void jit_init_once(void)
     jit_have_popcnt = __builtin_cpu_supports("popcnt") && !getenv("EMU_JIT_NO_POPCNT");
 
     size_t size;
-    uint8_t *t = jit_cache_init(&size);
+    uint8_t *t = jit_cache_init(&size, jit_emit_epilogue);
     JitBuf b = { .start = t, .p = t, .end = t + size };
-    static const int8_t saved[6] = { RBX, RBP, R12, R13, R14, R15 };
     for (int i = 0; i < 6; i++) {
-        jit_push(&b, saved[i]);
+        jit_push(&b, saved_regs[i]);
     }
     jit_alu_ri(&b, P_W, EXT_SUB, RSP, 8);
     jit_mov_rr(&b, REG_ENV, RDI);
@@ -50,16 +61,6 @@ void jit_init_once(void)
     jit_ld64(&b, REG_LIMIT, REG_LIMIT, 0);
     jit_alu_ri(&b, P_W, EXT_SUB, REG_LIMIT, 8);
     jit_jmp_r(&b, RSI);
-
-    while ((b.p - b.start) % 16) {
-        jit_byte(&b, 0xCC);
-    }
-    jit_epilogue = b.p;
-    jit_alu_ri(&b, P_W, EXT_ADD, RSP, 8);
-    for (int i = 5; i >= 0; i--) {
-        jit_pop(&b, saved[i]);
-    }
-    jit_ret(&b);
     g_assert(!b.overflow);
     jit_enter = (unsigned (*)(CPUX86State *, const void *))(void *)t;
     g_once_init_leave(&done, 1);
