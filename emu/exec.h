@@ -108,7 +108,7 @@ void cpu_stq_data(CPUX86State *env, uint64_t addr, uint64_t val);
 /* Statistics for -d and tests. */
 uint64_t tb_count(void);
 
-/* Backend selection (-accel tcg,backend=...); default interp for now. */
+/* Backend selection (-accel tcg,backend=..., EMU_BACKEND); default jit. */
 struct TCGBackend;
 extern const struct TCGBackend *tcg_backend;
 

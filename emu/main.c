@@ -21,6 +21,7 @@
 #include "emu-config.h"
 #include "emu/exec.h"
 #include "emu/log.h"
+#include "emu/tcg/backend.h"
 #include "emu/vclock.h"
 #include "emu/x86/cpu-model.h"
 #include "linux-user/user.h"
@@ -69,7 +70,8 @@ static void usage(FILE *f)
 "  -D FILE                write the log to FILE instead of stderr (QEMU_LOG_FILENAME)\n"
 "  -strace                log system calls (QEMU_STRACE)\n"
 "  -plugin FILE[,ARG=VAL...]  load a TCG plugin (repeatable)\n"
-"  -accel tcg[,backend=interp]  translation backend (only interp for now)\n"
+"  -accel tcg[,backend=jit|interp]  translation backend: host JIT (default)\n"
+"                               or IR interpreter (also EMU_BACKEND)\n"
 "  -seed N                seed for AT_RANDOM and getrandom: deterministic runs\n"
 "                         (QEMU_RAND_SEED)\n"
 "  -icount [shift=]N[,sleep=on|off]  virtual clock: time and RDTSC advance\n"
@@ -210,8 +212,8 @@ static void opt_accel(EmuOptions *o, const char *arg)
     for (gchar **p = parts + 1; *p; p++) {
         if (g_str_has_prefix(*p, "backend=")) {
             const char *b = *p + strlen("backend=");
-            if (strcmp(b, "interp") != 0) {
-                die("backend '%s' is not available (only interp)", b);
+            if (!tcg_backend_select(b)) {
+                die("backend '%s' is not available (interp, jit)", b);
             }
         } else {
             die("unknown -accel property '%s'", *p);

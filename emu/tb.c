@@ -23,6 +23,8 @@
  */
 #include <glib.h>
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "emu/exec.h"
@@ -35,7 +37,23 @@
 #include "plugins/plugin.h"
 #include "softmmu/softmmu.h"
 
-const TCGBackend *tcg_backend = &tcg_backend_interp;
+/* The host JIT by default (the whole test suite passes on both; the
+ * interpreter stays the reference: -accel tcg,backend=interp). */
+const TCGBackend *tcg_backend = &tcg_backend_jit;
+static bool tcg_backend_chosen;     /* by -accel: EMU_BACKEND is ignored */
+
+bool tcg_backend_select(const char *name)
+{
+    static const TCGBackend *const all[] = { &tcg_backend_interp, &tcg_backend_jit };
+    for (size_t i = 0; i < G_N_ELEMENTS(all); i++) {
+        if (strcmp(name, all[i]->name) == 0) {
+            tcg_backend = all[i];
+            tcg_backend_chosen = true;
+            return true;
+        }
+    }
+    return false;
+}
 
 /* Serializes translation and invalidation. Lookups in the per-vCPU jump
  * cache do not take it. */
@@ -83,6 +101,11 @@ void tb_vcpus_fork_child(TBJmpCache *keep)
 
 void tb_cache_init(void)
 {
+    const char *b = getenv("EMU_BACKEND");
+    if (!tcg_backend_chosen && b && *b && !tcg_backend_select(b)) {
+        fprintf(stderr, "emu: EMU_BACKEND=%s: unknown backend (interp, jit)\n", b);
+        exit(1);
+    }
     tb_hash = g_hash_table_new(g_int64_hash, g_int64_equal);
     tb_pages = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
                                      (GDestroyNotify)g_ptr_array_unref);

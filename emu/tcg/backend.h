@@ -9,6 +9,7 @@
 #define EMU_TCG_BACKEND_H
 
 #include <stdint.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include "tcg.h"
 
@@ -41,6 +42,13 @@ typedef struct TCGBackend {
  *    next op that can fault or call out.
  */
 extern const TCGBackend tcg_backend_interp;
+/* The host x86_64 JIT (emu/tcg/x86_64/, docs/jit.md). */
+extern const TCGBackend tcg_backend_jit;
+
+/* Make the backend called name ("interp", "jit") the one the core uses
+ * (emu/tb.c's tcg_backend).  Returns false for an unknown name.  Without a
+ * call, the core takes EMU_BACKEND from the environment at start-up. */
+bool tcg_backend_select(const char *name);
 
 /* Guest memory as the backends see it: guest address g lives at host
  * guest_base + g, and only addresses below guest_addr_limit exist.  Owned

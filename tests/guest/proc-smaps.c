@@ -11,7 +11,11 @@
 
 int main(void)
 {
-    char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    /* Inaccessible pages on both sides keep the range from merging with
+     * whatever the system put next to it. */
+    char *g = mmap(NULL, (1 << 20) + 2 * 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    char *p = g + 4096;
+    mprotect(p, 1 << 20, PROT_READ | PROT_WRITE);
     memset(p, 1, 64 * 4096);
     FILE *f = fopen("/proc/self/smaps", "r");
     char line[512], want[32];

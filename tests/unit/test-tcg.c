@@ -71,6 +71,13 @@ static void teardown(void)
     g_free(gmem);
 }
 
+/* The backend under test: EMU_BACKEND=jit tests the host JIT instead. */
+static const TCGBackend *backend(void)
+{
+    const char *b = getenv("EMU_BACKEND");
+    return b && strcmp(b, "jit") == 0 ? &tcg_backend_jit : &tcg_backend_interp;
+}
+
 /* Compile the current IR (optimized if asked), run it once, free it. */
 unsigned run_tb(bool optimize)
 {
@@ -79,11 +86,11 @@ unsigned run_tb(bool optimize)
     if (optimize) {
         tcg_optimize(s);
     }
-    void *code = tcg_backend_interp.gen_code(s, &size);
+    void *code = backend()->gen_code(s, &size);
     ck_assert_ptr_nonnull(code);
     ck_assert_uint_gt(size, 0);
-    unsigned r = tcg_backend_interp.exec(env, code);
-    tcg_backend_interp.free_code(code);
+    unsigned r = backend()->exec(env, code);
+    backend()->free_code(code);
     return r;
 }
 
@@ -878,15 +885,15 @@ START_TEST(test_exit_request)
     tcg_func_start();
     tcg_gen_movi_i64(R[0], 1);
     tcg_gen_exit_tb(TB_EXIT_SLOT1);
-    void *code = tcg_backend_interp.gen_code(tcg_ctx(), NULL);
+    void *code = backend()->gen_code(tcg_ctx(), NULL);
     env->regs[0] = 0;
     env->exit_request = 1;
-    ck_assert_uint_eq(tcg_backend_interp.exec(env, code), TB_EXIT_REQUESTED);
+    ck_assert_uint_eq(backend()->exec(env, code), TB_EXIT_REQUESTED);
     ck_assert_uint_eq(env->regs[0], 0);
     env->exit_request = 0;
-    ck_assert_uint_eq(tcg_backend_interp.exec(env, code), TB_EXIT_SLOT1);
+    ck_assert_uint_eq(backend()->exec(env, code), TB_EXIT_SLOT1);
     ck_assert_uint_eq(env->regs[0], 1);
-    tcg_backend_interp.free_code(code);
+    backend()->free_code(code);
 }
 END_TEST
 

@@ -1,0 +1,48 @@
+/*
+ * emu/tcg/x86_64/helpers.c — C functions that generated code calls for
+ * what it does not inline: guest accesses whose fast bounds check failed
+ * (exact check, fault or access, as interp.c does), and the rare pure ops
+ * without a host form chosen (variable rotates; shifts without BMI2;
+ * popcount without POPCNT).  Semantics come from emu/tcg/internal.h, so
+ * they cannot drift from the interpreter's.
+ */
+#include <string.h>
+
+#include "emu/cpu.h"
+#include "emu/tcg/backend.h"
+#include "emu/tcg/internal.h"
+#include "jit-internal.h"
+
+uint64_t jit_helper_ld(void *env, uint64_t addr, uint64_t memop)
+{
+    unsigned size = 1u << (memop & MO_SIZE);
+    if (addr > guest_addr_limit - size) {
+        cpu_raise_access_fault(env, addr, 0);
+    }
+    const void *p = (const void *)(guest_base + (uintptr_t)addr);
+    switch (memop & 7) {
+    case MO_UB: { uint8_t v; memcpy(&v, p, 1); return v; }
+    case MO_SB: { int8_t v; memcpy(&v, p, 1); return (uint64_t)(int64_t)v; }
+    case MO_UW: { uint16_t v; memcpy(&v, p, 2); return v; }
+    case MO_SW: { int16_t v; memcpy(&v, p, 2); return (uint64_t)(int64_t)v; }
+    case MO_UL: { uint32_t v; memcpy(&v, p, 4); return v; }
+    case MO_SL: { int32_t v; memcpy(&v, p, 4); return (uint64_t)(int64_t)v; }
+    default:    { uint64_t v; memcpy(&v, p, 8); return v; }
+    }
+}
+
+void jit_helper_st(void *env, uint64_t addr, uint64_t val, uint64_t memop)
+{
+    unsigned size = 1u << (memop & MO_SIZE);
+    if (addr > guest_addr_limit - size) {
+        cpu_raise_access_fault(env, addr, 1);
+    }
+    memcpy((void *)(guest_base + (uintptr_t)addr), &val, size);   /* little-endian host */
+}
+
+uint64_t jit_helper_binop(uint64_t opc, uint64_t a, uint64_t b)
+{
+    uint64_t in[2] = { a, b }, r = 0;
+    tcg_fold_op((TCGOpcode)opc, in, NULL, &r);
+    return r;
+}

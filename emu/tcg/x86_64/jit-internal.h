@@ -1,0 +1,143 @@
+/*
+ * emu/tcg/x86_64/jit-internal.h — state shared by the JIT's files during one
+ * translation: the code buffer, the register allocator's view of every
+ * temp, labels, out-of-line slow paths and the lazy insn_start.
+ *
+ * Fixed host registers inside generated code:
+ *   rbp  env (CPUX86State *)
+ *   r14  guest_addr_limit - 8 (one compare bounds-checks any access size:
+ *        accesses near the limit take the exact slow path)
+ *   r15  guest_base
+ *   r11  scratch of the op being lowered (never allocated)
+ *   rsp  16-byte aligned in TB code (the entry trampoline makes it so)
+ * Allocatable: rax rcx rdx rsi rdi r8 r9 r10 (caller-saved), rbx r12 r13.
+ */
+#ifndef EMU_TCG_X86_64_JIT_INTERNAL_H
+#define EMU_TCG_X86_64_JIT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "emu/tcg/tcg.h"
+#include "emit.h"
+#include "cache.h"
+
+struct CPUX86State;
+
+#define REG_ENV   RBP
+#define REG_LIMIT R14
+#define REG_GBASE R15
+#define REG_TMP   R11
+
+#define CALLER_SAVED_MASK ((1u << RAX) | (1u << RCX) | (1u << RDX) | (1u << RSI) | \
+                           (1u << RDI) | (1u << R8) | (1u << R9) | (1u << R10) | \
+                           (1u << R11))
+#define ALLOC_MASK ((CALLER_SAVED_MASK & ~(1u << R11)) | (1u << RBX) | \
+                    (1u << R12) | (1u << R13))
+
+/* Where a temp's value is. */
+typedef struct TempInfo {
+    int8_t reg;        /* host register holding it, or -1 */
+    bool mem_ok;       /* its home slot holds the current value */
+    int32_t home;      /* env slot (globals: fixed; TB temps: -1 until spilled) */
+    int32_t last_use;  /* TB temps: index of the last op using it */
+} TempInfo;
+
+/* A guest access whose bounds check failed: the out-of-line call. */
+typedef struct SlowPath {
+    size_t jcc_at;     /* rel32 of the ja into the slow path */
+    size_t back;       /* where to continue */
+    int8_t addr, val;  /* registers (val: store value / load destination) */
+    bool is_store;
+    uint8_t memop;
+} SlowPath;
+
+typedef struct LabelFix {
+    size_t at;         /* rel32 to patch */
+    uint32_t label;
+} LabelFix;
+
+typedef struct JitGen {
+    JitBuf b;
+    TCGContext *s;
+    uint32_t idx;              /* op being lowered */
+    TCGTemp *owner[16];        /* temp held by each host register */
+    uint32_t locked;           /* registers the current op still needs */
+    unsigned evict_rr;         /* round-robin start for eviction */
+    TempInfo *ti;
+    uint32_t ti_cap;
+    uint16_t *free_homes;      /* free tmp[] slot indices */
+    uint32_t nfree_homes, next_home;
+    size_t *label_pos;
+    uint32_t label_cap;
+    LabelFix *fix;
+    uint32_t nfix, fix_cap;
+    SlowPath *slow;
+    uint32_t nslow, slow_cap;
+    /* insn_start of the current guest instruction, stored lazily */
+    bool have_insn, insn_stored;
+    uint64_t insn_pc, insn_cc_op;
+    const uint8_t *epilogue;   /* the exit epilogue of this code's segment */
+} JitGen;
+
+/* Host features used for instruction selection (detected at start-up). */
+extern bool jit_have_bmi2, jit_have_popcnt;
+
+static inline TempInfo *ti_of(JitGen *g, TCGTemp *t)
+{
+    return &g->ti[t->index];
+}
+
+/* ---- prologue.c, dump.c ---- */
+void jit_init_once(void);
+void jit_emit_epilogue(JitBuf *b);
+unsigned jit_exec(struct CPUX86State *env, void *code);
+void jit_dump_code(void *code, FILE *f);
+
+/* ---- regalloc.c ---- */
+void ra_start(JitGen *g);
+/* Make t's value available in a register; the register stays locked for
+ * the rest of the op. */
+int ra_in(JitGen *g, TCGTemp *t);
+/* A register not in `avoid` nor locked, emptied (spilling what it held);
+ * locked. */
+int ra_alloc(JitGen *g, uint32_t avoid);
+/* Empty register r (spill its owner if needed); locked. */
+void ra_take(JitGen *g, int r);
+/* t's new value is in r (dirty); r's previous owner is dropped. */
+void ra_bind(JitGen *g, TCGTemp *t, int r);
+/* A register for output t (reusing t's own if it has one not in avoid). */
+int ra_out(JitGen *g, TCGTemp *t, uint32_t avoid);
+/* Whether t's value is dead after the current op (a TB temp used last here). */
+bool ra_dies(JitGen *g, TCGTemp *t);
+/* Forget t's register without saving it (its value is dead or consumed). */
+void ra_drop(JitGen *g, TCGTemp *t);
+/* After an op: release TB temps whose last use it was. */
+void ra_op_end(JitGen *g, const TCGOp *op);
+/* Write dirty globals to env (they stay cached, now clean). */
+void ra_sync_globals(JitGen *g);
+/* Before a call: sync globals, save live TB temps held in caller-saved
+ * registers, empty those; drop cached globals too if the helper may write
+ * them. */
+void ra_before_call(JitGen *g, bool drop_globals);
+/* At a branch or label: everything live in memory (registers stay valid). */
+void ra_bb_end(JitGen *g);
+/* After a label: nothing is known to be in registers. */
+void ra_forget(JitGen *g);
+
+/* ---- ops.c ---- */
+void jit_lower_op(JitGen *g, const TCGOp *op);
+/* Store the lazy insn_start values if not yet done. */
+void jit_store_insn_start(JitGen *g);
+/* Emit the out-of-line slow paths of guest accesses. */
+void jit_emit_slow_paths(JitGen *g);
+/* brcond; returns true if control never falls through. */
+bool jit_lower_brcond(JitGen *g, const TCGOp *op);
+/* jmp (cc < 0) or jcc to label l: recorded for patching. */
+void jit_branch_label(JitGen *g, int cc, const TCGLabel *l);
+
+/* ---- helpers.c: C fallbacks called from generated code ---- */
+uint64_t jit_helper_ld(void *env, uint64_t addr, uint64_t memop);
+void jit_helper_st(void *env, uint64_t addr, uint64_t val, uint64_t memop);
+uint64_t jit_helper_binop(uint64_t opc, uint64_t a, uint64_t b);
+
+#endif

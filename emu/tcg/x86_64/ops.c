@@ -1,0 +1,767 @@
+/*
+ * emu/tcg/x86_64/ops.c — instruction selection: one IR op to host code.
+ *
+ * Every data op of ir-ops.def is lowered here, natively where x86 has it
+ * (ALU, shifts by constants, BMI2 shifts, compares, cmov, bsr/bsf,
+ * popcnt, bswap, mul) or by a call to a C function with the semantics of
+ * emu/tcg/internal.h (variable rotates; shifts without BMI2; popcnt
+ * without POPCNT).  Guest accesses are inline: one compare against
+ * guest_addr_limit - 8, then [guest_base + addr]; the rare access near the
+ * limit or past it goes to an out-of-line stub that calls a C function
+ * doing the exact check (and raising the guest fault).
+ *
+ * Values that need flags (setcond, movcond, clz...) are computed in the
+ * scratch r11 and moved to their register last: allocating an output may
+ * spill (plain stores), never anything that changes flags or r11.
+ */
+#include <glib.h>
+
+#include "emu/cpu.h"
+#include "emu/tcg/internal.h"
+#include "jit-internal.h"
+
+static inline int32_t slot_disp(unsigned slot)
+{
+    return (int32_t)(slot * 8);
+}
+
+static inline TCGTemp *T(const TCGOp *op, unsigned k)
+{
+    return (TCGTemp *)op->args[k];
+}
+
+static bool is_const(TCGTemp *t)
+{
+    return t->kind == TEMP_CONST;
+}
+
+/* Destination register for d computed from a in register ra: ra itself when
+ * a's value is not needed after this op. */
+static int dst_from(JitGen *g, TCGTemp *d, TCGTemp *a, int ra)
+{
+    if (a == d || is_const(a) || ra_dies(g, a)) {
+        return ra;
+    }
+    return ra_out(g, d, 1u << ra);
+}
+
+static void movi_to(JitGen *g, TCGTemp *d, uint64_t v)
+{
+    int rd = ra_out(g, d, 0);
+    jit_movi(&g->b, rd, v);
+    ra_bind(g, d, rd);
+}
+
+/* ---- moves ---- */
+
+static void lower_mov(JitGen *g, TCGTemp *d, TCGTemp *a)
+{
+    if (d == a) {
+        return;
+    }
+    if (is_const(a)) {
+        movi_to(g, d, a->val);
+        return;
+    }
+    TempInfo *ai = ti_of(g, a);
+    if (ai->reg >= 0) {
+        int ra = ai->reg;
+        if (ra_dies(g, a)) {
+            ra_bind(g, d, ra);      /* rename: no code */
+            return;
+        }
+        g->locked |= 1u << ra;
+        int rd = ra_out(g, d, 1u << ra);
+        jit_mov_rr(&g->b, rd, ra);
+        ra_bind(g, d, rd);
+        return;
+    }
+    int rd = ra_out(g, d, 0);
+    jit_ld64(&g->b, rd, REG_ENV, slot_disp((unsigned)ai->home));
+    ra_bind(g, d, rd);
+}
+
+/* ---- calls ---- */
+
+static const int8_t arg_regs[6] = { RDI, RSI, RDX, RCX, R8, R9 };
+
+/*
+ * Call func(args...) under SysV: values are read where they are now,
+ * caller-saved registers are emptied first (live values saved home), then
+ * register arguments move through the stack (push all, pop in reverse:
+ * no ordering problem), then memory and constant ones load directly.
+ * rsp is 16-byte aligned at the call (it is in all TB code).
+ */
+static void emit_call(JitGen *g, const void *func, TCGTemp *ret, TCGTemp **args,
+                      const uint64_t *imm, unsigned n, bool is_helper, bool drop_globals)
+{
+    int src[6];
+    g_assert(n <= 6);
+    for (unsigned i = 0; i < n; i++) {
+        TCGTemp *t = args[i];
+        if (t && !is_const(t) && t != g->s->env && ti_of(g, t)->reg < 0 &&
+            ti_of(g, t)->home < 0) {
+            ra_in(g, t);    /* a TB temp never written: give it a place */
+        }
+        src[i] = t == NULL ? -1 : t == g->s->env ? REG_ENV : ti_of(g, t)->reg;
+        if (src[i] >= 0) {
+            g->locked |= 1u << src[i];
+        }
+    }
+    if (is_helper) {
+        jit_store_insn_start(g);
+    }
+    ra_before_call(g, drop_globals);
+    for (unsigned i = 0; i < n; i++) {
+        if (src[i] >= 0) {
+            jit_push(&g->b, src[i]);
+        }
+    }
+    for (int i = (int)n - 1; i >= 0; i--) {
+        if (src[i] >= 0) {
+            jit_pop(&g->b, arg_regs[i]);
+        }
+    }
+    for (unsigned i = 0; i < n; i++) {
+        TCGTemp *t = args[i];
+        if (src[i] >= 0) {
+            continue;
+        }
+        if (t == NULL) {
+            jit_movi(&g->b, arg_regs[i], imm[i]);
+        } else if (is_const(t)) {
+            jit_movi(&g->b, arg_regs[i], t->val);
+        } else {
+            TempInfo *ti = ti_of(g, t);
+            g_assert(ti->home >= 0);
+            jit_ld64(&g->b, arg_regs[i], REG_ENV, slot_disp((unsigned)ti->home));
+        }
+    }
+    jit_movi(&g->b, REG_TMP, (uint64_t)(uintptr_t)func);
+    jit_call_r(&g->b, REG_TMP);
+    if (ret) {
+        ra_bind(g, ret, RAX);
+    }
+}
+
+static void lower_call(JitGen *g, const TCGOp *op)
+{
+    const TCGHelperInfo *info = tcg_op_helper(op);
+    unsigned no = op->call_oargs, ni = op->call_iargs;
+    TCGTemp *args[6];
+    for (unsigned i = 0; i < ni; i++) {
+        args[i] = T(op, no + i);
+    }
+    emit_call(g, info->func, no ? T(op, 0) : NULL, args, NULL, ni, true,
+              !(info->flags & TCG_CALL_NO_WRITE_GLOBALS));
+}
+
+/* d = jit_helper_binop(opc, a, b): the rare ops without a native form. */
+static void lower_binop_call(JitGen *g, const TCGOp *op)
+{
+    TCGTemp *args[3] = { NULL, T(op, 1), T(op, 2) };
+    uint64_t imm[3] = { op->opc, 0, 0 };
+    emit_call(g, (const void *)jit_helper_binop, T(op, 0), args, imm, 3, false, false);
+}
+
+/* ---- arithmetic ---- */
+
+static bool op_commutes(TCGOpcode opc)
+{
+    return opc == INDEX_op_add || opc == INDEX_op_mul || opc == INDEX_op_and ||
+           opc == INDEX_op_or || opc == INDEX_op_xor;
+}
+
+static void lower_alu(JitGen *g, const TCGOp *op)
+{
+    TCGOpcode opc = op->opc;
+    TCGTemp *d = T(op, 0), *a = T(op, 1), *b = T(op, 2);
+    static const uint8_t rr_opc[NB_OPS] = {
+        [INDEX_op_add] = OPC_ADD, [INDEX_op_sub] = OPC_SUB, [INDEX_op_and] = OPC_AND,
+        [INDEX_op_or] = OPC_OR, [INDEX_op_xor] = OPC_XOR, [INDEX_op_andc] = OPC_AND,
+    };
+    static const uint8_t ext[NB_OPS] = {
+        [INDEX_op_add] = EXT_ADD, [INDEX_op_sub] = EXT_SUB, [INDEX_op_and] = EXT_AND,
+        [INDEX_op_or] = EXT_OR, [INDEX_op_xor] = EXT_XOR, [INDEX_op_andc] = EXT_AND,
+    };
+
+    if (is_const(a) && is_const(b)) {
+        uint64_t in[2] = { a->val, b->val }, r;
+        tcg_fold_op(opc, in, NULL, &r);
+        movi_to(g, d, r);
+        return;
+    }
+    if (is_const(a) && op_commutes(opc)) {
+        TCGTemp *t = a; a = b; b = t;
+    }
+    /* the immediate, if b is a constant that fits */
+    bool bimm = false;
+    int64_t imm = 0;
+    if (is_const(b)) {
+        uint64_t v = opc == INDEX_op_andc ? ~b->val : b->val;
+        if (jit_fits_s32(v)) {
+            bimm = true;
+            imm = (int64_t)v;
+        }
+    }
+    int ra = ra_in(g, a);
+    int rb = bimm ? -1 : ra_in(g, b);
+    int rd = (a == d || is_const(a) || ra_dies(g, a)) ? ra
+             : ra_out(g, d, (1u << ra) | (rb >= 0 ? 1u << rb : 0));
+    if (rb >= 0 && rd == rb && rd != ra) {
+        /* d is b: compute in r11 */
+        rd = REG_TMP;
+    }
+    jit_mov_rr(&g->b, rd, ra);
+    if (opc == INDEX_op_mul) {
+        if (bimm) {
+            jit_imul_ri(&g->b, rd, rd, (int32_t)imm);
+        } else {
+            jit_op_rr(&g->b, P_W | OPC_IMUL, rd, rb);
+        }
+    } else if (bimm) {
+        jit_alu_ri(&g->b, P_W, ext[opc], rd, (int32_t)imm);
+    } else if (opc == INDEX_op_andc) {
+        int rt = rd == REG_TMP ? ra_alloc(g, 0) : REG_TMP;
+        if (is_const(b)) {
+            jit_movi(&g->b, rt, ~b->val);
+        } else {
+            jit_mov_rr(&g->b, rt, rb);
+            jit_unary(&g->b, EXT_NOT, rt);
+        }
+        jit_op_rr(&g->b, P_W | OPC_AND, rd, rt);
+    } else {
+        jit_op_rr(&g->b, P_W | rr_opc[opc], rd, rb);
+    }
+    if (rd == REG_TMP) {
+        rd = ra_out(g, d, 0);
+        jit_mov_rr(&g->b, rd, REG_TMP);
+    }
+    ra_bind(g, d, rd);
+}
+
+static void lower_shift(JitGen *g, const TCGOp *op)
+{
+    TCGOpcode opc = op->opc;
+    TCGTemp *d = T(op, 0), *a = T(op, 1), *b = T(op, 2);
+    static const int8_t ext[NB_OPS] = {
+        [INDEX_op_shl] = EXT_SHL, [INDEX_op_shr] = EXT_SHR, [INDEX_op_sar] = EXT_SAR,
+        [INDEX_op_rotl] = EXT_ROL, [INDEX_op_rotr] = EXT_ROR,
+        [INDEX_op_rotl32] = EXT_ROL, [INDEX_op_rotr32] = EXT_ROR,
+    };
+    bool is32 = opc == INDEX_op_rotl32 || opc == INDEX_op_rotr32;
+
+    if (is_const(b)) {
+        unsigned n = (unsigned)b->val & (is32 ? 31 : 63);
+        int ra = ra_in(g, a);
+        int rd = dst_from(g, d, a, ra);
+        if (is32) {
+            jit_op_rr(&g->b, OPC_MOV_LD, rd, ra);   /* zero-extends */
+        } else {
+            jit_mov_rr(&g->b, rd, ra);
+        }
+        if (n) {
+            jit_shift_ri(&g->b, is32 ? 0 : P_W, ext[opc], rd, n);
+        }
+        ra_bind(g, d, rd);
+        return;
+    }
+    if (jit_have_bmi2 && !is32 && opc != INDEX_op_rotl && opc != INDEX_op_rotr) {
+        int ra = ra_in(g, a), rb = ra_in(g, b);
+        int rd = ra_out(g, d, 0);
+        jit_shiftx(&g->b, ext[opc], rd, ra, rb);
+        ra_bind(g, d, rd);
+        return;
+    }
+    lower_binop_call(g, op);
+}
+
+/* clz/ctz: d = a ? count : b */
+static void lower_cnt_zeros(JitGen *g, const TCGOp *op)
+{
+    TCGTemp *d = T(op, 0), *a = T(op, 1), *b = T(op, 2);
+    int ra = ra_in(g, a), rb = ra_in(g, b);
+    if (op->opc == INDEX_op_clz) {
+        jit_op_rr(&g->b, P_W | OPC_BSR, REG_TMP, ra);
+        jit_alu_ri(&g->b, P_W, EXT_XOR, REG_TMP, 63);
+        jit_op_rr(&g->b, P_W | OPC_TEST, ra, ra);
+    } else {
+        jit_op_rr(&g->b, P_W | OPC_BSF, REG_TMP, ra);
+    }
+    jit_op_rr(&g->b, P_W | OPC_CMOV(JCC_E), REG_TMP, rb);
+    int rd = ra_out(g, d, 0);
+    jit_mov_rr(&g->b, rd, REG_TMP);
+    ra_bind(g, d, rd);
+}
+
+static void lower_unary(JitGen *g, const TCGOp *op)
+{
+    TCGOpcode opc = op->opc;
+    TCGTemp *d = T(op, 0), *a = T(op, 1);
+    if (is_const(a)) {
+        uint64_t in[1] = { a->val }, r;
+        tcg_fold_op(opc, in, NULL, &r);
+        movi_to(g, d, r);
+        return;
+    }
+    if (opc == INDEX_op_ctpop && !jit_have_popcnt) {
+        TCGTemp *args[3] = { NULL, a, a };
+        uint64_t imm[3] = { opc, 0, 0 };
+        emit_call(g, (const void *)jit_helper_binop, d, args, imm, 3, false, false);
+        return;
+    }
+    int ra = ra_in(g, a);
+    int rd = dst_from(g, d, a, ra);
+    JitBuf *b = &g->b;
+    switch (opc) {
+    case INDEX_op_neg:
+    case INDEX_op_not:
+        jit_mov_rr(b, rd, ra);
+        jit_unary(b, opc == INDEX_op_neg ? EXT_NEG : EXT_NOT, rd);
+        break;
+    case INDEX_op_ext8s:  jit_op_rr(b, P_W | P_BREG | OPC_MOVSB, rd, ra); break;
+    case INDEX_op_ext8u:  jit_op_rr(b, P_BREG | OPC_MOVZB, rd, ra); break;
+    case INDEX_op_ext16s: jit_op_rr(b, P_W | OPC_MOVSW, rd, ra); break;
+    case INDEX_op_ext16u: jit_op_rr(b, OPC_MOVZW, rd, ra); break;
+    case INDEX_op_ext32s: jit_op_rr(b, P_W | OPC_MOVSXD, rd, ra); break;
+    case INDEX_op_ext32u: jit_op_rr(b, OPC_MOV_LD, rd, ra); break;
+    case INDEX_op_bswap16:
+        jit_op_rr(b, OPC_MOVZW, rd, ra);
+        jit_shift_ri(b, P_66, EXT_ROL, rd, 8);
+        break;
+    case INDEX_op_bswap32:
+        jit_op_rr(b, OPC_MOV_LD, rd, ra);
+        jit_bswap(b, 0, rd);
+        break;
+    case INDEX_op_bswap64:
+        jit_mov_rr(b, rd, ra);
+        jit_bswap(b, P_W, rd);
+        break;
+    case INDEX_op_ctpop:
+        jit_op_rr(b, P_W | OPC_POPCNT, rd, ra);
+        break;
+    default:
+        g_error("tcg jit: unary op %s", tcg_op_defs[opc].name);
+    }
+    ra_bind(g, d, rd);
+}
+
+static void lower_extract(JitGen *g, const TCGOp *op)
+{
+    TCGTemp *d = T(op, 0), *a = T(op, 1);
+    unsigned pos = (unsigned)op->args[2], len = (unsigned)op->args[3];
+    bool sign = op->opc == INDEX_op_sextract;
+    if (is_const(a)) {
+        movi_to(g, d, sign ? tcg_sem_sextract(a->val, pos, len)
+                           : tcg_sem_extract(a->val, pos, len));
+        return;
+    }
+    int ra = ra_in(g, a);
+    int rd = dst_from(g, d, a, ra);
+    JitBuf *b = &g->b;
+    if (pos == 0 && (len == 8 || len == 16 || len == 32)) {
+        static const unsigned zx[3] = { P_BREG | OPC_MOVZB, OPC_MOVZW, OPC_MOV_LD };
+        static const unsigned sx[3] = { P_W | P_BREG | OPC_MOVSB, P_W | OPC_MOVSW,
+                                        P_W | OPC_MOVSXD };
+        unsigned k = len == 8 ? 0 : len == 16 ? 1 : 2;
+        jit_op_rr(b, sign ? sx[k] : zx[k], rd, ra);
+    } else {
+        jit_mov_rr(b, rd, ra);
+        if (64 - pos - len) {
+            jit_shift_ri(b, P_W, EXT_SHL, rd, 64 - pos - len);
+        }
+        if (64 - len) {
+            jit_shift_ri(b, P_W, sign ? EXT_SAR : EXT_SHR, rd, 64 - len);
+        }
+    }
+    ra_bind(g, d, rd);
+}
+
+static void lower_deposit(JitGen *g, const TCGOp *op)
+{
+    TCGTemp *d = T(op, 0), *a = T(op, 1), *bt = T(op, 2);
+    unsigned pos = (unsigned)op->args[3], len = (unsigned)op->args[4];
+    JitBuf *b = &g->b;
+    if (len >= 64) {
+        lower_mov(g, d, bt);
+        return;
+    }
+    /* r11 = the field of b in place */
+    int rb = ra_in(g, bt);
+    jit_mov_rr(b, REG_TMP, rb);
+    jit_shift_ri(b, P_W, EXT_SHL, REG_TMP, 64 - len);
+    if (64 - len - pos) {
+        jit_shift_ri(b, P_W, EXT_SHR, REG_TMP, 64 - len - pos);
+    }
+    /* rd = a with the field cleared: rotate it to bit 0, shift it out */
+    int ra = ra_in(g, a);
+    int rd = dst_from(g, d, a, ra);
+    jit_mov_rr(b, rd, ra);
+    if (pos) {
+        jit_shift_ri(b, P_W, EXT_ROR, rd, pos);
+    }
+    jit_shift_ri(b, P_W, EXT_SHR, rd, len);
+    jit_shift_ri(b, P_W, EXT_SHL, rd, len);
+    if (pos) {
+        jit_shift_ri(b, P_W, EXT_ROL, rd, pos);
+    }
+    jit_op_rr(b, P_W | OPC_OR, rd, REG_TMP);
+    ra_bind(g, d, rd);
+}
+
+static void lower_mul2(JitGen *g, const TCGOp *op)
+{
+    TCGTemp *lo = T(op, 0), *hi = T(op, 1), *a = T(op, 2), *bt = T(op, 3);
+    ra_take(g, RAX);
+    ra_take(g, RDX);
+    int ra = ra_in(g, a), rb = ra_in(g, bt);
+    jit_mov_rr(&g->b, RAX, ra);
+    jit_unary(&g->b, op->opc == INDEX_op_mulu2 ? EXT_MUL : EXT_IMUL, rb);
+    ra_bind(g, lo, RAX);
+    ra_bind(g, hi, RDX);
+}
+
+/* ---- comparisons ---- */
+
+static int cond_cc(TCGCond c)
+{
+    switch (c) {
+    case TCG_COND_EQ: case TCG_COND_TSTEQ: return JCC_E;
+    case TCG_COND_NE: case TCG_COND_TSTNE: return JCC_NE;
+    case TCG_COND_LT:  return JCC_L;
+    case TCG_COND_GE:  return JCC_GE;
+    case TCG_COND_LE:  return JCC_LE;
+    case TCG_COND_GT:  return JCC_G;
+    case TCG_COND_LTU: return JCC_B;
+    case TCG_COND_GEU: return JCC_AE;
+    case TCG_COND_LEU: return JCC_BE;
+    case TCG_COND_GTU: return JCC_A;
+    default:
+        g_error("tcg jit: condition %d", c);
+    }
+}
+
+/* A comparison with its operands in registers (or b an immediate). */
+typedef struct Cmp {
+    TCGCond c;
+    int ra, rb;        /* rb < 0: immediate */
+    int32_t imm;
+} Cmp;
+
+static Cmp cmp_prepare(JitGen *g, TCGCond c, TCGTemp *a, TCGTemp *b)
+{
+    Cmp k = { .c = c, .rb = -1 };
+    if (is_const(a) && !is_const(b)) {
+        TCGTemp *t = a; a = b; b = t;
+        k.c = tcg_swap_cond(c);
+    }
+    k.ra = ra_in(g, a);
+    if (is_const(b) && jit_fits_s32(b->val)) {
+        k.imm = (int32_t)b->val;
+    } else {
+        k.rb = ra_in(g, b);
+    }
+    return k;
+}
+
+static int cmp_emit(JitGen *g, const Cmp *k)
+{
+    bool tst = k->c == TCG_COND_TSTEQ || k->c == TCG_COND_TSTNE;
+    if (k->rb >= 0) {
+        jit_op_rr(&g->b, P_W | (tst ? OPC_TEST : OPC_CMP), tst ? k->rb : k->ra,
+                  tst ? k->ra : k->rb);
+    } else if (tst) {
+        jit_test_ri(&g->b, k->ra, k->imm);
+    } else if (k->imm == 0) {
+        jit_op_rr(&g->b, P_W | OPC_TEST, k->ra, k->ra);
+    } else {
+        jit_alu_ri(&g->b, P_W, EXT_CMP, k->ra, k->imm);
+    }
+    return cond_cc(k->c);
+}
+
+static void lower_setcond(JitGen *g, const TCGOp *op)
+{
+    TCGTemp *d = T(op, 0), *a = T(op, 1), *b = T(op, 2);
+    TCGCond c = (TCGCond)op->args[3];
+    if (c == TCG_COND_NEVER || c == TCG_COND_ALWAYS || (is_const(a) && is_const(b))) {
+        movi_to(g, d, tcg_cond_eval(c, a->val, b->val));
+        return;
+    }
+    Cmp k = cmp_prepare(g, c, a, b);
+    int cc = cmp_emit(g, &k);
+    jit_op_rr(&g->b, OPC_SET(cc), 0, REG_TMP);
+    int rd = ra_out(g, d, 0);
+    jit_op_rr(&g->b, OPC_MOVZB, rd, REG_TMP);
+    ra_bind(g, d, rd);
+}
+
+static void lower_movcond(JitGen *g, const TCGOp *op)
+{
+    TCGTemp *d = T(op, 0), *a = T(op, 1), *b = T(op, 2), *v1 = T(op, 3), *v2 = T(op, 4);
+    TCGCond c = (TCGCond)op->args[5];
+    if (c == TCG_COND_NEVER || c == TCG_COND_ALWAYS || (is_const(a) && is_const(b))) {
+        lower_mov(g, d, tcg_cond_eval(c, a->val, b->val) ? v1 : v2);
+        return;
+    }
+    int r1 = ra_in(g, v1), r2 = ra_in(g, v2);
+    Cmp k = cmp_prepare(g, c, a, b);
+    jit_mov_rr(&g->b, REG_TMP, r2);
+    int cc = cmp_emit(g, &k);
+    jit_op_rr(&g->b, P_W | OPC_CMOV(cc), REG_TMP, r1);
+    int rd = ra_out(g, d, 0);
+    jit_mov_rr(&g->b, rd, REG_TMP);
+    ra_bind(g, d, rd);
+}
+
+void jit_branch_label(JitGen *g, int cc, const TCGLabel *l)
+{
+    size_t at = cc < 0 ? jit_jmp32(&g->b) : jit_jcc32(&g->b, cc);
+    if (g->nfix == g->fix_cap) {
+        g->fix_cap = g->fix_cap ? g->fix_cap * 2 : 64;
+        g->fix = g_renew(LabelFix, g->fix, g->fix_cap);
+    }
+    g->fix[g->nfix].at = at;
+    g->fix[g->nfix].label = l->id;
+    g->nfix++;
+}
+
+bool jit_lower_brcond(JitGen *g, const TCGOp *op)
+{
+    TCGTemp *a = T(op, 0), *b = T(op, 1);
+    TCGCond c = (TCGCond)op->args[2];
+    const TCGLabel *l = tcg_op_label(op, 3);
+    if (c == TCG_COND_NEVER || c == TCG_COND_ALWAYS || (is_const(a) && is_const(b))) {
+        if (!tcg_cond_eval(c, a->val, b->val)) {
+            return false;
+        }
+        ra_bb_end(g);
+        jit_branch_label(g, -1, l);
+        return true;
+    }
+    Cmp k = cmp_prepare(g, c, a, b);
+    ra_bb_end(g);
+    jit_branch_label(g, cmp_emit(g, &k), l);
+    return false;
+}
+
+/* ---- guest memory ---- */
+
+void jit_store_insn_start(JitGen *g)
+{
+    if (!g->have_insn || g->insn_stored) {
+        return;
+    }
+    jit_movi(&g->b, REG_TMP, g->insn_pc);
+    jit_st64(&g->b, REG_TMP, REG_ENV, slot_disp(ENV_SLOT(insn_pc)));
+    if (jit_fits_s32(g->insn_cc_op)) {
+        jit_st64i(&g->b, REG_ENV, slot_disp(ENV_SLOT(insn_cc_op)), (int32_t)g->insn_cc_op);
+    } else {
+        jit_movi(&g->b, REG_TMP, g->insn_cc_op);
+        jit_st64(&g->b, REG_TMP, REG_ENV, slot_disp(ENV_SLOT(insn_cc_op)));
+    }
+    g->insn_stored = true;
+}
+
+static void add_slow(JitGen *g, size_t jcc_at, int addr, int val, bool is_store, unsigned memop)
+{
+    if (g->nslow == g->slow_cap) {
+        g->slow_cap = g->slow_cap ? g->slow_cap * 2 : 32;
+        g->slow = g_renew(SlowPath, g->slow, g->slow_cap);
+    }
+    g->slow[g->nslow++] = (SlowPath){
+        .jcc_at = jcc_at, .back = jit_buf_offset(&g->b), .addr = (int8_t)addr,
+        .val = (int8_t)val, .is_store = is_store, .memop = (uint8_t)memop,
+    };
+}
+
+static void lower_qemu_ld(JitGen *g, const TCGOp *op)
+{
+    static const unsigned ld_opc[8] = {
+        [MO_UB] = P_BREG | OPC_MOVZB, [MO_UW] = OPC_MOVZW, [MO_UL] = OPC_MOV_LD,
+        [MO_UQ] = P_W | OPC_MOV_LD, [MO_SB] = P_W | OPC_MOVSB, [MO_SW] = P_W | OPC_MOVSW,
+        [MO_SL] = P_W | OPC_MOVSXD, [MO_SIGN | MO_64] = P_W | OPC_MOV_LD,
+    };
+    TCGTemp *d = T(op, 0), *a = T(op, 1);
+    unsigned memop = (unsigned)op->args[2] & 7;
+    jit_store_insn_start(g);
+    ra_sync_globals(g);
+    int ra = ra_in(g, a);
+    int rd = dst_from(g, d, a, ra);
+    jit_op_rr(&g->b, P_W | OPC_CMP, ra, REG_LIMIT);
+    size_t jcc = jit_jcc32(&g->b, JCC_A);
+    jit_op_rbi(&g->b, ld_opc[memop] & ~P_BREG, rd, REG_GBASE, ra);
+    add_slow(g, jcc, ra, rd, false, memop);
+    ra_bind(g, d, rd);
+}
+
+static void lower_qemu_st(JitGen *g, const TCGOp *op)
+{
+    static const unsigned st_opc[4] = {
+        P_BREG | OPC_MOV_ST8, P_66 | OPC_MOV_ST, OPC_MOV_ST, P_W | OPC_MOV_ST,
+    };
+    TCGTemp *v = T(op, 0), *a = T(op, 1);
+    unsigned memop = (unsigned)op->args[2] & MO_SIZE;
+    jit_store_insn_start(g);
+    ra_sync_globals(g);
+    int rv = ra_in(g, v), ra = ra_in(g, a);
+    jit_op_rr(&g->b, P_W | OPC_CMP, ra, REG_LIMIT);
+    size_t jcc = jit_jcc32(&g->b, JCC_A);
+    jit_op_rbi(&g->b, st_opc[memop], rv, REG_GBASE, ra);
+    add_slow(g, jcc, ra, rv, true, memop);
+}
+
+/*
+ * The slow path of one access: save every caller-saved register, call
+ * jit_helper_ld/st(env, addr, [val,] memop) with an aligned stack, put a
+ * loaded value where the restore will leave it in the destination, restore,
+ * jump back.  The helper raises the guest fault when the access is bad.
+ */
+static const int8_t saved_regs[9] = { RAX, RCX, RDX, RSI, RDI, R8, R9, R10, R11 };
+
+static int saved_off(int r)
+{
+    for (int i = 0; i < 9; i++) {
+        if (saved_regs[i] == r) {
+            return 8 + 8 * (8 - i);   /* above the 8-byte alignment pad */
+        }
+    }
+    return -1;
+}
+
+static void load_saved(JitBuf *b, int dst, int r)
+{
+    int off = saved_off(r);
+    if (off >= 0) {
+        jit_ld64(b, dst, RSP, off);
+    } else {
+        jit_mov_rr(b, dst, r);
+    }
+}
+
+void jit_emit_slow_paths(JitGen *g)
+{
+    JitBuf *b = &g->b;
+    for (uint32_t i = 0; i < g->nslow; i++) {
+        const SlowPath *sp = &g->slow[i];
+        jit_patch_rel32(b, sp->jcc_at, jit_buf_offset(b));
+        for (int k = 0; k < 9; k++) {
+            jit_push(b, saved_regs[k]);
+        }
+        jit_alu_ri(b, P_W, EXT_SUB, RSP, 8);
+        load_saved(b, RSI, sp->addr);
+        if (sp->is_store) {
+            load_saved(b, RDX, sp->val);
+            jit_movi(b, RCX, sp->memop);
+        } else {
+            jit_movi(b, RDX, sp->memop);
+        }
+        jit_mov_rr(b, RDI, REG_ENV);
+        jit_movi(b, REG_TMP, sp->is_store ? (uint64_t)(uintptr_t)jit_helper_st
+                                          : (uint64_t)(uintptr_t)jit_helper_ld);
+        jit_call_r(b, REG_TMP);
+        if (!sp->is_store) {
+            int off = saved_off(sp->val);
+            if (off >= 0) {
+                jit_st64(b, RAX, RSP, off);
+            } else {
+                jit_mov_rr(b, sp->val, RAX);
+            }
+        }
+        jit_alu_ri(b, P_W, EXT_ADD, RSP, 8);
+        for (int k = 8; k >= 0; k--) {
+            jit_pop(b, saved_regs[k]);
+        }
+        jit_patch_rel32(b, jit_jmp32(b), sp->back);
+    }
+}
+
+/* ---- the rest ---- */
+
+static void lower_add_counter(JitGen *g, const TCGOp *op)
+{
+    uint64_t base = op->args[0], stride = op->args[1], imm = op->args[2];
+    int rs = ra_alloc(g, 0);
+    JitBuf *b = &g->b;
+    /* r11 = base + cpu_index * stride; *(u64 *)r11 += imm */
+    jit_op_rm(b, P_W | OPC_MOVSXD, REG_TMP, REG_ENV,
+              (int32_t)offsetof(CPUX86State, cpu_index));
+    if (jit_fits_s32(stride)) {
+        jit_imul_ri(b, REG_TMP, REG_TMP, (int32_t)stride);
+    } else {
+        jit_movi(b, rs, stride);
+        jit_op_rr(b, P_W | OPC_IMUL, REG_TMP, rs);
+    }
+    jit_movi(b, rs, base);
+    jit_op_rr(b, P_W | OPC_ADD, REG_TMP, rs);
+    if (jit_fits_s32(imm)) {
+        jit_op_rm(b, P_W | (jit_fits_s8((int64_t)imm) ? 0x83 : 0x81), EXT_ADD, REG_TMP, 0);
+        if (jit_fits_s8((int64_t)imm)) {
+            jit_byte(b, (uint8_t)imm);
+        } else {
+            jit_u32(b, (uint32_t)imm);
+        }
+    } else {
+        jit_movi(b, rs, imm);
+        jit_op_rm(b, P_W | 0x01, rs, REG_TMP, 0);   /* add [r11], rs */
+    }
+}
+
+void jit_lower_op(JitGen *g, const TCGOp *op)
+{
+    switch (op->opc) {
+    case INDEX_op_mov:
+        lower_mov(g, T(op, 0), T(op, 1));
+        break;
+    case INDEX_op_add: case INDEX_op_sub: case INDEX_op_mul:
+    case INDEX_op_and: case INDEX_op_or: case INDEX_op_xor: case INDEX_op_andc:
+        lower_alu(g, op);
+        break;
+    case INDEX_op_shl: case INDEX_op_shr: case INDEX_op_sar:
+    case INDEX_op_rotl: case INDEX_op_rotr: case INDEX_op_rotl32: case INDEX_op_rotr32:
+        lower_shift(g, op);
+        break;
+    case INDEX_op_clz: case INDEX_op_ctz:
+        lower_cnt_zeros(g, op);
+        break;
+    case INDEX_op_neg: case INDEX_op_not:
+    case INDEX_op_ext8s: case INDEX_op_ext8u: case INDEX_op_ext16s: case INDEX_op_ext16u:
+    case INDEX_op_ext32s: case INDEX_op_ext32u:
+    case INDEX_op_bswap16: case INDEX_op_bswap32: case INDEX_op_bswap64:
+    case INDEX_op_ctpop:
+        lower_unary(g, op);
+        break;
+    case INDEX_op_extract: case INDEX_op_sextract:
+        lower_extract(g, op);
+        break;
+    case INDEX_op_deposit:
+        lower_deposit(g, op);
+        break;
+    case INDEX_op_mulu2: case INDEX_op_muls2:
+        lower_mul2(g, op);
+        break;
+    case INDEX_op_setcond:
+        lower_setcond(g, op);
+        break;
+    case INDEX_op_movcond:
+        lower_movcond(g, op);
+        break;
+    case INDEX_op_qemu_ld:
+        lower_qemu_ld(g, op);
+        break;
+    case INDEX_op_qemu_st:
+        lower_qemu_st(g, op);
+        break;
+    case INDEX_op_call:
+        lower_call(g, op);
+        break;
+    case INDEX_op_mb:
+        jit_mfence(&g->b);
+        break;
+    case INDEX_op_add_counter:
+        lower_add_counter(g, op);
+        break;
+    default:
+        g_error("tcg jit: cannot lower op %s", tcg_op_defs[op->opc].name);
+    }
+}

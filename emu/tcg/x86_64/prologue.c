@@ -1,0 +1,75 @@
+/*
+ * emu/tcg/x86_64/prologue.c — entering and leaving generated code.
+ *
+ * One entry trampoline in its own page, shared by all TBs:
+ *
+ *   jit_enter(env, code):   push rbx rbp r12 r13 r14 r15   (all callee-saved)
+ *                           sub rsp, 8         rsp % 16 == 0 inside TB code
+ *                           rbp = env, r15 = guest_base,
+ *                           r14 = guest_addr_limit - 8
+ *                           jmp code
+ *   epilogue:               add rsp, 8; pop r15 r14 r13 r12 rbp rbx; ret
+ *
+ * A TB leaves with eax = its TB_EXIT_* value and a jmp to the epilogue,
+ * of which every code cache segment has a copy at its start.
+ * Guest faults leave by siglongjmp to cpu_exec, whose sigsetjmp restored
+ * the callee-saved registers as they were there.
+ */
+#include <stdlib.h>
+#include <glib.h>
+
+#include "emu/cpu.h"
+#include "emu/tcg/backend.h"
+#include "jit-internal.h"
+
+bool jit_have_bmi2, jit_have_popcnt;
+
+static const int8_t saved_regs[6] = { RBX, RBP, R12, R13, R14, R15 };
+
+void jit_emit_epilogue(JitBuf *b)
+{
+    jit_alu_ri(b, P_W, EXT_ADD, RSP, 8);
+    for (int i = 5; i >= 0; i--) {
+        jit_pop(b, saved_regs[i]);
+    }
+    jit_ret(b);
+}
+
+static unsigned (*jit_enter)(CPUX86State *env, const void *code);
+
+void jit_init_once(void)
+{
+    static gsize done;
+    if (!g_once_init_enter(&done)) {
+        return;
+    }
+    __builtin_cpu_init();
+    jit_have_bmi2 = __builtin_cpu_supports("bmi2") && !getenv("EMU_JIT_NO_BMI2");
+    jit_have_popcnt = __builtin_cpu_supports("popcnt") && !getenv("EMU_JIT_NO_POPCNT");
+
+    size_t size;
+    uint8_t *t = jit_cache_init(&size, jit_emit_epilogue);
+    JitBuf b = { .start = t, .p = t, .end = t + size };
+    for (int i = 0; i < 6; i++) {
+        jit_push(&b, saved_regs[i]);
+    }
+    jit_alu_ri(&b, P_W, EXT_SUB, RSP, 8);
+    jit_mov_rr(&b, REG_ENV, RDI);
+    jit_movi(&b, REG_GBASE, (uint64_t)(uintptr_t)&guest_base);
+    jit_ld64(&b, REG_GBASE, REG_GBASE, 0);
+    jit_movi(&b, REG_LIMIT, (uint64_t)(uintptr_t)&guest_addr_limit);
+    jit_ld64(&b, REG_LIMIT, REG_LIMIT, 0);
+    jit_alu_ri(&b, P_W, EXT_SUB, REG_LIMIT, 8);
+    jit_jmp_r(&b, RSI);
+    g_assert(!b.overflow);
+    jit_enter = (unsigned (*)(CPUX86State *, const void *))(void *)t;
+    g_once_init_leave(&done, 1);
+}
+
+unsigned jit_exec(CPUX86State *env, void *code)
+{
+    if (G_UNLIKELY(__atomic_load_n(&env->exit_request, __ATOMIC_RELAXED))) {
+        return TB_EXIT_REQUESTED;
+    }
+    return jit_enter(env, ((JitCode *)code)->code);
+}

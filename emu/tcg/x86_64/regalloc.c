@@ -1,0 +1,254 @@
+/*
+ * emu/tcg/x86_64/regalloc.c — register allocation across a TB.
+ *
+ * A local allocator in the manner of QEMU's TCG: host registers cache
+ * temps.  Every temp has a home in env — a global its own slot, a TB temp
+ * a tmp[] slot taken when it must first be spilled and given back at its
+ * last use — and a register binding that may be dirty (newer than home).
+ * Constants are rematerialized rather than spilled.
+ *
+ * Writes to globals stay in registers until an op that can fault or call
+ * out, a branch or a label, or the TB's exit (the backend contract in
+ * backend.h).  Across a branch or label everything live goes home, so the
+ * state at a label is simply "all in memory"; inside a basic block values
+ * stay in registers.  Live ranges are [first, last use] in op order
+ * (branches only go forward), computed by the driver into last_use.
+ */
+#include <glib.h>
+
+#include "emu/cpu.h"
+#include "jit-internal.h"
+
+/* Allocation order: caller-saved first, callee-saved last. */
+static const int8_t alloc_order[] = {
+    RAX, RCX, RDX, RSI, RDI, R8, R9, R10, RBX, R12, R13,
+};
+
+static inline int32_t home_disp(int32_t slot)
+{
+    return slot * 8;
+}
+
+void ra_start(JitGen *g)
+{
+    for (int r = 0; r < 16; r++) {
+        g->owner[r] = NULL;
+    }
+    g->locked = 0;
+    g->nfree_homes = 0;
+    g->next_home = 0;
+}
+
+static int32_t home_of(JitGen *g, TCGTemp *t)
+{
+    TempInfo *ti = ti_of(g, t);
+    if (ti->home < 0) {
+        uint32_t k;
+        if (g->nfree_homes) {
+            k = g->free_homes[--g->nfree_homes];
+        } else {
+            if (g->next_home >= EMU_MAX_TEMPS) {
+                g_error("tcg jit: a TB needs more than EMU_MAX_TEMPS=%d spill slots",
+                        EMU_MAX_TEMPS);
+            }
+            k = g->next_home++;
+        }
+        ti->home = (int32_t)(ENV_SLOT(tmp[0]) + k);
+    }
+    return ti->home;
+}
+
+/* Save r's owner home if its register copy is the only one; unbind it. */
+static void evict(JitGen *g, int r)
+{
+    TCGTemp *t = g->owner[r];
+    if (t == NULL) {
+        return;
+    }
+    TempInfo *ti = ti_of(g, t);
+    if (t->kind != TEMP_CONST && !ti->mem_ok) {
+        jit_st64(&g->b, r, REG_ENV, home_disp(home_of(g, t)));
+        ti->mem_ok = true;
+    }
+    ti->reg = -1;
+    g->owner[r] = NULL;
+}
+
+void ra_take(JitGen *g, int r)
+{
+    evict(g, r);
+    g->locked |= 1u << r;
+}
+
+int ra_alloc(JitGen *g, uint32_t avoid)
+{
+    avoid |= g->locked;
+    for (unsigned i = 0; i < G_N_ELEMENTS(alloc_order); i++) {
+        int r = alloc_order[i];
+        if (!(avoid & (1u << r)) && g->owner[r] == NULL) {
+            g->locked |= 1u << r;
+            return r;
+        }
+    }
+    /* Evict: a clean value first (no store), else anything. */
+    int victim = -1;
+    for (unsigned k = 0; k < G_N_ELEMENTS(alloc_order); k++) {
+        int r = alloc_order[(g->evict_rr + k) % G_N_ELEMENTS(alloc_order)];
+        if (avoid & (1u << r)) {
+            continue;
+        }
+        TCGTemp *t = g->owner[r];
+        if (t->kind == TEMP_CONST || ti_of(g, t)->mem_ok) {
+            victim = r;
+            break;
+        }
+        if (victim < 0) {
+            victim = r;
+        }
+    }
+    g_assert(victim >= 0);
+    g->evict_rr++;
+    ra_take(g, victim);
+    return victim;
+}
+
+int ra_in(JitGen *g, TCGTemp *t)
+{
+    TempInfo *ti = ti_of(g, t);
+    if (ti->reg >= 0) {
+        g->locked |= 1u << ti->reg;
+        return ti->reg;
+    }
+    int r = ra_alloc(g, 0);
+    if (t->kind == TEMP_CONST) {
+        jit_movi(&g->b, r, t->val);
+    } else {
+        /* A TB temp never written has no value: its home is as good. */
+        jit_ld64(&g->b, r, REG_ENV, home_disp(home_of(g, t)));
+        ti->mem_ok = true;
+    }
+    ti->reg = (int8_t)r;
+    g->owner[r] = t;
+    return r;
+}
+
+void ra_drop(JitGen *g, TCGTemp *t)
+{
+    TempInfo *ti = ti_of(g, t);
+    if (ti->reg >= 0) {
+        g->owner[ti->reg] = NULL;
+        ti->reg = -1;
+    }
+}
+
+void ra_bind(JitGen *g, TCGTemp *t, int r)
+{
+    TempInfo *ti = ti_of(g, t);
+    g_assert(t->kind != TEMP_CONST);
+    if (g->owner[r] && g->owner[r] != t) {
+        /* the previous owner was consumed by this op */
+        ti_of(g, g->owner[r])->reg = -1;
+    }
+    if (ti->reg >= 0 && ti->reg != r) {
+        g->owner[ti->reg] = NULL;
+    }
+    ti->reg = (int8_t)r;
+    ti->mem_ok = false;
+    g->owner[r] = t;
+    g->locked |= 1u << r;
+}
+
+int ra_out(JitGen *g, TCGTemp *t, uint32_t avoid)
+{
+    TempInfo *ti = ti_of(g, t);
+    if (ti->reg >= 0 && !((avoid | g->locked) & (1u << ti->reg))) {
+        g->locked |= 1u << ti->reg;
+        return ti->reg;
+    }
+    return ra_alloc(g, avoid);
+}
+
+bool ra_dies(JitGen *g, TCGTemp *t)
+{
+    return t->kind == TEMP_TB && ti_of(g, t)->last_use <= (int32_t)g->idx;
+}
+
+static void release(JitGen *g, TCGTemp *t)
+{
+    TempInfo *ti = ti_of(g, t);
+    ra_drop(g, t);
+    ti->mem_ok = false;
+    if (ti->home >= 0) {
+        g->free_homes[g->nfree_homes++] = (uint16_t)(ti->home - ENV_SLOT(tmp[0]));
+        ti->home = -1;
+    }
+}
+
+void ra_op_end(JitGen *g, const TCGOp *op)
+{
+    unsigned n = (op->opc == INDEX_op_call ? op->call_oargs + op->call_iargs
+                  : (unsigned)(tcg_op_defs[op->opc].nb_oargs + tcg_op_defs[op->opc].nb_iargs));
+    for (unsigned k = 0; k < n; k++) {
+        TCGTemp *t = (TCGTemp *)op->args[k];
+        if (ra_dies(g, t)) {
+            release(g, t);
+        }
+    }
+    g->locked = 0;
+}
+
+void ra_sync_globals(JitGen *g)
+{
+    for (int r = 0; r < 16; r++) {
+        TCGTemp *t = g->owner[r];
+        if (t && t->kind == TEMP_GLOBAL && !ti_of(g, t)->mem_ok) {
+            jit_st64(&g->b, r, REG_ENV, home_disp(t->slot));
+            ti_of(g, t)->mem_ok = true;
+        }
+    }
+}
+
+void ra_before_call(JitGen *g, bool drop_globals)
+{
+    ra_sync_globals(g);
+    for (int r = 0; r < 16; r++) {
+        TCGTemp *t = g->owner[r];
+        if (t == NULL) {
+            continue;
+        }
+        if (CALLER_SAVED_MASK & (1u << r)) {
+            if (t->kind == TEMP_TB && ra_dies(g, t)) {
+                ra_drop(g, t);      /* consumed by this call */
+            } else {
+                evict(g, r);
+            }
+        } else if (drop_globals && t->kind == TEMP_GLOBAL) {
+            ra_drop(g, t);          /* clean: reload after the call */
+        }
+    }
+}
+
+void ra_bb_end(JitGen *g)
+{
+    for (int r = 0; r < 16; r++) {
+        TCGTemp *t = g->owner[r];
+        if (t == NULL || t->kind == TEMP_CONST || ti_of(g, t)->mem_ok) {
+            continue;
+        }
+        if (t->kind == TEMP_TB && ti_of(g, t)->last_use <= (int32_t)g->idx) {
+            continue;   /* dead after this point */
+        }
+        jit_st64(&g->b, r, REG_ENV, home_disp(home_of(g, t)));
+        ti_of(g, t)->mem_ok = true;
+    }
+}
+
+void ra_forget(JitGen *g)
+{
+    for (int r = 0; r < 16; r++) {
+        if (g->owner[r]) {
+            ti_of(g, g->owner[r])->reg = -1;
+            g->owner[r] = NULL;
+        }
+    }
+}
