@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,7 +56,9 @@ static void terminals(void)
     show("TIOCGWINSZ", ioctl(s, TIOCGWINSZ, &w2));
     printf("winsize %dx%d\n", w2.ws_col, w2.ws_row);
     write(m, "abc", 3);
-    usleep(20000);
+    /* The tty layer moves the bytes to the slave asynchronously: wait. */
+    struct pollfd pf = { s, POLLIN, 0 };
+    poll(&pf, 1, 5000);
     int avail = 0;
     show("FIONREAD pty", ioctl(s, FIONREAD, &avail));
     printf("avail %d\n", avail);
