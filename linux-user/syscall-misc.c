@@ -565,11 +565,6 @@ int64_t sys_alarm(CPUX86State *env, const uint64_t *a)
     return RAW(SYS_alarm, (unsigned)a[0]);
 }
 
-int64_t sys_pause(CPUX86State *env, const uint64_t *a)
-{
-    return RAW(SYS_pause);
-}
-
 /* ---- scheduling ---- */
 
 int64_t sys_sched_yield(CPUX86State *env, const uint64_t *a)
@@ -734,7 +729,7 @@ int64_t sys_prctl(CPUX86State *env, const uint64_t *a)
     }
 }
 
-/* ---- signals (recording; signal.c) ---- */
+/* ---- signals (signal.c does the work) ---- */
 
 int64_t sys_rt_sigaction(CPUX86State *env, const uint64_t *a)
 {
@@ -751,33 +746,26 @@ int64_t sys_sigaltstack(CPUX86State *env, const uint64_t *a)
     return signal_do_sigaltstack(env, a[0], a[1]);
 }
 
-int64_t sys_rt_sigpending(CPUX86State *env, const uint64_t *a)
-{
-    TaskState *ts = task_state(env);
-    uint64_t set = (ts->sigpending | lu_proc.sigpending) & ts->sigmask;
-    if (a[1] > 8) {
-        return -EINVAL;
-    }
-    return put_guest(a[0], &set, a[1]);
-}
-
 static bool valid_sig(uint64_t sig)
 {
     return (int)sig >= 0 && (int)sig <= TARGET_NSIG;
 }
 
+/* Host-routed signals go through the host kernel, also to this process
+ * (guest pids and tids are the host's): it picks the thread, keeps them
+ * pending while blocked and interrupts blocking calls (signal.c).  The
+ * fault signals sent to the process itself are queued inside emu. */
 int64_t sys_kill(CPUX86State *env, const uint64_t *a)
 {
     int pid = (int)a[0], sig = (int)a[1];
     if (!valid_sig(a[1])) {
         return -EINVAL;
     }
-    if (pid == lu_proc.pid) {
+    if (pid == lu_proc.pid && sig != 0 && !signal_host_routed(sig) &&
+        sig != SIGKILL && sig != SIGSTOP) {
         signal_queue(env, sig, false);
         return 0;
     }
-    /* Process groups and other processes: the host delivers, to emu too
-     * when it is in the group (its dispositions mirror the guest's). */
     return RAW(SYS_kill, pid, sig);
 }
 
@@ -787,7 +775,8 @@ int64_t sys_tgkill(CPUX86State *env, const uint64_t *a)
     if (tgid <= 0 || tid <= 0 || !valid_sig(a[2])) {
         return -EINVAL;
     }
-    if (tgid == lu_proc.pid) {
+    if (tgid == lu_proc.pid && sig != 0 && !signal_host_routed(sig) &&
+        sig != SIGKILL && sig != SIGSTOP) {
         if (tid == task_state(env)->tid) {
             signal_queue(env, sig, true);
             return 0;
@@ -803,12 +792,14 @@ int64_t sys_tkill(CPUX86State *env, const uint64_t *a)
     if (tid <= 0 || !valid_sig(a[1])) {
         return -EINVAL;
     }
-    if (tid == task_state(env)->tid) {
-        signal_queue(env, sig, true);
-        return 0;
-    }
-    if (thread_signal(tid, sig)) {
-        return 0;
+    if (sig != 0 && !signal_host_routed(sig) && sig != SIGKILL && sig != SIGSTOP) {
+        if (tid == task_state(env)->tid) {
+            signal_queue(env, sig, true);
+            return 0;
+        }
+        if (thread_signal(tid, sig)) {
+            return 0;
+        }
     }
     return RAW(SYS_tkill, tid, sig);
 }
