@@ -82,6 +82,7 @@ static bool addr_is_canonical(uint64_t addr)
 void cpu_raise_access_fault(CPUX86State *env, uint64_t addr, int is_write)
 {
     env->fault_write = is_write;
+    env->fault_host_err = -1;
     if (!addr_is_canonical(addr)) {
         /* through SS it is a stack-segment fault, which Linux delivers
          * as SIGBUS (SI_KERNEL, addr 0) */
@@ -172,6 +173,7 @@ static void host_fault_handler(int sig, siginfo_t *si, void *uc_void)
     case MM_FAULT_BUS:
         if (env && in_guest_code) {
             env->fault_write = is_write;
+            env->fault_host_err = (int)uc->uc_mcontext.gregs[REG_ERR];
             if (r == MM_FAULT_BUS) {
                 cpu_loop_exit_fault(env, EXCP_BUS, SIGBUS, si_code, gaddr);
             }

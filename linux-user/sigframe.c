@@ -179,7 +179,7 @@ bool sigframe_setup(CPUX86State *env, int sig, const TargetSigaction *sa,
                     UC_STRICT_RESTORE_SS;
     f.uc.uc_link = 0;
     f.uc.ss_sp = ts->ss_sp;
-    f.uc.ss_flags = ts->ss_size == 0 && ts->ss_flags == 0 ? 2 /* SS_DISABLE */ : ts->ss_flags;
+    f.uc.ss_flags = ts->ss_flags;     /* Linux: the raw sas_ss_flags */
     f.uc.ss_size = ts->ss_size;
     TargetSigcontext *sc = &f.uc.mc;
     sc->r8 = env->regs[R_R8];

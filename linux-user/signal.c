@@ -128,9 +128,11 @@ static void host_signal_handler(int sig, siginfo_t *si, void *ucv)
     CPUX86State *env = sig_env;
 
     if (env == NULL || sig_mail_pending) {
-        /* Not a vCPU thread (or leaving): hand a process-directed signal
-         * to another thread and keep it blocked here. */
+        /* Not a vCPU thread (or leaving), or (never by design) the slot
+         * is full: hand a process-directed signal to another thread and
+         * keep it blocked here. */
         *ucmask |= SIGBIT(sig);
+        sig_mask_dirty = 1;
         if (si->si_code != SI_TKILL) {
             int e = errno;
             syscall(SYS_rt_sigqueueinfo, getpid(), sig, si);
@@ -153,10 +155,14 @@ static void host_signal_handler(int sig, siginfo_t *si, void *ucv)
     }
 }
 
-/* Make the host mask the mirror of the guest's. */
+/* Make the host mask the mirror of the guest's (not while the mailbox is
+ * full: the host handler blocked everything until it is emptied). */
 static void host_mask_sync(CPUX86State *env)
 {
     uint64_t want = task_state(env)->sigmask & ROUTED_SIGS;
+    if (__atomic_load_n(&sig_mail_pending, __ATOMIC_SEQ_CST)) {
+        return;
+    }
     if (sig_mask_dirty || want != sig_host_mask) {
         sig_mask_dirty = 0;
         sig_host_mask = want;
@@ -166,7 +172,13 @@ static void host_mask_sync(CPUX86State *env)
 
 void signal_thread_start(CPUX86State *env)
 {
+    TaskState *ts = task_state(env);
+    /* A new thread's altstack is reset (Linux sas_ss_reset): SS_DISABLE. */
+    if (ts->tid != lu_proc.pid && ts->ss_size == 0) {
+        ts->ss_flags = TARGET_SS_DISABLE;
+    }
     sig_env = env;
+    env->fault_host_err = -1;
     sig_mask_dirty = 1;
     host_mask_sync(env);
 }
@@ -436,11 +448,17 @@ void signal_raise_sync(CPUX86State *env, int excp, int signo, int code, uint64_t
         /* a page fault (beyond the end of a file) */
         __attribute__((fallthrough));
     case EXCP_PF: {
-        /* error code: P (protection), W, U (user), I (fetch) */
+        /* error code: P (protection), W, U (user), I (fetch).  P tells
+         * whether the page was populated: the host's fault on its copy
+         * of the mapping knows; else guess from the si_code. */
         bool fetch = !env->fault_write && addr - env->rip < 16;
         ts->trap_nr = 14;
-        ts->trap_err = 4 | (code == SEGV_ACCERR || excp == EXCP_BUS ? 1 : 0) |
-                       (env->fault_write ? 2 : 0) | (fetch ? 0x10 : 0);
+        if (env->fault_host_err >= 0) {
+            ts->trap_err = (uint64_t)(env->fault_host_err & 0x1f) | 4;
+        } else {
+            ts->trap_err = 4 | (code == SEGV_ACCERR || excp == EXCP_BUS ? 1 : 0) |
+                           (env->fault_write ? 2 : 0) | (fetch ? 0x10 : 0);
+        }
         ts->cr2 = addr;
         break;
     }
@@ -448,6 +466,7 @@ void signal_raise_sync(CPUX86State *env, int excp, int signo, int code, uint64_t
         break;
     }
     env->fault_write = 0;
+    env->fault_host_err = -1;
     fill_info(&si, signo, code, addr);
     force_signal(env, signo, &si);
 }
