@@ -305,6 +305,9 @@ bool sigframe_return(CPUX86State *env)
     if (mm_copy_from_guest(&f, frame, sizeof(f)) < 0) {
         return false;
     }
+    /* restore_altstack below is refused while on the altstack; Linux
+     * (6.x, measured) judges that by the rsp of the frame. */
+    bool on_alt = signal_on_altstack(env, env->regs[R_ESP]);
     signal_set_mask(env, f.uc.uc_sigmask);
 
     const TargetSigcontext *sc = &f.uc.mc;
@@ -333,9 +336,9 @@ bool sigframe_return(CPUX86State *env)
     if (!fpstate_restore(env, sc->fpstate)) {
         return false;
     }
-    /* restore_altstack: as sigaltstack(&uc_stack) at the restored rsp;
-     * refused (silently) while on the altstack. */
-    if (!signal_on_altstack(env, env->regs[R_ESP])) {
+    /* restore_altstack: as sigaltstack(&uc_stack), refused (silently)
+     * while on the altstack. */
+    if (!on_alt) {
         uint32_t mode = (uint32_t)f.uc.ss_flags & ~(1u << 31);
         if (mode == 2 /* SS_DISABLE */) {
             ts->ss_sp = 0;
