@@ -20,11 +20,11 @@ long safe_syscall_base(volatile int *pending, long nr, ...);
 /* This thread's "a guest signal is pending" flag (signal.c). */
 volatile int *signal_pending_flag(void);
 
-#define safe_syscall(nr, ...) safe_syscall_call(nr, __VA_ARGS__ + 0, 0, 0, 0, 0, 0, 0)
-#define safe_syscall_call(nr, a1, a2, a3, a4, a5, a6, ...) \
-    safe_syscall_base(signal_pending_flag(), (long)(nr), (long)(a1), (long)(a2), (long)(a3), \
-                      (long)(a4), (long)(a5), (long)(a6))
-#define safe_syscall0(nr) safe_syscall_base(signal_pending_flag(), (long)(nr), 0L, 0L, 0L, 0L, 0L, 0L)
+/* Like syscall(2), variadic: arguments not given are whatever the
+ * registers hold, which the kernel ignores (the same holds for int
+ * arguments' upper halves). */
+#define safe_syscall(nr, ...) safe_syscall_base(signal_pending_flag(), (long)(nr), __VA_ARGS__)
+#define safe_syscall0(nr) safe_syscall_base(signal_pending_flag(), (long)(nr))
 
 /* libc-style: -1 and errno. */
 static inline long safe_libc_ret(long r)

@@ -29,6 +29,7 @@
 #include "emu/vclock.h"
 #include "emu/log.h"
 #include "linux-user/internal.h"
+#include "linux-user/safe-syscall.h"
 #include "softmmu/softmmu.h"
 
 _Static_assert(sizeof(struct timespec) == 16, "x86_64 timespec");
@@ -494,7 +495,7 @@ int64_t sys_nanosleep(CPUX86State *env, const uint64_t *a)
         !vclock_sleep((uint64_t)req.tv_sec * 1000000000ull + (uint64_t)req.tv_nsec)) {
         return 0;   /* sleep=off: only virtual time passes */
     }
-    int64_t r = RAW(SYS_nanosleep, &req, &rem);
+    int64_t r = safe_syscall(SYS_nanosleep, &req, &rem);
     if (r == -EINTR && a[1] && put_guest(a[1], &rem, sizeof(rem))) {
         return -EFAULT;
     }
@@ -521,14 +522,14 @@ int64_t sys_clock_nanosleep(CPUX86State *env, const uint64_t *a)
         }
         req.tv_sec = (time_t)(ns / 1000000000ull);
         req.tv_nsec = (long)(ns % 1000000000ull);
-        int64_t r = RAW(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &req, &rem);
+        int64_t r = safe_syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &req, &rem);
         if (r == -EINTR && a[3] && !(a[1] & TIMER_ABSTIME) &&
             put_guest(a[3], &rem, sizeof(rem))) {
             return -EFAULT;
         }
         return r;
     }
-    int64_t r = RAW(SYS_clock_nanosleep, (clockid_t)a[0], (int)a[1], &req, &rem);
+    int64_t r = safe_syscall(SYS_clock_nanosleep, (clockid_t)a[0], (int)a[1], &req, &rem);
     if (r == -EINTR && a[3] && !(a[1] & TIMER_ABSTIME) && put_guest(a[3], &rem, sizeof(rem))) {
         return -EFAULT;
     }
@@ -880,7 +881,7 @@ int64_t sys_futex(CPUX86State *env, const uint64_t *a)
                 return -EFAULT;
             }
         }
-        return RAW(SYS_futex, uaddr, op, (uint32_t)a[2], pts, uaddr2, (uint32_t)a[5]);
+        return safe_syscall(SYS_futex, uaddr, op, (uint32_t)a[2], pts, uaddr2, (uint32_t)a[5]);
     case FUTEX_WAKE:
     case FUTEX_WAKE_BITSET:
         return RAW(SYS_futex, uaddr, op, (uint32_t)a[2], NULL, NULL, (uint32_t)a[5]);
@@ -989,7 +990,7 @@ int64_t sys_wait4(CPUX86State *env, const uint64_t *a)
     if ((a[1] && !g_ptr_w(a[1], 4)) || (a[3] && !g_ptr_w(a[3], sizeof(ru)))) {
         return -EFAULT;
     }
-    int64_t r = RAW(SYS_wait4, (pid_t)a[0], &status, (int)a[2], a[3] ? &ru : NULL);
+    int64_t r = safe_syscall(SYS_wait4, (pid_t)a[0], &status, (int)a[2], a[3] ? &ru : NULL);
     if (r > 0) {
         if ((a[1] && put_guest(a[1], &status, 4)) ||
             (a[3] && put_guest(a[3], &ru, sizeof(ru)))) {
@@ -1004,7 +1005,7 @@ int64_t sys_waitid(CPUX86State *env, const uint64_t *a)
     siginfo_t si;
     struct rusage ru;
     memset(&si, 0, sizeof(si));
-    int64_t r = RAW(SYS_waitid, (int)a[0], (id_t)a[1], &si, (int)a[3], a[4] ? &ru : NULL);
+    int64_t r = safe_syscall(SYS_waitid, (int)a[0], (id_t)a[1], &si, (int)a[3], a[4] ? &ru : NULL);
     if (r >= 0) {
         if ((a[2] && put_guest(a[2], &si, sizeof(si))) ||
             (a[4] && put_guest(a[4], &ru, sizeof(ru)))) {

@@ -60,6 +60,9 @@ static int recurse(int n)
     volatile char buf[1024];
     buf[0] = (char)n;
     depth++;
+    if (depth < 0) {
+        return 0;
+    }
     return recurse(n + 1) + buf[0];
 }
 
