@@ -173,6 +173,17 @@ static void host_mask_sync(CPUX86State *env)
 void signal_thread_start(CPUX86State *env)
 {
     TaskState *ts = task_state(env);
+    static bool first = true;
+
+    if (first) {
+        /* The mask survives execve: the first thread starts with the
+         * host's (routed signals; the fault signals are never blocked on
+         * the host). */
+        uint64_t m = 0;
+        first = false;
+        host_sigmask_raw(SIG_BLOCK, 0, &m);
+        ts->sigmask = m & ROUTED_SIGS;
+    }
     /* A new thread's altstack is reset (Linux sas_ss_reset): SS_DISABLE. */
     if (ts->tid != lu_proc.pid && ts->ss_size == 0) {
         ts->ss_flags = TARGET_SS_DISABLE;
@@ -196,14 +207,17 @@ static void host_disposition(int sig)
         return;
     }
     uint64_t h = lu_proc.sigact[sig].handler;
+    /* SIGCHLD's flags change what the kernel does with children. */
+    unsigned long cf = sig == SIGCHLD ? lu_proc.sigact[sig].flags &
+                       (TARGET_SA_NOCLDSTOP | TARGET_SA_NOCLDWAIT) : 0;
     if (h == TARGET_SIG_IGN) {
-        host_sigaction_raw(sig, SIG_IGN, 0, 0);
+        host_sigaction_raw(sig, SIG_IGN, cf, 0);
     } else if (h == TARGET_SIG_DFL && (signal_default_ignored(sig) || signal_default_stops(sig))) {
         /* The host kernel ignores (or stops) exactly as Linux would, and
          * keeps a blocked one pending for sigwait/signalfd. */
-        host_sigaction_raw(sig, SIG_DFL, 0, 0);
+        host_sigaction_raw(sig, SIG_DFL, cf, 0);
     } else {
-        host_sigaction_raw(sig, (void *)host_signal_handler, SA_SIGINFO | SA_ONSTACK,
+        host_sigaction_raw(sig, (void *)host_signal_handler, SA_SIGINFO | SA_ONSTACK | cf,
                            ROUTED_SIGS);
     }
 }
