@@ -130,6 +130,8 @@ DEF_CPU_ST(stq, uint64_t)
 
 static struct sigaction old_segv_action, old_bus_action;
 
+void (*cpu_user_signal_hook)(int sig, void *siginfo, void *ucontext);
+
 static void host_fault_fatal(int sig, siginfo_t *si, void *uc_void)
 {
     ucontext_t *uc = uc_void;
@@ -154,7 +156,12 @@ static void host_fault_handler(int sig, siginfo_t *si, void *uc_void)
     int si_code = SEGV_MAPERR;
 
     if (si->si_code <= 0) {
-        /* Sent by kill()/tgkill(), not a fault: not ours to interpret. */
+        /* Sent by kill()/tgkill(), not a fault: the OS layer's, if it
+         * wants it, else not ours to interpret. */
+        if (cpu_user_signal_hook) {
+            cpu_user_signal_hook(sig, si, uc_void);
+            return;
+        }
         host_fault_fatal(sig, si, uc_void);
         return;
     }

@@ -127,6 +127,16 @@ static void host_signal_handler(int sig, siginfo_t *si, void *ucv)
     uint64_t *ucmask = (uint64_t *)&uc->uc_sigmask;
     CPUX86State *env = sig_env;
 
+    if (FAULT_SIGS & SIGBIT(sig)) {
+        /* SIGSEGV/SIGBUS sent by another process (the core's hook): never
+         * blocked on the host (faults must get through), so queued inside
+         * emu, its siginfo lost. */
+        if (env) {
+            __atomic_fetch_or(&task_state(env)->sigpending, SIGBIT(sig), __ATOMIC_SEQ_CST);
+            __atomic_store_n(&env->exit_request, 1, __ATOMIC_SEQ_CST);
+        }
+        return;
+    }
     if (env == NULL || sig_mail_pending) {
         /* Not a vCPU thread (or leaving), or (never by design) the slot
          * is full: hand a process-directed signal to another thread and
@@ -222,8 +232,14 @@ static void host_disposition(int sig)
     }
 }
 
+static void user_fault_signal(int sig, void *si, void *uc)
+{
+    host_signal_handler(sig, si, uc);
+}
+
 void signal_init(void)
 {
+    cpu_user_signal_hook = user_fault_signal;
     for (int i = 1; i <= TARGET_NSIG; i++) {
         memset(&lu_proc.sigact[i], 0, sizeof(lu_proc.sigact[i]));
     }

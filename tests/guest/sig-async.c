@@ -3,7 +3,7 @@
  * ending tight loops; another process's kill; blocking calls interrupted
  * (read on a pipe with and without SA_RESTART, nanosleep with the time
  * left, pause, sigsuspend, ppoll with a sigmask) and waiting for signals
- * (sigtimedwait, sigwaitinfo, signalfd).  Timing is never printed, only
+ * (sigtimedwait, sigwaitinfo, signalfd); SIGSEGV sent by another process.  Timing is never printed, only
  * what must happen.
  */
 #define _GNU_SOURCE
@@ -117,6 +117,18 @@ int main(void)
     int st;
     waitpid(ch, &st, 0);
     printf("kill from child: hits=%d sig=%d code=%d\n", (int)hits, (int)last_sig, (int)last_code);
+    /* a fault signal sent by another process is a signal like any other */
+    on(SIGSEGV, 0);
+    hits = 0;
+    ch = fork();
+    if (ch == 0) {
+        kill(getppid(), SIGSEGV);
+        _exit(0);
+    }
+    while (!hits) {
+    }
+    waitpid(ch, &st, 0);
+    printf("SIGSEGV from child: hits=%d sig=%d\n", (int)hits, (int)last_sig);
 
     /* read on a pipe: EINTR without SA_RESTART */
     if (pipe(p) != 0) {
