@@ -208,6 +208,12 @@ void signal_thread_end(void)
 {
     host_sigmask_raw(SIG_BLOCK, ROUTED_SIGS, NULL);
     sig_env = NULL;
+    /* A process-directed signal this thread took but did not deliver goes
+     * to another thread (Linux lets any thread take it). */
+    if (sig_mail_pending && sig_mail_pid == lu_proc.pid && sig_mail_info.si_code != SI_TKILL) {
+        syscall(SYS_rt_sigqueueinfo, lu_proc.pid, sig_mail_sig, &sig_mail_info);
+    }
+    sig_mail_pending = 0;
 }
 
 /* The host disposition that gives the guest's semantics. */
