@@ -81,7 +81,8 @@ static bool addr_is_canonical(uint64_t addr)
 
 void cpu_raise_access_fault(CPUX86State *env, uint64_t addr, int is_write)
 {
-    (void)is_write;
+    env->fault_write = is_write;
+    env->fault_host_err = -1;
     if (!addr_is_canonical(addr)) {
         /* through SS it is a stack-segment fault, which Linux delivers
          * as SIGBUS (SI_KERNEL, addr 0) */
@@ -129,6 +130,8 @@ DEF_CPU_ST(stq, uint64_t)
 
 static struct sigaction old_segv_action, old_bus_action;
 
+void (*cpu_user_signal_hook)(int sig, void *siginfo, void *ucontext);
+
 static void host_fault_fatal(int sig, siginfo_t *si, void *uc_void)
 {
     ucontext_t *uc = uc_void;
@@ -153,7 +156,12 @@ static void host_fault_handler(int sig, siginfo_t *si, void *uc_void)
     int si_code = SEGV_MAPERR;
 
     if (si->si_code <= 0) {
-        /* Sent by kill()/tgkill(), not a fault: not ours to interpret. */
+        /* Sent by kill()/tgkill(), not a fault: the OS layer's, if it
+         * wants it, else not ours to interpret. */
+        if (cpu_user_signal_hook) {
+            cpu_user_signal_hook(sig, si, uc_void);
+            return;
+        }
         host_fault_fatal(sig, si, uc_void);
         return;
     }
@@ -171,6 +179,8 @@ static void host_fault_handler(int sig, siginfo_t *si, void *uc_void)
     case MM_FAULT_SEGV:
     case MM_FAULT_BUS:
         if (env && in_guest_code) {
+            env->fault_write = is_write;
+            env->fault_host_err = (int)uc->uc_mcontext.gregs[REG_ERR];
             if (r == MM_FAULT_BUS) {
                 cpu_loop_exit_fault(env, EXCP_BUS, SIGBUS, si_code, gaddr);
             }

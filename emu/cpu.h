@@ -121,6 +121,8 @@ typedef struct CPUX86State {
     int fault_signo;      /* SIGSEGV/SIGBUS/... for EXCP_FAULT */
     int fault_code;       /* si_code */
     uint64_t fault_addr;  /* si_addr */
+    int fault_write;      /* EXCP_PF/EXCP_BUS from a write access (page-fault error code) */
+    int fault_host_err;   /* the host's page-fault error code for it, or -1 if none */
 
     bool ud_unimplemented; /* last EXCP_UD came from a valid but unimplemented encoding */
 

@@ -60,6 +60,11 @@ int cpu_exec(CPUX86State *env);
 /* The TB this thread is executing (NULL outside generated code). */
 TranslationBlock *cpu_exec_current_tb(void);
 
+/* A host SIGSEGV/SIGBUS that is not a fault (si_code <= 0: sent by
+ * kill/tgkill/sigqueue) goes to this hook if set (linux-user queues it for
+ * the guest), from the host signal handler. */
+extern void (*cpu_user_signal_hook)(int sig, void *siginfo, void *ucontext);
+
 /* Set up the TB cache and host fault handling; call once at start-up. */
 void cpu_exec_init_all(void);
 /* Per-vCPU set-up of exec state (jump cache). */

@@ -113,12 +113,18 @@ static void do_int80(CPUX86State *env)
 
 void cpu_loop(CPUX86State *env)
 {
+    TaskState *ts = task_state(env);
+
+    signal_thread_start(env);
     for (;;) {
         int excp = cpu_exec(env);
 
         switch (excp) {
         case EXCP_SYSCALL:
+            /* for the restart rules of a signal that interrupts it */
+            ts->in_syscall = (int)(uint32_t)env->regs[R_EAX] + 1;
             do_syscall(env);
+            ts->in_syscall = 0;
             break;
         case EXCP_INT80:
             do_int80(env);
@@ -132,26 +138,26 @@ void cpu_loop(CPUX86State *env)
                 !(emu_log_enabled(LOG_UNIMP) && (!emu_logfile || emu_logfile == stderr))) {
                 report_unimplemented(env);
             }
-            signal_raise_sync(env, SIGILL, ILL_ILLOPN, env->rip);
+            signal_raise_sync(env, excp, SIGILL, ILL_ILLOPN, env->rip);
             break;
         case EXCP_DE:
-            signal_raise_sync(env, SIGFPE, FPE_INTDIV, env->rip);
+            signal_raise_sync(env, excp, SIGFPE, FPE_INTDIV, env->rip);
             break;
         case EXCP_BP:
-            signal_raise_sync(env, SIGTRAP, SI_KERNEL, 0);
+            signal_raise_sync(env, excp, SIGTRAP, SI_KERNEL, 0);
             break;
         case EXCP_GP:
         case EXCP_HLT:
-            signal_raise_sync(env, SIGSEGV, SI_KERNEL, 0);
+            signal_raise_sync(env, excp, SIGSEGV, SI_KERNEL, 0);
             break;
         case EXCP_PF:
-            signal_raise_sync(env, SIGSEGV, env->fault_code, env->fault_addr);
+            signal_raise_sync(env, excp, SIGSEGV, env->fault_code, env->fault_addr);
             break;
         case EXCP_BUS:
-            signal_raise_sync(env, SIGBUS, env->fault_code, env->fault_addr);
+            signal_raise_sync(env, excp, SIGBUS, env->fault_code, env->fault_addr);
             break;
         case EXCP_MF:
-            signal_raise_sync(env, env->fault_signo ? env->fault_signo : SIGFPE,
+            signal_raise_sync(env, excp, env->fault_signo ? env->fault_signo : SIGFPE,
                               env->fault_code, env->fault_addr);
             break;
         default:
@@ -159,6 +165,11 @@ void cpu_loop(CPUX86State *env)
                     G_GINT64_MODIFIER "x\n", excp, env->rip);
             qemu_log_flush();
             abort();
+        }
+        /* A synchronous signal's frame is set up: deliver what else is
+         * pending on top of it, as Linux does before returning. */
+        if (excp != EXCP_SYSCALL && excp != EXCP_INT80 && excp != EXCP_INTERRUPT) {
+            signal_process_pending(env);
         }
     }
 }

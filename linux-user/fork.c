@@ -32,6 +32,7 @@
 #include "emu/exec.h"
 #include "emu/log.h"
 #include "linux-user/internal.h"
+#include "linux-user/safe-syscall.h"
 #include "plugins/internal.h"
 #include "plugins/plugin.h"
 #include "softmmu/softmmu.h"
@@ -341,7 +342,7 @@ int64_t sys_wait4(CPUX86State *env, const uint64_t *a)
 {
     int status = 0;
     struct rusage ru;
-    int64_t r = RAW(SYS_wait4, (pid_t)a[0], &status, (int)a[2], a[3] ? &ru : NULL);
+    int64_t r = safe_syscall(SYS_wait4, (pid_t)a[0], &status, (int)a[2], a[3] ? &ru : NULL);
     if (r > 0) {
         if ((a[1] && mm_copy_to_guest(a[1], &status, 4) < 0) ||
             (a[3] && mm_copy_to_guest(a[3], &ru, sizeof(ru)) < 0)) {
@@ -356,7 +357,7 @@ int64_t sys_waitid(CPUX86State *env, const uint64_t *a)
     siginfo_t si;
     struct rusage ru;
     memset(&si, 0, sizeof(si));
-    int64_t r = RAW(SYS_waitid, (int)a[0], (id_t)a[1], a[2] ? &si : NULL, (int)a[3],
+    int64_t r = safe_syscall(SYS_waitid, (int)a[0], (id_t)a[1], a[2] ? &si : NULL, (int)a[3],
                     a[4] ? &ru : NULL);
     if (r >= 0) {
         if ((a[2] && mm_copy_to_guest(a[2], &si, sizeof(si)) < 0) ||

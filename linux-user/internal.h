@@ -104,7 +104,16 @@ typedef struct TaskState {
     uint64_t sigmask;       /* blocked signals (bit sig-1) */
     uint64_t sigpending;    /* thread-directed pending signals */
     uint64_t ss_sp, ss_size;/* sigaltstack */
-    int ss_flags;
+    int ss_flags;           /* Linux's sas_ss_flags (0 with ss_size 0: SS_DISABLE) */
+    /* The last trap, as Linux keeps it per thread and writes it into every
+     * sigcontext (err, trapno, cr2), also for asynchronous signals. */
+    uint64_t trap_nr, trap_err, cr2;
+    /* A syscall is being handled (cpu_loop): its number + 1, else 0; for
+     * the restart rules of the first signal delivered after it. */
+    int in_syscall;
+    /* Mask to restore once a handler is set up (sigsuspend, ppoll...). */
+    bool has_saved_mask;
+    uint64_t saved_mask;
 } TaskState;
 
 static inline TaskState *task_state(CPUX86State *env) { return env->opaque; }
@@ -160,14 +169,24 @@ void lu_exit(int status) __attribute__((noreturn));
 
 #define SIGBIT(sig) (1ULL << ((sig) - 1))
 
-/* A synchronous fault (#UD, #PF...) hit the guest: for now always the
- * default action (the guest dies of signo), as Linux forces it when the
- * signal is blocked or ignored. */
-void signal_raise_sync(CPUX86State *env, int signo, int code, uint64_t addr);
-/* Make signo pending for the thread (tgkill/tkill) or process (kill). */
+/* A synchronous fault (#UD, #PF...) hit the guest (cpu_exec returned excp,
+ * env holds the state before the faulting instruction): the signal is
+ * forced as Linux forces it (blocked or ignored, it kills), else its
+ * handler runs with a frame describing the fault. */
+void signal_raise_sync(CPUX86State *env, int excp, int signo, int code, uint64_t addr);
+/* Make signo pending for the thread (tgkill/tkill) or process (kill),
+ * inside emu (signals the host does not route to the guest). */
 void signal_queue(CPUX86State *env, int signo, bool thread);
-/* Act on pending unblocked signals (after each syscall). */
+/* Whether a signal sent to this process travels through the host kernel
+ * (kill/tgkill/sigqueue on the host reach the guest via emu's handler). */
+bool signal_host_routed(int signo);
+/* Act on pending unblocked signals: deliver to handlers (frames) or take
+ * the default action.  After each syscall and at exit requests. */
 void signal_process_pending(CPUX86State *env);
+/* The calling host thread runs vCPU env (host signals go to it). */
+void signal_thread_start(CPUX86State *env);
+/* The calling host thread leaves the guest: no more host signals for it. */
+void signal_thread_end(void);
 /* Die of signo as the native program would: no core file, same status. */
 void signal_die(int signo) __attribute__((noreturn));
 /* Default action of a signal is to ignore it (SIGCHLD, SIGURG, SIGWINCH, SIGCONT). */
@@ -177,6 +196,30 @@ void signal_init(void);
 int64_t signal_do_sigaction(CPUX86State *env, int sig, uint64_t act, uint64_t oact, uint64_t sigsetsize);
 int64_t signal_do_sigprocmask(CPUX86State *env, int how, uint64_t set, uint64_t oset, uint64_t sigsetsize);
 int64_t signal_do_sigaltstack(CPUX86State *env, uint64_t ss, uint64_t old_ss);
+/* Set the guest mask of this thread (SIGKILL/SIGSTOP dropped) and mirror
+ * it to the host thread's mask. */
+void signal_set_mask(CPUX86State *env, uint64_t mask);
+/* For syscalls taking a temporary sigmask (ppoll, pselect6, epoll_pwait):
+ * install it, keeping the old one to restore (signal_end_temp_mask).
+ * ret is the call's result: on -EINTR the old mask is restored only after
+ * the handler frame is set up (its uc_sigmask holds the old mask). */
+void signal_begin_temp_mask(CPUX86State *env, uint64_t mask);
+void signal_end_temp_mask(CPUX86State *env, int64_t ret);
+
+/* ---- signal frames (sigframe.c) ---- */
+
+/* Build an x86_64 rt_sigframe for sig on the guest stack (or altstack)
+ * and point env at handler sa; info is a 128-byte siginfo.  oldmask goes
+ * into the frame.  Returns false if the frame could not be written. */
+bool sigframe_setup(CPUX86State *env, int sig, const TargetSigaction *sa,
+                    const void *info, uint64_t oldmask);
+/* rt_sigreturn: restore from the frame at rsp - 8.  Returns false on a
+ * bad frame (the caller forces SIGSEGV). */
+bool sigframe_return(CPUX86State *env);
+/* The guest's rsp is on its alternate signal stack. */
+bool signal_on_altstack(CPUX86State *env, uint64_t sp);
+/* Reset the FPU/SSE/AVX state as Linux does for a handler. */
+void sigframe_reset_fpu(CPUX86State *env);
 
 /* ---- syscalls (syscall*.c, syscalls.def) ---- */
 

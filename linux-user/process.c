@@ -65,10 +65,8 @@ void linux_user_run(const LinuxUserConfig *cfg)
         load_failed(cfg->exec_path, err);
     }
     /* The signal mask crosses execve as the host mask emu was started
-     * with (exec.c passes the guest's): it is the first thread's mask;
-     * emu itself runs with no host signal blocked. */
-    uint64_t none = 0, inherited = 0;
-    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, &inherited, 8);
+     * with (exec.c passes the guest's): signal_thread_start() takes it as
+     * the first thread's, and the host mask stays its mirror. */
 
     if (mm_init() < 0) {
         exit(1);
@@ -95,7 +93,6 @@ void linux_user_run(const LinuxUserConfig *cfg)
     cpu_x86_init(env);
     TaskState *main_task = g_new0(TaskState, 1);  /* freed if it exits first */
     main_task->tid = gettid();
-    main_task->sigmask = inherited & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
     env->opaque = main_task;
     env->cpu_index = 0;
     thread_init_main(env);

@@ -31,6 +31,7 @@
 
 #include "emu/log.h"
 #include "linux-user/internal.h"
+#include "linux-user/safe-syscall.h"
 #include "softmmu/softmmu.h"
 
 _Static_assert(sizeof(struct stat) == 144, "x86_64 struct stat");
@@ -159,7 +160,7 @@ int64_t sys_read(CPUX86State *env, const uint64_t *a)
     if (!p) {
         return bad_buffer_errno((int)a[0], true);
     }
-    return RAW(SYS_read, (int)a[0], p, n);
+    return safe_syscall(SYS_read, (int)a[0], p, n);
 }
 
 int64_t sys_write(CPUX86State *env, const uint64_t *a)
@@ -169,7 +170,7 @@ int64_t sys_write(CPUX86State *env, const uint64_t *a)
     if (!p) {
         return bad_buffer_errno((int)a[0], false);
     }
-    return RAW(SYS_write, (int)a[0], p, n);
+    return safe_syscall(SYS_write, (int)a[0], p, n);
 }
 
 int64_t sys_pread64(CPUX86State *env, const uint64_t *a)
@@ -179,7 +180,7 @@ int64_t sys_pread64(CPUX86State *env, const uint64_t *a)
     if (!p) {
         return bad_buffer_errno((int)a[0], true);
     }
-    return RAW(SYS_pread64, (int)a[0], p, n, (off_t)a[3]);
+    return safe_syscall(SYS_pread64, (int)a[0], p, n, (off_t)a[3]);
 }
 
 int64_t sys_pwrite64(CPUX86State *env, const uint64_t *a)
@@ -189,7 +190,7 @@ int64_t sys_pwrite64(CPUX86State *env, const uint64_t *a)
     if (!p) {
         return bad_buffer_errno((int)a[0], false);
     }
-    return RAW(SYS_pwrite64, (int)a[0], p, n, (off_t)a[3]);
+    return safe_syscall(SYS_pwrite64, (int)a[0], p, n, (off_t)a[3]);
 }
 
 /* Guest iovec[cnt] to host iovecs (each buffer validated).  Returns cnt,
@@ -241,11 +242,11 @@ static int64_t do_iov(int nr, const uint64_t *a, bool to_guest, int extra)
     }
     switch (extra) {
     case 0:
-        return RAW(nr, (int)a[0], v, cnt);
+        return safe_syscall(nr, (int)a[0], v, cnt);
     case 1:
-        return RAW(nr, (int)a[0], v, cnt, a[3], a[4]);
+        return safe_syscall(nr, (int)a[0], v, cnt, a[3], a[4]);
     default:
-        return RAW(nr, (int)a[0], v, cnt, a[3], a[4], a[5]);
+        return safe_syscall(nr, (int)a[0], v, cnt, a[3], a[4], a[5]);
     }
 }
 
@@ -270,7 +271,7 @@ int64_t sys_sendfile(CPUX86State *env, const uint64_t *a)
         }
         poff = &off;
     }
-    int64_t r = RAW(SYS_sendfile, (int)a[0], (int)a[1], poff, rw_count(a[3]));
+    int64_t r = safe_syscall(SYS_sendfile, (int)a[0], (int)a[1], poff, rw_count(a[3]));
     if (poff && r >= 0 && mm_copy_to_guest(a[2], &off, 8) < 0) {
         return -EFAULT;
     }
@@ -629,7 +630,7 @@ int64_t sys_fsync(CPUX86State *env, const uint64_t *a)     { return RAW(SYS_fsyn
 int64_t sys_fdatasync(CPUX86State *env, const uint64_t *a) { return RAW(SYS_fdatasync, (int)a[0]); }
 int64_t sys_syncfs(CPUX86State *env, const uint64_t *a)    { return RAW(SYS_syncfs, (int)a[0]); }
 int64_t sys_sync(CPUX86State *env, const uint64_t *a)      { sync(); return 0; }
-int64_t sys_flock(CPUX86State *env, const uint64_t *a)     { return RAW(SYS_flock, (int)a[0], (int)a[1]); }
+int64_t sys_flock(CPUX86State *env, const uint64_t *a)     { return safe_syscall(SYS_flock, (int)a[0], (int)a[1]); }
 
 int64_t sys_sync_file_range(CPUX86State *env, const uint64_t *a)
 {
@@ -763,7 +764,7 @@ int64_t sys_fcntl(CPUX86State *env, const uint64_t *a)
         if (mm_copy_from_guest(&fl, a[2], sizeof(fl)) < 0) {
             return -EFAULT;
         }
-        int64_t r = RAW(SYS_fcntl, fd, cmd, &fl);
+        int64_t r = safe_syscall(SYS_fcntl, fd, cmd, &fl);
         if (r >= 0 && (cmd == F_GETLK || cmd == F_OFD_GETLK) &&
             mm_copy_to_guest(a[2], &fl, sizeof(fl)) < 0) {
             return -EFAULT;
@@ -801,12 +802,13 @@ int64_t sys_poll(CPUX86State *env, const uint64_t *a)
     if (!p) {
         return -EFAULT;
     }
-    return RAW(SYS_poll, p, nfds, (int)a[2]);
+    return safe_syscall(SYS_poll, p, nfds, (int)a[2]);
 }
 
-/* A guest sigmask argument is validated but not applied: guest signals
- * are not delivered to handlers yet. */
-static int64_t check_sigmask(uint64_t gmask, uint64_t size)
+/* A guest sigmask argument: validated, then installed for the call
+ * (signal.c restores the old one after it, or after the handler frame
+ * when the call is interrupted, as Linux does). */
+static int64_t check_sigmask(CPUX86State *env, uint64_t gmask, uint64_t size)
 {
     uint64_t m;
     if (gmask == 0) {
@@ -815,7 +817,11 @@ static int64_t check_sigmask(uint64_t gmask, uint64_t size)
     if (size != 8) {
         return -EINVAL;
     }
-    return mm_copy_from_guest(&m, gmask, 8) < 0 ? -EFAULT : 0;
+    if (mm_copy_from_guest(&m, gmask, 8) < 0) {
+        return -EFAULT;
+    }
+    signal_begin_temp_mask(env, m);
+    return 0;
 }
 
 int64_t sys_ppoll(CPUX86State *env, const uint64_t *a)
@@ -835,11 +841,14 @@ int64_t sys_ppoll(CPUX86State *env, const uint64_t *a)
         }
         pts = &ts;
     }
-    int64_t e = check_sigmask(a[3], a[4]);
+    int64_t e = check_sigmask(env, a[3], a[4]);
     if (e) {
         return e;
     }
-    int64_t r = RAW(SYS_ppoll, p, nfds, pts, NULL, 8);
+    int64_t r = safe_syscall(SYS_ppoll, p, nfds, pts, NULL, 8);
+    if (a[3]) {
+        signal_end_temp_mask(env, r);
+    }
     if (pts && mm_copy_to_guest(a[2], &ts, sizeof(ts)) < 0 && r >= 0) {
         return -EFAULT;
     }
@@ -882,7 +891,7 @@ int64_t sys_select(CPUX86State *env, const uint64_t *a)
         }
         ptv = &tv;
     }
-    int64_t r = RAW(SYS_select, n, h[0], h[1], h[2], ptv);
+    int64_t r = safe_syscall(SYS_select, n, h[0], h[1], h[2], ptv);
     if (ptv) {
         mm_copy_to_guest(a[4], &tv, sizeof(tv));
     }
@@ -909,17 +918,20 @@ int64_t sys_pselect6(CPUX86State *env, const uint64_t *a)
         }
         pts = &ts;
     }
+    uint64_t sig6[2] = { 0, 0 };
     if (a[5]) {
-        uint64_t sig6[2];
         if (mm_copy_from_guest(sig6, a[5], sizeof(sig6)) < 0) {
             return -EFAULT;
         }
-        int64_t e = check_sigmask(sig6[0], sig6[1]);
+        int64_t e = check_sigmask(env, sig6[0], sig6[1]);
         if (e) {
             return e;
         }
     }
-    int64_t r = RAW(SYS_pselect6, n, h[0], h[1], h[2], pts, NULL);
+    int64_t r = safe_syscall(SYS_pselect6, n, h[0], h[1], h[2], pts, NULL);
+    if (sig6[0]) {
+        signal_end_temp_mask(env, r);
+    }
     if (pts) {
         mm_copy_to_guest(a[4], &ts, sizeof(ts));
     }
@@ -948,7 +960,8 @@ int64_t sys_epoll_ctl(CPUX86State *env, const uint64_t *a)
     return RAW(SYS_epoll_ctl, (int)a[0], (int)a[1], (int)a[2], pev);
 }
 
-static int64_t do_epoll_wait(const uint64_t *a, uint64_t gmask, uint64_t masksize)
+static int64_t do_epoll_wait(CPUX86State *env, const uint64_t *a, uint64_t gmask,
+                             uint64_t masksize)
 {
     int max = (int)a[2];
     if (max <= 0 || max > INT_MAX / (int)sizeof(struct epoll_event)) {
@@ -958,15 +971,19 @@ static int64_t do_epoll_wait(const uint64_t *a, uint64_t gmask, uint64_t masksiz
     if (!p) {
         return -EFAULT;
     }
-    int64_t e = check_sigmask(gmask, masksize);
+    int64_t e = check_sigmask(env, gmask, masksize);
     if (e) {
         return e;
     }
-    return RAW(SYS_epoll_pwait, (int)a[0], p, max, (int)a[3], NULL, 8);
+    int64_t r = safe_syscall(SYS_epoll_pwait, (int)a[0], p, max, (int)a[3], NULL, 8);
+    if (gmask) {
+        signal_end_temp_mask(env, r);
+    }
+    return r;
 }
 
-int64_t sys_epoll_wait(CPUX86State *env, const uint64_t *a)  { return do_epoll_wait(a, 0, 0); }
-int64_t sys_epoll_pwait(CPUX86State *env, const uint64_t *a) { return do_epoll_wait(a, a[4], a[5]); }
+int64_t sys_epoll_wait(CPUX86State *env, const uint64_t *a)  { return do_epoll_wait(env, a, 0, 0); }
+int64_t sys_epoll_pwait(CPUX86State *env, const uint64_t *a) { return do_epoll_wait(env, a, a[4], a[5]); }
 
 /* ---- special files ---- */
 

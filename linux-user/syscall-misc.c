@@ -30,6 +30,7 @@
 #include "emu/vclock.h"
 #include "emu/log.h"
 #include "linux-user/internal.h"
+#include "linux-user/safe-syscall.h"
 #include "softmmu/softmmu.h"
 
 _Static_assert(sizeof(struct timespec) == 16, "x86_64 timespec");
@@ -506,7 +507,7 @@ int64_t sys_nanosleep(CPUX86State *env, const uint64_t *a)
         !vclock_sleep((uint64_t)req.tv_sec * 1000000000ull + (uint64_t)req.tv_nsec)) {
         return 0;   /* sleep=off: only virtual time passes */
     }
-    int64_t r = RAW(SYS_nanosleep, &req, &rem);
+    int64_t r = safe_syscall(SYS_nanosleep, &req, &rem);
     if (r == -EINTR && a[1] && put_guest(a[1], &rem, sizeof(rem))) {
         return -EFAULT;
     }
@@ -533,14 +534,14 @@ int64_t sys_clock_nanosleep(CPUX86State *env, const uint64_t *a)
         }
         req.tv_sec = (time_t)(ns / 1000000000ull);
         req.tv_nsec = (long)(ns % 1000000000ull);
-        int64_t r = RAW(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &req, &rem);
+        int64_t r = safe_syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &req, &rem);
         if (r == -EINTR && a[3] && !(a[1] & TIMER_ABSTIME) &&
             put_guest(a[3], &rem, sizeof(rem))) {
             return -EFAULT;
         }
         return r;
     }
-    int64_t r = RAW(SYS_clock_nanosleep, (clockid_t)a[0], (int)a[1], &req, &rem);
+    int64_t r = safe_syscall(SYS_clock_nanosleep, (clockid_t)a[0], (int)a[1], &req, &rem);
     if (r == -EINTR && a[3] && !(a[1] & TIMER_ABSTIME) && put_guest(a[3], &rem, sizeof(rem))) {
         return -EFAULT;
     }
@@ -575,11 +576,6 @@ int64_t sys_alarm(CPUX86State *env, const uint64_t *a)
     /* SIGALRM reaches emu itself: with the guest's default action it
      * kills emu exactly as it would kill the program. */
     return RAW(SYS_alarm, (unsigned)a[0]);
-}
-
-int64_t sys_pause(CPUX86State *env, const uint64_t *a)
-{
-    return RAW(SYS_pause);
 }
 
 /* ---- scheduling ---- */
@@ -746,7 +742,7 @@ int64_t sys_prctl(CPUX86State *env, const uint64_t *a)
     }
 }
 
-/* ---- signals (recording; signal.c) ---- */
+/* ---- signals (signal.c does the work) ---- */
 
 int64_t sys_rt_sigaction(CPUX86State *env, const uint64_t *a)
 {
@@ -763,33 +759,26 @@ int64_t sys_sigaltstack(CPUX86State *env, const uint64_t *a)
     return signal_do_sigaltstack(env, a[0], a[1]);
 }
 
-int64_t sys_rt_sigpending(CPUX86State *env, const uint64_t *a)
-{
-    TaskState *ts = task_state(env);
-    uint64_t set = (ts->sigpending | lu_proc.sigpending) & ts->sigmask;
-    if (a[1] > 8) {
-        return -EINVAL;
-    }
-    return put_guest(a[0], &set, a[1]);
-}
-
 static bool valid_sig(uint64_t sig)
 {
     return (int)sig >= 0 && (int)sig <= TARGET_NSIG;
 }
 
+/* Host-routed signals go through the host kernel, also to this process
+ * (guest pids and tids are the host's): it picks the thread, keeps them
+ * pending while blocked and interrupts blocking calls (signal.c).  The
+ * fault signals sent to the process itself are queued inside emu. */
 int64_t sys_kill(CPUX86State *env, const uint64_t *a)
 {
     int pid = (int)a[0], sig = (int)a[1];
     if (!valid_sig(a[1])) {
         return -EINVAL;
     }
-    if (pid == lu_proc.pid) {
+    if (pid == lu_proc.pid && sig != 0 && !signal_host_routed(sig) &&
+        sig != SIGKILL && sig != SIGSTOP) {
         signal_queue(env, sig, false);
         return 0;
     }
-    /* Process groups and other processes: the host delivers, to emu too
-     * when it is in the group (its dispositions mirror the guest's). */
     return RAW(SYS_kill, pid, sig);
 }
 
@@ -799,7 +788,8 @@ int64_t sys_tgkill(CPUX86State *env, const uint64_t *a)
     if (tgid <= 0 || tid <= 0 || !valid_sig(a[2])) {
         return -EINVAL;
     }
-    if (tgid == lu_proc.pid) {
+    if (tgid == lu_proc.pid && sig != 0 && !signal_host_routed(sig) &&
+        sig != SIGKILL && sig != SIGSTOP) {
         if (tid == task_state(env)->tid) {
             signal_queue(env, sig, true);
             return 0;
@@ -815,12 +805,14 @@ int64_t sys_tkill(CPUX86State *env, const uint64_t *a)
     if (tid <= 0 || !valid_sig(a[1])) {
         return -EINVAL;
     }
-    if (tid == task_state(env)->tid) {
-        signal_queue(env, sig, true);
-        return 0;
-    }
-    if (thread_signal(tid, sig)) {
-        return 0;
+    if (sig != 0 && !signal_host_routed(sig) && sig != SIGKILL && sig != SIGSTOP) {
+        if (tid == task_state(env)->tid) {
+            signal_queue(env, sig, true);
+            return 0;
+        }
+        if (thread_signal(tid, sig)) {
+            return 0;
+        }
     }
     return RAW(SYS_tkill, tid, sig);
 }
@@ -901,7 +893,7 @@ int64_t sys_futex(CPUX86State *env, const uint64_t *a)
                 return -EFAULT;
             }
         }
-        return RAW(SYS_futex, uaddr, op, (uint32_t)a[2], pts, uaddr2, (uint32_t)a[5]);
+        return safe_syscall(SYS_futex, uaddr, op, (uint32_t)a[2], pts, uaddr2, (uint32_t)a[5]);
     case FUTEX_WAKE:
     case FUTEX_WAKE_BITSET:
         return RAW(SYS_futex, uaddr, op, (uint32_t)a[2], NULL, NULL, (uint32_t)a[5]);

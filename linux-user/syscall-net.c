@@ -12,6 +12,7 @@
 #include <sys/uio.h>
 
 #include "linux-user/internal.h"
+#include "linux-user/safe-syscall.h"
 #include "softmmu/softmmu.h"
 
 #define RAW(...) host_ret(syscall(__VA_ARGS__))
@@ -63,7 +64,7 @@ int64_t sys_connect(CPUX86State *env, const uint64_t *a)
 {
     void *p;
     int64_t e = addr_in(a[1], a[2], &p);
-    return e ? e : RAW(SYS_connect, (int)a[0], p, (socklen_t)a[2]);
+    return e ? e : safe_syscall(SYS_connect, (int)a[0], p, (socklen_t)a[2]);
 }
 
 int64_t sys_listen(CPUX86State *env, const uint64_t *a)
@@ -90,8 +91,8 @@ static int64_t addr_out(int nr, int fd, uint64_t gaddr, uint64_t glen, int flags
         }
     }
     len = sizeof(buf);
-    int64_t r = with_flags ? RAW(nr, fd, gaddr ? buf : NULL, gaddr ? &len : NULL, flags)
-                           : RAW(nr, fd, gaddr ? buf : NULL, gaddr ? &len : NULL);
+    int64_t r = with_flags ? safe_syscall(nr, fd, gaddr ? buf : NULL, gaddr ? &len : NULL, flags)
+                           : safe_syscall(nr, fd, gaddr ? buf : NULL, gaddr ? &len : NULL);
     if (r < 0 || !gaddr) {
         return r;
     }
@@ -144,7 +145,7 @@ int64_t sys_sendto(CPUX86State *env, const uint64_t *a)
     if (e) {
         return e;
     }
-    return RAW(SYS_sendto, (int)a[0], p, n, (int)a[3], addr, (socklen_t)(addr ? a[5] : 0));
+    return safe_syscall(SYS_sendto, (int)a[0], p, n, (int)a[3], addr, (socklen_t)(addr ? a[5] : 0));
 }
 
 int64_t sys_recvfrom(CPUX86State *env, const uint64_t *a)
@@ -165,7 +166,7 @@ int64_t sys_recvfrom(CPUX86State *env, const uint64_t *a)
         }
     }
     bool want = a[4] && a[5];
-    int64_t r = RAW(SYS_recvfrom, (int)a[0], p, n, (int)a[3],
+    int64_t r = safe_syscall(SYS_recvfrom, (int)a[0], p, n, (int)a[3],
                     want ? abuf : NULL, want ? &alen : NULL);
     if (r >= 0 && want) {
         if (mm_copy_to_guest(a[4], abuf, MIN(alen, in_len)) < 0 ||
@@ -256,7 +257,7 @@ static int64_t do_msg(CPUX86State *env, const uint64_t *a, bool send)
         }
     }
     m.msg_iov = v;
-    int64_t r = RAW(send ? SYS_sendmsg : SYS_recvmsg, (int)a[0], &m, (int)a[2]);
+    int64_t r = safe_syscall(send ? SYS_sendmsg : SYS_recvmsg, (int)a[0], &m, (int)a[2]);
     g_free(v);
     if (r >= 0 && !send) {
         /* The kernel updates namelen, controllen and flags. */

@@ -341,6 +341,7 @@ void thread_exit(CPUX86State *env, int status)
     g_hash_table_remove(threads, GINT_TO_POINTER(ts->tid));
     nthreads--;
     g_mutex_unlock(&threads_lock);
+    signal_thread_end();        /* host signals go to the other threads */
 
     robust_list_release(ts);
     /* vcpu_exit before anyone joining this thread can go on. */
