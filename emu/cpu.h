@@ -121,6 +121,7 @@ typedef struct CPUX86State {
     int fault_signo;      /* SIGSEGV/SIGBUS/... for EXCP_FAULT */
     int fault_code;       /* si_code */
     uint64_t fault_addr;  /* si_addr */
+    uint64_t atomic_hi;   /* high half of the old value of a CMPXCHG16B (misc_helper.c) */
     int fault_write;      /* EXCP_PF/EXCP_BUS from a write access (page-fault error code) */
     int fault_host_err;   /* the host's page-fault error code for it, or -1 if none */
 

@@ -231,6 +231,31 @@ void helper_atomic_store_cond(CPUX86State *env, uint64_t addr, uint64_t expected
 }
 HELPER_INFO(atomic_store_cond, 0, 5, false);
 
+/* CMPXCHG16B as one host LOCK CMPXCHG16B on the guest's 16 aligned bytes
+ * (the caller checked the alignment): returns the old low half and leaves
+ * the old high half in env->atomic_hi (helper_atomic_hi), so that no guest
+ * register is written here.  Like the hardware, a failing compare still
+ * writes, so a read-only page faults either way. */
+uint64_t helper_atomic_cmpxchg16(CPUX86State *env, uint64_t addr, uint64_t cmp_lo,
+                                 uint64_t cmp_hi, uint64_t new_lo, uint64_t new_hi)
+{
+    void *ptr = atomic_host_ptr(env, addr, 16);
+    uint64_t lo = cmp_lo, hi = cmp_hi;
+    __asm__ volatile("lock cmpxchg16b %0"
+                     : "+m"(*(volatile unsigned __int128 *)ptr), "+a"(lo), "+d"(hi)
+                     : "b"(new_lo), "c"(new_hi)
+                     : "memory", "cc");
+    env->atomic_hi = hi;
+    return lo;
+}
+HELPER_INFO(atomic_cmpxchg16, TCG_CALL_NO_RWG, 6, true);
+
+uint64_t helper_atomic_hi(CPUX86State *env)
+{
+    return env->atomic_hi;
+}
+HELPER_INFO(atomic_hi, TCG_CALL_NO_RWG, 1, true);
+
 uint64_t helper_atomic_xchg(CPUX86State *env, uint64_t addr, uint64_t val, uint64_t size)
 {
     void *ptr = atomic_host_ptr(env, addr, size);

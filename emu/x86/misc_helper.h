@@ -53,6 +53,10 @@ uint64_t helper_atomic_xchg(CPUX86State *env, uint64_t addr, uint64_t val, uint6
 uint64_t helper_atomic_xadd(CPUX86State *env, uint64_t addr, uint64_t val, uint64_t size);
 extern const TCGHelperInfo helper_info_atomic_cmpxchg, helper_info_atomic_store_cond;
 extern const TCGHelperInfo helper_info_atomic_xchg, helper_info_atomic_xadd;
+uint64_t helper_atomic_cmpxchg16(CPUX86State *env, uint64_t addr, uint64_t cmp_lo,
+                                 uint64_t cmp_hi, uint64_t new_lo, uint64_t new_hi);
+uint64_t helper_atomic_hi(CPUX86State *env);
+extern const TCGHelperInfo helper_info_atomic_cmpxchg16, helper_info_atomic_hi;
 
 extern const TCGHelperInfo helper_info_raise_gp, helper_info_check_far_sel;
 extern const TCGHelperInfo helper_info_xgetbv;

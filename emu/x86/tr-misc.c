@@ -223,7 +223,8 @@ static void set_zf(DisasContext *s, TCGv z)
 
 /*
  * CMPXCHG8B m64: if EDX:EAX == m64 { m64 = ECX:EBX; ZF = 1 } else
- * { EDX:EAX = m64; ZF = 0 }.  The memory operand is written either way (the
+ * { EDX:EAX = m64; ZF = 0 }.  One host compare-and-swap, so it is atomic
+ * between guest threads with or without LOCK; it writes either way (the
  * old value back on failure), as the locked hardware cycle does, which also
  * keeps every memory access before any register write.
  */
@@ -239,12 +240,12 @@ void gen_CMPXCHG8B(DisasContext *s, X86Insn *insn)
     TCGv addr = gen_lea(s), old = tcg_temp_new(), cmp = tcg_temp_new();
     TCGv nv = tcg_temp_new(), eq = tcg_temp_new();
 
-    gen_ld(s, old, addr, 8, false);
+    /* One host compare-and-swap: atomic against other guest threads. */
     tcg_gen_deposit_i64(cmp, cpu_regs[R_EAX], cpu_regs[R_EDX], 32, 32);
     tcg_gen_deposit_i64(nv, cpu_regs[R_EBX], cpu_regs[R_ECX], 32, 32);
+    TCGv args[5] = { tcg_ctx()->env, addr, cmp, nv, tcg_constant_i64(8) };
+    tcg_gen_callN(&helper_info_atomic_cmpxchg, old, 5, args);
     tcg_gen_setcond_i64(TCG_COND_EQ, eq, old, cmp);
-    tcg_gen_movcond_i64(TCG_COND_NE, nv, eq, tcg_constant_i64(0), nv, old);
-    gen_st(s, nv, addr, 8);
 
     TCGv lo = tcg_temp_new(), hi = tcg_temp_new();
     tcg_gen_ext32u_i64(lo, old);
@@ -267,23 +268,20 @@ void gen_CMPXCHG16B(DisasContext *s, X86Insn *insn)
         gen_illegal_opcode(s);
         return;
     }
-    TCGv addr = gen_lea(s), addr8 = tcg_temp_new();
+    TCGv addr = gen_lea(s);
     TCGv lo = tcg_temp_new(), hi = tcg_temp_new(), eq = tcg_temp_new();
-    TCGv t = tcg_temp_new(), nlo = tcg_temp_new(), nhi = tcg_temp_new();
+    TCGv t = tcg_temp_new();
     TCGv zero = tcg_constant_i64(0);
 
     tcg_gen_call2(&helper_info_check_align16, NULL, tr2_env(), addr);
-    tcg_gen_addi_i64(addr8, addr, 8);
-    gen_ld(s, lo, addr, 8, false);
-    gen_ld(s, hi, addr8, 8, false);
+    /* One host LOCK CMPXCHG16B: atomic against other guest threads. */
+    tcg_gen_call6(&helper_info_atomic_cmpxchg16, lo, tr2_env(), addr, cpu_regs[R_EAX],
+                  cpu_regs[R_EDX], cpu_regs[R_EBX], cpu_regs[R_ECX]);
+    tcg_gen_callN(&helper_info_atomic_hi, hi, 1, (TCGv[]){ tr2_env() });
     tcg_gen_xor_i64(eq, lo, cpu_regs[R_EAX]);
     tcg_gen_xor_i64(t, hi, cpu_regs[R_EDX]);
     tcg_gen_or_i64(eq, eq, t);
     tcg_gen_setcondi_i64(TCG_COND_EQ, eq, eq, 0);
-    tcg_gen_movcond_i64(TCG_COND_NE, nlo, eq, zero, cpu_regs[R_EBX], lo);
-    tcg_gen_movcond_i64(TCG_COND_NE, nhi, eq, zero, cpu_regs[R_ECX], hi);
-    gen_st(s, nlo, addr, 8);
-    gen_st(s, nhi, addr8, 8);
     tcg_gen_movcond_i64(TCG_COND_EQ, cpu_regs[R_EAX], eq, zero, lo, cpu_regs[R_EAX]);
     tcg_gen_movcond_i64(TCG_COND_EQ, cpu_regs[R_EDX], eq, zero, hi, cpu_regs[R_EDX]);
     set_zf(s, eq);
