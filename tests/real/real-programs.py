@@ -162,7 +162,8 @@ def fixtures(d):
                        ("script.pl", PERL_SCRIPT), ("script.sql", SQL_SCRIPT),
                        ("Makefile", MAKEFILE), ("main.c", MAIN_C), ("util.c", UTIL_C),
                        ("util.h", "long fib(int n);\nint gcd(int a, int b);\n"),
-                       ("node-wasm.js", open(os.path.join(HERE, "node-wasm.js")).read())):
+                       ("node-wasm.js", open(os.path.join(HERE, "node-wasm.js")).read()),
+                       ("ctypes-jit.py", open(os.path.join(HERE, "ctypes-jit.py")).read())):
         with open(os.path.join(d, name), "w") as f:
             f.write(text)
     for root, dirs, files in os.walk(d, topdown=False):
@@ -193,6 +194,8 @@ CASES = {
     # V8 with WebAssembly: a module instantiated 200 times, each with a
     # fresh WebAssembly.Memory (guard-region reservation churn; issue 7)
     "node-wasm": (["node", "--expose-gc", "node-wasm.js", "200"], ["node"], 900),
+    # python3 with ctypes calling machine code it wrote (issue 7)
+    "python3-ctypes-jit": (["python3", "ctypes-jit.py"], ["python3"], 600),
 }
 
 
