@@ -25,16 +25,7 @@
 #include <sys/uio.h>
 #include <linux/fs.h>
 
-static void *volatile bad_pointer = (void *)8;
-
-static void show(const char *what, long r)
-{
-    if (r < 0) {
-        printf("%s: -1 %s\n", what, strerrorname_np(errno));
-    } else {
-        printf("%s: %ld\n", what, r);
-    }
-}
+#include "show-result.h"
 
 /* Names in directory fd, sorted (getdents64 order is the file system's). */
 static void list_dir(const char *what, int dfd)

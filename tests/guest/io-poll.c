@@ -17,16 +17,7 @@
 #include <sys/select.h>
 #include <sys/timerfd.h>
 
-static void *volatile bad_pointer = (void *)8;
-
-static void show(const char *what, long r)
-{
-    if (r < 0) {
-        printf("%s: -1 %s\n", what, strerrorname_np(errno));
-    } else {
-        printf("%s: %ld\n", what, r);
-    }
-}
+#include "show-result.h"
 
 static void polls(void)
 {

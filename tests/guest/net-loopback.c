@@ -20,14 +20,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
-static void show(const char *what, long r)
-{
-    if (r < 0) {
-        printf("%s: -1 %s\n", what, strerrorname_np(errno));
-    } else {
-        printf("%s: %ld\n", what, r);
-    }
-}
+#include "show-result.h"
 
 static int listener;
 

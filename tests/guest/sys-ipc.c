@@ -29,17 +29,9 @@
 #include <sys/xattr.h>
 #include <linux/capability.h>
 
-static void *volatile bad_pointer = (void *)8;   /* never mapped */
-#define BAD (bad_pointer)
+#include "show-result.h"
 
-static void show(const char *what, long r)
-{
-    if (r < 0) {
-        printf("%s: -1 %s\n", what, strerrorname_np(errno));
-    } else {
-        printf("%s: %ld\n", what, r);
-    }
-}
+#define BAD (bad_pointer)
 
 /* Is there a /proc/self/maps line at addr with these perms and name? */
 static void maps_line(const char *what, void *addr)
