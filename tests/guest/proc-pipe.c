@@ -175,10 +175,19 @@ static void groups(void)
     r = setpgid(999999, 0);
     printf("setpgid of no such process: %d %s\n", r, strerror(errno));
     kill(-leader, SIGTERM);
-    int st;
+    /* Both die at once: reap the group in whatever order, print in a
+     * fixed one. */
+    int st, st_leader = -1, st_member = -1;
     for (int i = 0; i < 2; i++) {
         pid_t w = waitpid(-leader, &st, 0);
-        show_status(w == leader ? "group leader" : w == member ? "group member" : "?", st);
+        if (w == leader) {
+            st_leader = st;
+        } else if (w == member) {
+            st_member = st;
+        }
+    }
+    for (int i = 0; i < 2; i++) {
+        show_status(i == 0 ? "group leader" : "group member", i == 0 ? st_leader : st_member);
     }
     errno = 0;
     r = (int)waitpid(-leader, &st, 0);
