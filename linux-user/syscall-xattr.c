@@ -43,56 +43,69 @@ static int64_t target_arg(XattrTarget t, uint64_t g, char **path, long *arg)
     return 0;
 }
 
+/* What every xattr call starts with: the object (and the attribute name
+ * for all but list), validated; freed by g_auto. */
+typedef struct XattrArgs {
+    char *path;         /* host path, or NULL for an fd */
+    long obj;           /* what the host call takes: path or fd */
+    char *name;
+} XattrArgs;
+
+static void xattr_args_clear(XattrArgs *x)
+{
+    g_free(x->path);
+    g_free(x->name);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(XattrArgs, xattr_args_clear)
+
+static int64_t xattr_args(XattrTarget t, const uint64_t *a, bool named, XattrArgs *x)
+{
+    int64_t r = target_arg(t, a[0], &x->path, &x->obj);
+    if (r < 0 || !named) {
+        return r;
+    }
+    int err;
+    x->name = g_path(a[1], &err);
+    return x->name ? 0 : err;
+}
+
 static int64_t do_setxattr(XattrTarget t, const uint64_t *a)
 {
     if (a[3] > XATTR_SIZE_MAX) {
         return -E2BIG;
     }
-    g_autofree char *path = NULL;
-    long obj = 0;
-    int64_t r = target_arg(t, a[0], &path, &obj);
+    g_auto(XattrArgs) x = { 0 };
+    int64_t r = xattr_args(t, a, true, &x);
     if (r < 0) {
         return r;
-    }
-    int err;
-    g_autofree char *name = g_path(a[1], &err);
-    if (!name) {
-        return err;
     }
     void *val = g_ptr_r(a[2], a[3]);
     if (!val) {
         return -EFAULT;
     }
-    return RAW(nr_set[t], obj, name, val, (size_t)a[3], (int)a[4]);
+    return RAW(nr_set[t], x.obj, x.name, val, (size_t)a[3], (int)a[4]);
 }
 
 static int64_t do_getxattr(XattrTarget t, const uint64_t *a)
 {
     size_t size = a[3] > XATTR_SIZE_MAX ? XATTR_SIZE_MAX : (size_t)a[3];
-    g_autofree char *path = NULL;
-    long obj = 0;
-    int64_t r = target_arg(t, a[0], &path, &obj);
+    g_auto(XattrArgs) x = { 0 };
+    int64_t r = xattr_args(t, a, true, &x);
     if (r < 0) {
         return r;
-    }
-    int err;
-    g_autofree char *name = g_path(a[1], &err);
-    if (!name) {
-        return err;
     }
     void *val = size ? g_ptr_w(a[2], size) : NULL;
     if (size && !val) {
         return -EFAULT;
     }
-    return RAW(nr_get[t], obj, name, val, size);
+    return RAW(nr_get[t], x.obj, x.name, val, size);
 }
 
 static int64_t do_listxattr(XattrTarget t, const uint64_t *a)
 {
     size_t size = a[2] > XATTR_SIZE_MAX ? XATTR_SIZE_MAX : (size_t)a[2];
-    g_autofree char *path = NULL;
-    long obj = 0;
-    int64_t r = target_arg(t, a[0], &path, &obj);
+    g_auto(XattrArgs) x = { 0 };
+    int64_t r = xattr_args(t, a, false, &x);
     if (r < 0) {
         return r;
     }
@@ -100,23 +113,14 @@ static int64_t do_listxattr(XattrTarget t, const uint64_t *a)
     if (size && !list) {
         return -EFAULT;
     }
-    return RAW(nr_list[t], obj, list, size);
+    return RAW(nr_list[t], x.obj, list, size);
 }
 
 static int64_t do_removexattr(XattrTarget t, const uint64_t *a)
 {
-    g_autofree char *path = NULL;
-    long obj = 0;
-    int64_t r = target_arg(t, a[0], &path, &obj);
-    if (r < 0) {
-        return r;
-    }
-    int err;
-    g_autofree char *name = g_path(a[1], &err);
-    if (!name) {
-        return err;
-    }
-    return RAW(nr_remove[t], obj, name);
+    g_auto(XattrArgs) x = { 0 };
+    int64_t r = xattr_args(t, a, true, &x);
+    return r < 0 ? r : RAW(nr_remove[t], x.obj, x.name);
 }
 
 int64_t sys_setxattr(CPUX86State *env, const uint64_t *a) { return do_setxattr(BY_PATH, a); }
