@@ -34,8 +34,6 @@
  * a guest fault). */
 static __thread CPUX86State *current_cpu;
 static __thread volatile int in_guest_code;
-/* The TB this thread is executing (valid while in_guest_code). */
-static __thread TranslationBlock *volatile current_tb;
 
 /* Internal exit: a store invalidated the TB that is running it (x86 lets
  * code modify its own block).  cpu_exec restarts the storing instruction
@@ -147,6 +145,18 @@ static void host_fault_fatal(int sig, siginfo_t *si, void *uc_void)
     signal(sig, SIG_DFL);
 }
 
+/* A host fault in generated code: the guest instruction it belongs to
+ * (inline accesses leave env->insn_* to this, backend.h). */
+static void cpu_restore_host_pc(CPUX86State *env, TranslationBlock *tb, uintptr_t host_pc)
+{
+    uint64_t pc, cc_op;
+    if (tcg_backend->restore_insn && tb->code &&
+        tcg_backend->restore_insn(tb->code, host_pc, &pc, &cc_op)) {
+        env->insn_pc = pc;
+        env->insn_cc_op = cc_op;
+    }
+}
+
 static void host_fault_handler(int sig, siginfo_t *si, void *uc_void)
 {
     ucontext_t *uc = uc_void;
@@ -166,10 +176,11 @@ static void host_fault_handler(int sig, siginfo_t *si, void *uc_void)
         return;
     }
     MMFaultResult r = mm_handle_host_fault((uintptr_t)si->si_addr, is_write, &gaddr, &si_code);
+    TranslationBlock *cur = env && in_guest_code ? env->cur_tb : NULL;
     switch (r) {
     case MM_FAULT_RETRY:
-        if (env && in_guest_code && current_tb && current_tb->invalid &&
-            !(current_tb->flags & TB_FLAG_ONE_INSN)) {
+        if (cur && cur->invalid && !(cur->flags & TB_FLAG_ONE_INSN)) {
+            cpu_restore_host_pc(env, cur, (uintptr_t)uc->uc_mcontext.gregs[REG_RIP]);
             /* The rest of this TB is stale.  The faulting instruction has
              * not written architectural state yet (front-end rule), so
              * restart it on its own. */
@@ -179,6 +190,9 @@ static void host_fault_handler(int sig, siginfo_t *si, void *uc_void)
     case MM_FAULT_SEGV:
     case MM_FAULT_BUS:
         if (env && in_guest_code) {
+            if (cur) {
+                cpu_restore_host_pc(env, cur, (uintptr_t)uc->uc_mcontext.gregs[REG_RIP]);
+            }
             env->fault_write = is_write;
             env->fault_host_err = (int)uc->uc_mcontext.gregs[REG_ERR];
             if (r == MM_FAULT_BUS) {
@@ -214,7 +228,7 @@ void cpu_exec_init_all(void)
 void cpu_exec_init_vcpu(CPUX86State *env)
 {
     x86_translate_init();     /* per-thread IR globals */
-    env->tb_jmp_cache = tb_jmp_cache_new();
+    env->tb_jmp_cache = tb_jmp_cache_new(env);
     vclock_vcpu_add(env);
     plugin_vcpu_init(env);
 }
@@ -261,7 +275,7 @@ static bool tb_shadow_current(CPUX86State *env, TranslationBlock *tb)
 {
     env->insn_pc = tb->pc;
     env->insn_cc_op = CC_OP_DYNAMIC;
-    current_tb = NULL;          /* a fault here takes back no counts */
+    env->cur_tb = NULL;         /* a fault here takes back no counts */
     in_guest_code = 1;
     bool same = mm_code_unchanged(tb->pc, tb->shadow, tb->size);
     in_guest_code = 0;
@@ -277,7 +291,10 @@ static int __attribute__((noinline)) cpu_exec_loop(CPUX86State *env, bool one_in
     TranslationBlock *last = NULL;
     uint64_t last_epoch = 0;     /* epoch in which `last` was obtained */
     unsigned last_exit = TB_EXIT_NOCHAIN;
-    const bool nochain = emu_log_enabled(LOG_NOCHAIN);
+    const bool chain = tb_chaining_enabled;
+    /* A backend that chains in its code links TBs there (tb_link); the
+     * interpreter's successors are cached per slot and followed here. */
+    const bool code_chains = tcg_backend->chain != NULL;
     const bool log_exec = emu_log_enabled(LOG_EXEC | LOG_CPU);
 
     for (;;) {
@@ -289,13 +306,18 @@ static int __attribute__((noinline)) cpu_exec_loop(CPUX86State *env, bool one_in
         if (epoch != last_epoch) {
             last = NULL;
         }
+        if (code_chains) {
+            /* Before publishing epoch (and after tb_vcpu_online did: it
+             * is emptied before generated code can use it). */
+            tb_fast_sync(jc, epoch);
+        }
         if (epoch != jc->qs) {
             tb_vcpu_quiescent(jc, epoch);
         }
         if (tb_reclaim()) {
             last = NULL;    /* it may have been freed */
         }
-        if (last && last_exit <= TB_EXIT_SLOT1 && !nochain) {
+        if (last && last_exit <= TB_EXIT_SLOT1 && chain && !code_chains) {
             tb = tb_get_jmp(last, last_exit, epoch);
             if (tb && tb->pc != env->rip) {
                 tb = NULL;
@@ -306,12 +328,19 @@ static int __attribute__((noinline)) cpu_exec_loop(CPUX86State *env, bool one_in
             one_insn = false;
         } else if (tb == NULL) {
             tb = tb_lookup(env, env->rip, 0);
-            if (last && last_exit <= TB_EXIT_SLOT1 && !nochain &&
+            if (code_chains && jc->fast_epoch == epoch) {
+                tb_fast_add(jc, tb);
+            }
+            if (last && last_exit <= TB_EXIT_SLOT1 && chain &&
                 !__atomic_load_n(&last->invalid, __ATOMIC_RELAXED) &&
                 last->jmp_target[last_exit] == tb->pc) {
-                /* Tagged with the epoch read before the lookup: if tb was
-                 * retired meanwhile, the tag is already stale. */
-                tb_set_jmp(last, last_exit, tb, epoch);
+                if (code_chains) {
+                    tb_link(last, last_exit, tb);
+                } else {
+                    /* Tagged with the epoch read before the lookup: if tb
+                     * was retired meanwhile, the tag is already stale. */
+                    tb_set_jmp(last, last_exit, tb, epoch);
+                }
             }
         }
 
@@ -328,18 +357,30 @@ static int __attribute__((noinline)) cpu_exec_loop(CPUX86State *env, bool one_in
             last = NULL;
             continue;
         }
-        current_tb = tb;
+        env->cur_tb = tb;
         in_guest_code = 1;
         unsigned exit = tcg_backend->exec(env, tb->code);
         in_guest_code = 0;
 
         if (exit == TB_EXIT_REQUESTED) {
+            /* A kick alone only had to bring us here (emu/tb.c). */
+            uint64_t left = __atomic_and_fetch(&env->exit_request, ~(uint64_t)EXIT_KICK,
+                                               __ATOMIC_SEQ_CST);
+            if (left == 0) {
+                /* Nothing ran (the kick met the entry check).  A one-
+                 * instruction restart must still happen: it never chains,
+                 * so the request came from its own entry. */
+                one_insn = (tb->flags & TB_FLAG_ONE_INSN) != 0;
+                last = NULL;
+                continue;
+            }
             __atomic_store_n(&env->exit_request, 0, __ATOMIC_SEQ_CST);
-            current_tb = NULL;
+            env->cur_tb = NULL;
             tb_vcpu_offline(jc);
             return EXCP_INTERRUPT;
         }
-        last = tb;
+        /* The TB that left: chained code may have run several. */
+        last = env->cur_tb;
         last_epoch = epoch;
         last_exit = exit;
     }
@@ -347,7 +388,7 @@ static int __attribute__((noinline)) cpu_exec_loop(CPUX86State *env, bool one_in
 
 TranslationBlock *cpu_exec_current_tb(void)
 {
-    return current_tb;
+    return current_cpu ? current_cpu->cur_tb : NULL;
 }
 
 int cpu_exec(CPUX86State *env)
@@ -358,16 +399,17 @@ int cpu_exec(CPUX86State *env)
     if (sigsetjmp(env->jmp_env, 1) != 0) {
         /* An exception: generated code, a helper or the fault handler
          * filled env and jumped here. */
-        in_guest_code = 0;
-        if (current_tb && current_tb->plugin) {
+        TranslationBlock *cur = env->cur_tb;
+        if (cur && cur->plugin) {
             /* Counters added at TB entry for instructions that did not
              * run are taken back. */
-            plugin_tb_exit_early(env, current_tb);
+            plugin_tb_exit_early(env, cur);
         }
-        if (current_tb && vclock_enabled) {
-            vclock_tb_exit_early(env, current_tb);
+        if (cur && vclock_enabled) {
+            vclock_tb_exit_early(env, cur);
         }
-        current_tb = NULL;
+        in_guest_code = 0;
+        env->cur_tb = NULL;
         if (env->exception_index == EXCP_RETRY) {
             one_insn = false;
         } else if (env->exception_index != EXCP_SMC_RESTART) {

@@ -99,7 +99,8 @@ typedef struct CPUX86State {
     uint64_t env_ptr;     /* (uint64_t)this: lets the IR pass env to helpers */
     uint64_t insn_pc;     /* pc of the instruction being executed (faults) */
     uint64_t insn_cc_op;  /* its static cc_op from insn_start (CC_OP_DYNAMIC: none) */
-    uint64_t exit_request;/* nonzero: leave generated code at the next TB entry */
+    uint64_t exit_request;/* nonzero: leave generated code at the next TB entry;
+                           * EXIT_KICK alone only returns to cpu_exec's loop */
     uint64_t icount;      /* guest instructions retired by this vCPU */
 
     X86YMMReg xmm[16];
@@ -129,9 +130,21 @@ typedef struct CPUX86State {
 
     sigjmp_buf jmp_env;   /* where faults inside generated code return to */
     void *tb_jmp_cache;   /* per-vCPU pc -> TB cache (emu/tb.c) */
+    /* The TB being executed: set by cpu_exec before it enters generated
+     * code and by every TB's entry code (chained TBs never return to
+     * cpu_exec in between); faults use it to find the running TB. */
+    void *cur_tb;
+    /* Generated code's indirect-jump table: TB_JMP_CACHE_SIZE entries of
+     * { guest pc, host code address } (emu/tb-internal.h TBFastEntry). */
+    void *tb_jmp_fast;
     void *opaque;         /* owner (linux-user thread state) */
     int cpu_index;
 } CPUX86State;
+
+/* exit_request bit that only sends the vCPU back through cpu_exec's loop
+ * (so that it publishes a quiescent epoch: emu/tb.c), without making
+ * cpu_exec return.  Any other bit makes cpu_exec return EXCP_INTERRUPT. */
+#define EXIT_KICK 2
 
 #define ENV_SLOT(field) ((unsigned)(offsetof(CPUX86State, field) / 8))
 #define ENV_SLOT_END    ENV_SLOT(tmp[EMU_MAX_TEMPS])

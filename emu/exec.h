@@ -47,6 +47,12 @@ typedef struct TranslationBlock {
     uint64_t jmp_target[2];            /* guest pc of goto_tb slot n, or -1 */
     struct TranslationBlock *jmp_dest[2]; /* cached successor for slot n */
     uint64_t jmp_epoch[2];                /* tb_epoch when jmp_dest[n] was set */
+    /* Direct chaining in generated code (backends with a chain hook),
+     * under tb_lock: the TB slot n's jump is patched to, and the (TB,
+     * slot) pairs patched to this one, encoded as (uintptr_t)tb | slot. */
+    struct TranslationBlock *link_to[2];
+    uintptr_t *link_in;
+    uint32_t n_link_in, cap_link_in;
     struct TranslationBlock *hash_next;   /* TB hash chain */
     void *plugin;          /* plugin instrumentation data (plugins/), or NULL */
     uint16_t *insn_off;    /* -icount only: offset of each instruction from pc */

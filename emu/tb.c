@@ -60,6 +60,7 @@ bool tcg_backend_select(const char *name)
 static pthread_mutex_t tb_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 
 uint64_t tb_epoch = 1;
+bool tb_chaining_enabled = true;
 
 static GHashTable *tb_hash;      /* pc -> TranslationBlock* (chained by hash_next) */
 static GHashTable *tb_pages;     /* guest page -> GPtrArray of TBs */
@@ -106,6 +107,11 @@ void tb_cache_init(void)
         fprintf(stderr, "emu: EMU_BACKEND=%s: unknown backend (interp, jit)\n", b);
         exit(1);
     }
+    /* Chained TBs skip cpu_exec's loop, which logs each TB (-d exec/cpu)
+     * and is what -d nochain asks for. */
+    tb_chaining_enabled = !emu_log_enabled(LOG_NOCHAIN | LOG_EXEC | LOG_CPU);
+    tcg_chaining_enabled = tb_chaining_enabled && tcg_backend->chain;
+    tcg_lookup_code = tb_lookup_code;
     tb_hash = g_hash_table_new(g_int64_hash, g_int64_equal);
     tb_pages = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
                                      (GDestroyNotify)g_ptr_array_unref);
@@ -122,9 +128,13 @@ uint64_t tb_count(void)
 
 /* ---- per-vCPU jump cache ---- */
 
-TBJmpCache *tb_jmp_cache_new(void)
+TBJmpCache *tb_jmp_cache_new(CPUX86State *env)
 {
     TBJmpCache *jc = g_new0(TBJmpCache, 1);
+    jc->env = env;
+    memset(jc->fast, 0xff, sizeof(jc->fast));   /* pc -1: never a guest pc */
+    jc->fast_epoch = jc->epoch;
+    env->tb_jmp_fast = jc->fast;
     jc->epoch = tb_epoch;
     jc->qs = QS_OFFLINE;
     pthread_mutex_lock(&tb_lock);
@@ -234,6 +244,59 @@ static void tb_page_remove_locked(uint64_t page, TranslationBlock *tb)
     }
 }
 
+/* ---- direct chaining in generated code ---- */
+
+static void tb_link_in_remove(TranslationBlock *to, uintptr_t key)
+{
+    for (uint32_t i = 0; i < to->n_link_in; i++) {
+        if (to->link_in[i] == key) {
+            to->link_in[i] = to->link_in[--to->n_link_in];
+            return;
+        }
+    }
+}
+
+void tb_link(TranslationBlock *from, unsigned slot, TranslationBlock *to)
+{
+    if (!tcg_backend->chain || !tb_chaining_enabled) {
+        return;
+    }
+    pthread_mutex_lock(&tb_lock);
+    /* Code in shared memory is checked before each run (cpu-exec.c), and a
+     * one-instruction TB is a restart that cpu_exec must see end. */
+    if (!from->invalid && !to->invalid && !to->shadow && to->flags == 0 &&
+        from->flags == 0 && from->jmp_target[slot] == to->pc &&
+        from->link_to[slot] == NULL && tcg_backend->chain(from->code, slot, to->code)) {
+        if (to->n_link_in == to->cap_link_in) {
+            to->cap_link_in = MAX(4u, to->cap_link_in * 2);
+            to->link_in = g_renew(uintptr_t, to->link_in, to->cap_link_in);
+        }
+        to->link_in[to->n_link_in++] = (uintptr_t)from | slot;
+        from->link_to[slot] = to;
+    }
+    pthread_mutex_unlock(&tb_lock);
+}
+
+/* Nothing jumps into tb's code any more, nor is it on a list of the TBs
+ * it jumps to.  A vCPU already past a patched jump finishes this TB (the
+ * code stays until reclamation). */
+static void tb_unlink_locked(TranslationBlock *tb)
+{
+    for (uint32_t i = 0; i < tb->n_link_in; i++) {
+        TranslationBlock *from = (TranslationBlock *)(tb->link_in[i] & ~(uintptr_t)1);
+        unsigned slot = tb->link_in[i] & 1;
+        tcg_backend->chain(from->code, slot, NULL);
+        from->link_to[slot] = NULL;
+    }
+    tb->n_link_in = 0;
+    for (unsigned slot = 0; slot < 2; slot++) {
+        if (tb->link_to[slot]) {
+            tb_link_in_remove(tb->link_to[slot], (uintptr_t)tb | slot);
+            tb->link_to[slot] = NULL;
+        }
+    }
+}
+
 /* Unhook tb everywhere and queue it for freeing. */
 static void tb_invalidate_locked(TranslationBlock *tb, uint64_t skip_page)
 {
@@ -241,6 +304,7 @@ static void tb_invalidate_locked(TranslationBlock *tb, uint64_t skip_page)
         return;
     }
     __atomic_store_n(&tb->invalid, true, __ATOMIC_RELEASE);
+    tb_unlink_locked(tb);
     tb_hash_remove_locked(tb);
     if (tb->page[0] != skip_page) {
         tb_page_remove_locked(tb->page[0], tb);
@@ -266,6 +330,17 @@ static void tb_retire_commit_locked(void)
         g->tag = e;
     }
     __atomic_store_n(&tb_graveyard_len, tb_graveyard->len, __ATOMIC_RELEASE);
+    if (tcg_backend->chain) {
+        /* A vCPU running chained code never passes cpu_exec's loop, where
+         * it publishes its epoch: send every online one through it once,
+         * so that the graveyard can be freed. */
+        for (guint i = 0; i < tb_vcpus->len; i++) {
+            TBJmpCache *jc = tb_vcpus->pdata[i];
+            if (__atomic_load_n(&jc->qs, __ATOMIC_SEQ_CST) != QS_OFFLINE && jc->env) {
+                __atomic_or_fetch(&jc->env->exit_request, EXIT_KICK, __ATOMIC_SEQ_CST);
+            }
+        }
+    }
 }
 
 void tb_invalidate_range(uint64_t start, uint64_t end)
@@ -373,6 +448,7 @@ bool tb_reclaim(void)
             tcg_backend->free_code(tb->code);
         }
         plugin_tb_free(tb);
+        g_free(tb->link_in);
         g_free(tb->insn_off);
         g_free(tb->shadow);
         g_free(tb);
@@ -471,6 +547,46 @@ static TranslationBlock *tb_gen_code_locked(CPUX86State *env, uint64_t pc, uint3
     }
     tb_link_locked(tb);
     return tb;
+}
+
+void tb_fast_sync(TBJmpCache *jc, uint64_t epoch)
+{
+    if (jc->fast_epoch != epoch) {
+        memset(jc->fast, 0xff, sizeof(jc->fast));
+        jc->fast_epoch = epoch;
+    }
+}
+
+void tb_fast_add(TBJmpCache *jc, TranslationBlock *tb)
+{
+    /* Only TBs valid in the table's epoch (tb_lookup just returned tb: if
+     * it was retired since, that made a newer epoch than fast_epoch, and
+     * it is not freed before this vCPU empties the table). */
+    if (tcg_backend->code_entry && tb->flags == 0 && !tb->shadow) {
+        TBFastEntry *e = &jc->fast[tb_jmp_hash(tb->pc)];
+        e->pc = tb->pc;
+        e->entry = tcg_backend->code_entry(tb->code);
+    }
+}
+
+void *tb_lookup_code(CPUX86State *env)
+{
+    TBJmpCache *jc = env->tb_jmp_cache;
+    /* Entries are valid only in the current epoch; this vCPU has not
+     * published a newer one than they were made in, so whatever they
+     * point to is not freed (emu/tb.c's reclamation). */
+    uint64_t epoch = __atomic_load_n(&tb_epoch, __ATOMIC_ACQUIRE);
+    if (jc->epoch != epoch || jc->fast_epoch != epoch) {
+        return NULL;
+    }
+    uint64_t pc = env->rip;
+    TranslationBlock *tb = jc->entry[tb_jmp_hash(pc)];
+    if (tb && tb->pc == pc && tb->flags == 0 && !tb->shadow &&
+        !__atomic_load_n(&tb->invalid, __ATOMIC_RELAXED)) {
+        tb_fast_add(jc, tb);
+        return tb->code;
+    }
+    return NULL;
 }
 
 TranslationBlock *tb_lookup(CPUX86State *env, uint64_t pc, uint32_t flags)

@@ -7,6 +7,7 @@
  * page than the first (a TB covers at most two pages: its first, and the
  * one its last instruction may straddle into).
  */
+#include <string.h>
 #include <glib.h>
 
 #include "emu/translator.h"
@@ -16,6 +17,18 @@
 
 /* -icount: env->icount as an IR global (per thread, like the TCG context). */
 static __thread TCGv vclock_icount;
+
+/* The guest bytes of the TB being translated, fetched in chunks: the
+ * front end asks for each instruction's bytes, and a fetch from a file
+ * mapping is a system call (softmmu/access.c).  Emptied at every TB start
+ * (the bytes may have changed since the last translation). */
+#define FETCH_CHUNK 512
+static __thread struct {
+    uint64_t pc;
+    size_t len;
+    bool at_end;        /* the mapping ended within it: no more bytes */
+    uint8_t bytes[FETCH_CHUNK];
+} fetch_cache;
 
 void translator_loop(const TranslatorOps *ops, DisasContextBase *db,
                      CPUX86State *env, TranslationBlock *tb, int max_insns)
@@ -28,6 +41,8 @@ void translator_loop(const TranslatorOps *ops, DisasContextBase *db,
     db->max_insns = max_insns;
     tb->page[0] = tb->pc & GUEST_PAGE_MASK;
     tb->page[1] = (uint64_t)-1;
+    fetch_cache.len = 0;
+    fetch_cache.at_end = false;
 
     ops->init_disas_context(db, env);
     ops->tb_start(db, env);
@@ -95,5 +110,19 @@ size_t translator_fetch(DisasContextBase *db, uint64_t pc, uint8_t *buf, size_t 
     /* Pages are recorded by translator_loop from the bytes actually used:
      * the front end may fetch ahead of the instruction's end. */
     (void)db;
-    return mm_fetch_code(pc, buf, len);
+    if (len > FETCH_CHUNK) {
+        return mm_fetch_code(pc, buf, len);
+    }
+    uint64_t off = pc - fetch_cache.pc;
+    bool inside = pc >= fetch_cache.pc && off < fetch_cache.len &&
+                  (off + len <= fetch_cache.len || fetch_cache.at_end);
+    if (!inside) {
+        fetch_cache.pc = pc;
+        fetch_cache.len = mm_fetch_code(pc, fetch_cache.bytes, FETCH_CHUNK);
+        fetch_cache.at_end = fetch_cache.len < FETCH_CHUNK;
+        off = 0;
+    }
+    size_t n = fetch_cache.len > off ? MIN(len, fetch_cache.len - off) : 0;
+    memcpy(buf, fetch_cache.bytes + off, n);
+    return n;
 }

@@ -186,7 +186,9 @@ static int64_t do_thread(CPUX86State *env, uint64_t flags, uint64_t newsp, uint6
     child->env_ptr = (uint64_t)(uintptr_t)child;
     child->icount = 0;
     child->exit_request = 0;
-    child->tb_jmp_cache = NULL;
+    child->tb_jmp_cache = NULL;     /* its own: cpu_exec_init_vcpu */
+    child->tb_jmp_fast = NULL;
+    child->cur_tb = NULL;
     child->cpu_index = __atomic_fetch_add(&next_cpu_index, 1, __ATOMIC_SEQ_CST);
 
     ThreadStart st = { .env = child, .flags = flags, .ptid = ptid, .ctid = ctid };

@@ -26,6 +26,20 @@ typedef struct TCGBackend {
     unsigned (*exec)(struct CPUX86State *env, void *code);
     /* Release code (only when no vCPU can be executing it). */
     void (*free_code)(void *code);
+    /* Direct chaining, or NULL if the backend does not chain in code:
+     * patch code's goto_tb slot to continue straight into dest's code
+     * (dest NULL: back to the slot's normal exit).  Called under the TB
+     * lock; atomic with respect to vCPUs running code.  Returns false if
+     * it cannot (no such slot, target out of reach); unchaining works. */
+    bool (*chain)(void *code, unsigned slot, void *dest);
+    /* For chaining backends: the host address at which code is entered
+     * by a jump from other generated code (env->tb_jmp_fast's entries). */
+    const void *(*code_entry)(void *code);
+    /* A host fault at host_pc while code ran: if host_pc is in code at a
+     * guest access, set the guest instruction's insn_start values (which
+     * such accesses do not store, see below) and return true.  May be
+     * NULL (the backend stores them before every access). */
+    bool (*restore_insn)(void *code, uintptr_t host_pc, uint64_t *pc, uint64_t *cc_op);
     /* Print the host form of code (for -d out_asm); may be NULL. */
     void (*dump_code)(void *code, FILE *f);
 } TCGBackend;
@@ -36,10 +50,20 @@ typedef struct TCGBackend {
  *    env->exit_request is set at entry;
  *  - env->insn_pc / env->insn_cc_op hold the current guest instruction's
  *    insn_start values whenever an op that can fault or call out runs
- *    (qemu_ld, qemu_st, call); elsewhere they may be stale (the
+ *    (qemu_ld, qemu_st, call) — or, for a host fault in a qemu_ld/st, once
+ *    restore_insn has been applied; elsewhere they may be stale (the
  *    interpreter writes them lazily, only before such ops);
  *  - every write to a global reaches its env slot, in op order, before the
  *    next op that can fault or call out.
+ */
+/*
+ * Backends that chain (chain != NULL) keep, in the code they generate:
+ *  - at each TB's entry: leave with TB_EXIT_REQUESTED (env->rip = the TB's
+ *    pc) if env->exit_request is set, then store the TB in env->cur_tb
+ *    (s->tb at translation);
+ *  - TB_EXIT_NOCHAIN exits may first look env->rip up in env->tb_jmp_fast
+ *    (then in tcg_lookup_code) and jump to the code found instead of
+ *    leaving.
  */
 extern const TCGBackend tcg_backend_interp;
 /* The host x86_64 JIT (emu/tcg/x86_64/, docs/jit.md). */
@@ -49,6 +73,21 @@ extern const TCGBackend tcg_backend_jit;
  * (emu/tb.c's tcg_backend).  Returns false for an unknown name.  Without a
  * call, the core takes EMU_BACKEND from the environment at start-up. */
 bool tcg_backend_select(const char *name);
+
+/* Set by the core (emu/tb.c) for chaining backends, read at translation
+ * (emu/tcg/tcg.c holds them; unit tests that use a backend alone leave
+ * them unset: no chaining):
+ * - whether TBs may be chained at all (-d nochain, exec and cpu logs turn
+ *   it off);
+ * - the code handle of the TB at env->rip if the vCPU's jump cache has it
+ *   and it may be entered straight from another TB's code, else NULL
+ *   (then leave to cpu_exec). */
+extern bool tcg_chaining_enabled;
+/* env->tb_jmp_fast: 1 << TCG_JMP_FAST_BITS entries of { uint64_t pc;
+ * const void *entry; }, pc at index (pc ^ (pc >> TCG_JMP_FAST_BITS)) & mask;
+ * an unused entry has pc -1. */
+#define TCG_JMP_FAST_BITS 12
+extern void *(*tcg_lookup_code)(struct CPUX86State *env);
 
 /* Guest memory as the backends see it: guest address g lives at host
  * guest_base + g, and only addresses below guest_addr_limit exist.  Owned

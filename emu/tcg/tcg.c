@@ -15,12 +15,17 @@
 #include "emu/cpu.h"
 #include "emu/tcg/tcg.h"
 #include "emu/tcg/internal.h"
+#include "emu/tcg/backend.h"
 
 const TCGOpDef tcg_op_defs[NB_OPS] = {
 #define DEF(nm, o, i, c, f) [INDEX_op_##nm] = { .name = #nm, .nb_oargs = o, \
     .nb_iargs = i, .nb_cargs = c, .flags = f },
 #include "ir-ops.def"   /* IR-OPS-DEF */
 };
+
+/* Chaining hooks for backends (backend.h), set by the core. */
+bool tcg_chaining_enabled;
+void *(*tcg_lookup_code)(struct CPUX86State *env);
 
 /*
  * Temps reserved per thread.  A TB of 512 guest instructions needs a few

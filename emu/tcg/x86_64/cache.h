@@ -25,6 +25,11 @@ typedef struct JitCode {
     uint32_t size;      /* bytes of code after the header */
     uint32_t pad;
     JitSegment *seg;    /* the segment holding it */
+    /* goto_tb slot n: offset in code of its jmp's 4-byte aligned rel32
+     * (patched to chain), or 0 if the TB has no such slot */
+    uint32_t jmp_off[2];
+    /* the InsnMapEntry table after the code (jit-internal.h) */
+    uint32_t map_off, map_n;
     uint8_t code[];     /* 16-byte aligned */
 } JitCode;
 

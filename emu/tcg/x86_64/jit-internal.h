@@ -49,7 +49,18 @@ typedef struct SlowPath {
     int8_t addr, val;  /* registers (val: store value / load destination) */
     bool is_store;
     uint8_t memop;
+    bool have_insn;    /* store pc/cc_op to env->insn_* before the call */
+    uint64_t pc, cc_op;
 } SlowPath;
+
+/* Which guest instruction the host code from host_off on belongs to:
+ * inline guest accesses do not store env->insn_pc/insn_cc_op; a host
+ * fault there finds them here (jit_restore_insn). */
+typedef struct InsnMapEntry {
+    uint32_t host_off;
+    uint32_t cc_op;
+    uint64_t pc;
+} InsnMapEntry;
 
 typedef struct LabelFix {
     size_t at;         /* rel32 to patch */
@@ -77,6 +88,12 @@ typedef struct JitGen {
     bool have_insn, insn_stored;
     uint64_t insn_pc, insn_cc_op;
     const uint8_t *epilogue;   /* the exit epilogue of this code's segment */
+    /* chaining (backend.h): goto_tb jumps, the entry's exit-request branch */
+    bool chain;                /* emit patchable goto_tb jumps and lookups */
+    InsnMapEntry *imap;        /* host offset -> guest instruction */
+    uint32_t nimap, imap_cap;
+    uint32_t jmp_off[2];
+    size_t req_jcc;            /* rel32 of the entry's jne to its exit stub */
 } JitGen;
 
 /* Host features used for instruction selection (detected at start-up). */
@@ -92,6 +109,8 @@ void jit_init_once(void);
 void jit_emit_epilogue(JitBuf *b);
 unsigned jit_exec(struct CPUX86State *env, void *code);
 void jit_dump_code(void *code, FILE *f);
+bool jit_chain(void *code, unsigned slot, void *dest);
+bool jit_restore_insn(void *code, uintptr_t host_pc, uint64_t *pc, uint64_t *cc_op);
 
 /* ---- regalloc.c ---- */
 void ra_start(JitGen *g);
@@ -128,6 +147,9 @@ void ra_forget(JitGen *g);
 void jit_lower_op(JitGen *g, const TCGOp *op);
 /* Store the lazy insn_start values if not yet done. */
 void jit_store_insn_start(JitGen *g);
+/* The host code from here on belongs to the current guest instruction
+ * (for faults in inline accesses, which do not store insn_start). */
+void jit_note_insn(JitGen *g);
 /* Emit the out-of-line slow paths of guest accesses. */
 void jit_emit_slow_paths(JitGen *g);
 /* brcond; returns true if control never falls through. */

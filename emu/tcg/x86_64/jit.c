@@ -13,7 +13,10 @@
  */
 #include <glib.h>
 
+#include <stddef.h>
+
 #include "emu/cpu.h"
+#include "emu/exec.h"
 #include "emu/tcg/backend.h"
 #include "emu/tcg/internal.h"
 #include "jit-internal.h"
@@ -57,16 +60,126 @@ static void gen_prepare(JitGen *g, TCGContext *s)
     }
     g->nfix = 0;
     g->nslow = 0;
+    g->nimap = 0;
     g->have_insn = g->insn_stored = false;
     g->evict_rr = 0;
     ra_start(g);
 }
 
+#define ENV_OFF(field) ((int32_t)offsetof(CPUX86State, field))
+
+/* Every TB starts with: leave if env->exit_request is set (signals,
+ * kicks: chained TBs never pass cpu_exec's loop), then say which TB runs
+ * (faults and early exits need it). */
+static void emit_tb_entry(JitGen *g)
+{
+    TranslationBlock *tb = g->s->tb;
+    jit_op_rm(&g->b, P_W | 0x83, EXT_CMP, REG_ENV, ENV_OFF(exit_request));
+    jit_byte(&g->b, 0);
+    g->req_jcc = jit_jcc32(&g->b, JCC_NE);
+    jit_movi(&g->b, REG_TMP, (uint64_t)(uintptr_t)tb);
+    jit_st64(&g->b, REG_TMP, REG_ENV, ENV_OFF(cur_tb));
+}
+
+/* The entry's exit request: rip = this TB's pc, TB_EXIT_REQUESTED. */
+static void emit_exit_request_stub(JitGen *g)
+{
+    TranslationBlock *tb = g->s->tb;
+    jit_patch_rel32(&g->b, g->req_jcc, jit_buf_offset(&g->b));
+    jit_movi(&g->b, REG_TMP, tb ? tb->pc : 0);
+    jit_st64(&g->b, REG_TMP, REG_ENV, ENV_OFF(rip));
+    jit_movi(&g->b, RAX, TB_EXIT_REQUESTED);
+    jit_jmp_abs(&g->b, g->epilogue);
+}
+
+/* goto_tb: a jmp whose rel32 (4-byte aligned, so that it is patched
+ * atomically while other vCPUs may run it) first points to the next
+ * instruction, the slot's normal exit; jit_chain retargets it. */
+static void emit_goto_tb(JitGen *g, unsigned slot)
+{
+    ra_sync_globals(g);
+    if (!g->chain || slot > 1 || g->jmp_off[slot]) {
+        return;
+    }
+    while (((uintptr_t)g->b.p + 1) & 3) {
+        jit_byte(&g->b, 0x90);
+    }
+    size_t at = jit_jmp32(&g->b);
+    jit_patch_rel32(&g->b, at, jit_buf_offset(&g->b));
+    g->jmp_off[slot] = (uint32_t)at;
+}
+
 static void emit_exit(JitGen *g, uint64_t value)
 {
     ra_sync_globals(g);
+    if (value == TB_EXIT_NOCHAIN && g->chain) {
+        /* rip is dynamic: straight into its TB if env->tb_jmp_fast has it
+         * (backend.h), else if the core's jump cache has it */
+        JitBuf *b = &g->b;
+        jit_ld64(b, REG_TMP, REG_ENV, ENV_OFF(rip));
+        jit_mov_rr(b, RAX, REG_TMP);
+        jit_shift_ri(b, P_W, EXT_SHR, RAX, TCG_JMP_FAST_BITS);
+        jit_op_rr(b, P_W | OPC_XOR, RAX, REG_TMP);
+        jit_alu_ri(b, 0, EXT_AND, RAX, (1 << TCG_JMP_FAST_BITS) - 1);
+        jit_shift_ri(b, 0, EXT_SHL, RAX, 4);
+        jit_op_rm(b, P_W | OPC_ADD, RAX, REG_ENV, ENV_OFF(tb_jmp_fast));
+        jit_op_rm(b, P_W | OPC_CMP, REG_TMP, RAX, 0);
+        size_t slow = jit_jcc32(b, JCC_NE);
+        jit_op_rm(b, 0xFF, 4, RAX, 8);          /* jmp [rax + 8] */
+        jit_patch_rel32(b, slow, jit_buf_offset(b));
+        jit_mov_rr(&g->b, RDI, REG_ENV);
+        jit_movi(&g->b, REG_TMP, (uint64_t)(uintptr_t)tcg_lookup_code);
+        jit_call_r(&g->b, REG_TMP);
+        jit_op_rr(&g->b, P_W | OPC_TEST, RAX, RAX);
+        size_t miss = jit_jcc32(&g->b, JCC_E);
+        jit_op_rm(&g->b, P_W | OPC_LEA, RAX, RAX, (int32_t)offsetof(JitCode, code));
+        jit_jmp_r(&g->b, RAX);
+        jit_patch_rel32(&g->b, miss, jit_buf_offset(&g->b));
+    }
     jit_movi(&g->b, RAX, value);
     jit_jmp_abs(&g->b, g->epilogue);
+}
+
+bool jit_restore_insn(void *code, uintptr_t host_pc, uint64_t *pc, uint64_t *cc_op)
+{
+    const JitCode *h = code;
+    uintptr_t start = (uintptr_t)h->code;
+    if (host_pc < start || host_pc >= start + h->size) {
+        return false;       /* not in this TB's code (a helper, ...) */
+    }
+    uint32_t off = (uint32_t)(host_pc - start);
+    const InsnMapEntry *map = (const InsnMapEntry *)(const void *)(h->code + h->map_off);
+    const InsnMapEntry *found = NULL;
+    for (uint32_t i = 0; i < h->map_n && map[i].host_off <= off; i++) {
+        found = &map[i];
+    }
+    if (found == NULL) {
+        return false;
+    }
+    *pc = found->pc;
+    *cc_op = found->cc_op;
+    return true;
+}
+
+static const void *jit_code_entry(void *code)
+{
+    return ((JitCode *)code)->code;
+}
+
+bool jit_chain(void *code, unsigned slot, void *dest)
+{
+    JitCode *h = code;
+    if (slot > 1 || h->jmp_off[slot] == 0) {
+        return false;
+    }
+    uint8_t *field = h->code + h->jmp_off[slot];
+    const uint8_t *target = dest ? ((JitCode *)dest)->code : field + 4;
+    int64_t rel = (int64_t)(target - (field + 4));
+    if (rel != (int32_t)rel) {
+        return false;
+    }
+    __atomic_store_n((uint32_t *)(void *)field, (uint32_t)(int32_t)rel, __ATOMIC_RELEASE);
+    return true;
 }
 
 static void *jit_gen_code(TCGContext *s, size_t *host_size)
@@ -77,13 +190,21 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
     jit_init_once();
     gen_prepare(g, s);
     jit_cache_begin(&g->b, &g->epilogue);
+    {
+        TranslationBlock *tb = s->tb;
+        g->chain = tcg_chaining_enabled && tcg_lookup_code && tb && tb->flags == 0;
+        g->jmp_off[0] = g->jmp_off[1] = 0;
+    }
+    emit_tb_entry(g);
 
     for (uint32_t i = 0; i < s->nb_ops; i++) {
         const TCGOp *op = &s->ops[i];
         g->idx = i;
         switch (op->opc) {
         case INDEX_op_nop:
+            continue;
         case INDEX_op_goto_tb:
+            emit_goto_tb(g, (unsigned)op->args[0]);
             continue;
         case INDEX_op_discard: {
             TCGTemp *t = tcg_op_temp(op, 0);
@@ -133,6 +254,18 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
         emit_exit(g, TB_EXIT_NOCHAIN);
     }
     jit_emit_slow_paths(g);
+    emit_exit_request_stub(g);
+    size_t code_size = jit_buf_offset(&g->b);
+    while (jit_buf_offset(&g->b) & 7) {
+        jit_byte(&g->b, 0xcc);
+    }
+    size_t map_off = jit_buf_offset(&g->b);
+    for (uint32_t i = 0; i < g->nimap; i++) {
+        const InsnMapEntry *e = &g->imap[i];
+        jit_u32(&g->b, e->host_off);
+        jit_u32(&g->b, e->cc_op);
+        jit_u64(&g->b, e->pc);
+    }
     for (uint32_t i = 0; i < g->nfix; i++) {
         size_t pos = g->label_pos[g->fix[i].label];
         g_assert(pos != SIZE_MAX);   /* branch to a label never placed */
@@ -140,6 +273,13 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
     }
 
     JitCode *h = jit_cache_commit(&g->b);
+    if (h) {
+        h->jmp_off[0] = g->jmp_off[0];
+        h->jmp_off[1] = g->jmp_off[1];
+        h->size = (uint32_t)code_size;      /* the map is not code */
+        h->map_off = (uint32_t)map_off;
+        h->map_n = g->nimap;
+    }
     if (h && host_size) {
         *host_size = h->size;
     }
@@ -156,5 +296,8 @@ const TCGBackend tcg_backend_jit = {
     .gen_code = jit_gen_code,
     .exec = jit_exec,
     .free_code = jit_free_code,
+    .chain = jit_chain,
+    .code_entry = jit_code_entry,
+    .restore_insn = jit_restore_insn,
     .dump_code = jit_dump_code,
 };

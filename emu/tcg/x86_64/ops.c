@@ -208,6 +208,17 @@ static void lower_alu(JitGen *g, const TCGOp *op)
     int rb = bimm ? -1 : ra_in(g, b);
     int rd = (a == d || is_const(a) || ra_dies(g, a)) ? ra
              : ra_out(g, d, (1u << ra) | (rb >= 0 ? 1u << rb : 0));
+    if (rd != ra && (opc == INDEX_op_add ||
+                     (opc == INDEX_op_sub && bimm && imm != INT32_MIN))) {
+        /* three-operand add: lea reads both sources before writing */
+        if (bimm) {
+            jit_op_rm(&g->b, P_W | OPC_LEA, rd, ra, (int32_t)(opc == INDEX_op_sub ? -imm : imm));
+        } else {
+            jit_op_rbi(&g->b, P_W | OPC_LEA, rd, ra, rb);
+        }
+        ra_bind(g, d, rd);
+        return;
+    }
     if (rb >= 0 && rd == rb && rd != ra) {
         /* d is b: compute in r11 */
         rd = REG_TMP;
@@ -384,6 +395,19 @@ static void lower_deposit(JitGen *g, const TCGOp *op)
     JitBuf *b = &g->b;
     if (len >= 64) {
         lower_mov(g, d, bt);
+        return;
+    }
+    if (pos == 0 && (len == 8 || len == 16)) {
+        /* guest byte/word register writes: one narrow mov */
+        int rb = ra_in(g, bt), ra = ra_in(g, a);
+        int rd = dst_from(g, d, a, ra), src = rb;
+        if (rd == rb && rd != ra) {
+            jit_mov_rr(b, REG_TMP, rb);
+            src = REG_TMP;
+        }
+        jit_mov_rr(b, rd, ra);
+        jit_op_rr(b, len == 8 ? P_BREG | OPC_MOV_ST8 : P_66 | OPC_MOV_ST, src, rd);
+        ra_bind(g, d, rd);
         return;
     }
     /* r11 = the field of b in place */
@@ -572,7 +596,25 @@ static void add_slow(JitGen *g, size_t jcc_at, int addr, int val, bool is_store,
     g->slow[g->nslow++] = (SlowPath){
         .jcc_at = jcc_at, .back = jit_buf_offset(&g->b), .addr = (int8_t)addr,
         .val = (int8_t)val, .is_store = is_store, .memop = (uint8_t)memop,
+        .have_insn = g->have_insn, .pc = g->insn_pc, .cc_op = g->insn_cc_op,
     };
+}
+
+void jit_note_insn(JitGen *g)
+{
+    if (!g->have_insn) {
+        return;
+    }
+    uint32_t off = (uint32_t)jit_buf_offset(&g->b);
+    if (g->nimap && g->imap[g->nimap - 1].pc == g->insn_pc &&
+        g->imap[g->nimap - 1].cc_op == (uint32_t)g->insn_cc_op) {
+        return;     /* still the same instruction */
+    }
+    if (g->nimap == g->imap_cap) {
+        g->imap_cap = g->imap_cap ? g->imap_cap * 2 : 64;
+        g->imap = g_renew(InsnMapEntry, g->imap, g->imap_cap);
+    }
+    g->imap[g->nimap++] = (InsnMapEntry){ off, (uint32_t)g->insn_cc_op, g->insn_pc };
 }
 
 static void lower_qemu_ld(JitGen *g, const TCGOp *op)
@@ -584,8 +626,8 @@ static void lower_qemu_ld(JitGen *g, const TCGOp *op)
     };
     TCGTemp *d = T(op, 0), *a = T(op, 1);
     unsigned memop = (unsigned)op->args[2] & 7;
-    jit_store_insn_start(g);
     ra_sync_globals(g);
+    jit_note_insn(g);
     int ra = ra_in(g, a);
     int rd = dst_from(g, d, a, ra);
     jit_op_rr(&g->b, P_W | OPC_CMP, ra, REG_LIMIT);
@@ -602,8 +644,8 @@ static void lower_qemu_st(JitGen *g, const TCGOp *op)
     };
     TCGTemp *v = T(op, 0), *a = T(op, 1);
     unsigned memop = (unsigned)op->args[2] & MO_SIZE;
-    jit_store_insn_start(g);
     ra_sync_globals(g);
+    jit_note_insn(g);
     int rv = ra_in(g, v), ra = ra_in(g, a);
     jit_op_rr(&g->b, P_W | OPC_CMP, ra, REG_LIMIT);
     size_t jcc = jit_jcc32(&g->b, JCC_A);
@@ -645,6 +687,13 @@ void jit_emit_slow_paths(JitGen *g)
     for (uint32_t i = 0; i < g->nslow; i++) {
         const SlowPath *sp = &g->slow[i];
         jit_patch_rel32(b, sp->jcc_at, jit_buf_offset(b));
+        if (sp->have_insn) {
+            /* the helper raises guest faults from env->insn_* */
+            jit_movi(b, REG_TMP, sp->pc);
+            jit_st64(b, REG_TMP, REG_ENV, slot_disp(ENV_SLOT(insn_pc)));
+            jit_movi(b, REG_TMP, sp->cc_op);
+            jit_st64(b, REG_TMP, REG_ENV, slot_disp(ENV_SLOT(insn_cc_op)));
+        }
         for (int k = 0; k < 9; k++) {
             jit_push(b, saved_regs[k]);
         }
