@@ -194,8 +194,6 @@ static int count_ir(TCGContext *s)
  * if dump. */
 static void measure(const Entry *e, Cost *c, bool dump)
 {
-    tb_flush();
-    tb_invalidate_range(GUEST_CODE, GUEST_CODE + GUEST_CODE_SIZE);
     /* the bytes after the entry are a recognisable pad (int3) */
     uint8_t page[256];
     memset(page, 0xcc, sizeof(page));
@@ -227,7 +225,8 @@ static void measure(const Entry *e, Cost *c, bool dump)
     size_t size = 0;
     JitCode *h = tcg_backend_jit.gen_code(s, &size);
     if (!h) {
-        tb_flush();   /* code cache segment full: a fresh one */
+        /* code cache segment full: the retry opens a fresh one (no TB
+         * of ours is linked, so there is nothing to flush) */
         h = tcg_backend_jit.gen_code(s, &size);
         g_assert(h);
     }
