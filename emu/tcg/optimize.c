@@ -1,19 +1,23 @@
 /*
  * emu/tcg/optimize.c — the IR optimizer.
  *
- * Two passes over the TB's ops:
+ * Three passes over the TB's ops:
  *  1. forward: constant folding and propagation, copy propagation,
  *     algebraic simplification, branches/setcond/movcond with a known
  *     outcome, removal of code after an unconditional br/exit_tb up to the
  *     next referenced label, and of branches to the label right after them;
- *  2. backward: liveness of TB temps (exact: branches only go forward, so a
- *     label's live set is known before its branches are seen) and removal
- *     of ops whose only effect is to write dead TB temps.
+ *  2. backward: liveness of globals and TB temps (exact: branches only go
+ *     forward, so a label's live set is known before its branches are
+ *     seen) and removal of pure ops whose outputs are all dead;
+ *  3. retarget: `t = op; ...; mov x, t` computes op straight into x.
  *
  * Invariants that keep guest state precise:
- *  - a write to a global is never removed or delayed (except a mov of the
- *    value the global provably already holds), so at every op that can
- *    fault or call out (qemu_ld/qemu_st/call) globals are in their slots;
+ *  - at every op that can fault or call out (qemu_ld/qemu_st, a call that
+ *    is not TCG_CALL_NO_RWG_SE) and wherever the TB can be left (goto_tb,
+ *    exit_tb, its end) every global is live: a write to a global goes only
+ *    if the global is written again before any such point, and no write
+ *    is delayed, so at those points globals are in their slots with the
+ *    values the IR gives them (see op_syncs_globals);
  *  - what is known about globals is dropped at labels (joins) and at calls
  *    that may write them;
  *  - ops with TCG_OPF_SIDE_EFFECTS and calls stay, unless a call is
@@ -702,15 +706,63 @@ static inline bool bit_test(const uint64_t *b, uint32_t i) { return (b[i >> 6] >
 static inline void bit_set(uint64_t *b, uint32_t i) { b[i >> 6] |= 1ull << (i & 63); }
 static inline void bit_clear(uint64_t *b, uint32_t i) { b[i >> 6] &= ~(1ull << (i & 63)); }
 
-/* Backward liveness of TB temps; dead pure ops become nops. */
+/*
+ * Where guest state must be exact.  Every global is live (its slot must
+ * hold the value the IR computes for that point) at:
+ *  - ops that can fault: qemu_ld/qemu_st; a fault restores rip and cc_op
+ *    from insn_start (cpu_loop_exit_restore) and takes every other slot as
+ *    it is, so each must hold its value at the start of the guest
+ *    instruction (the front end writes no global before its faulting op);
+ *  - calls, unless TCG_CALL_NO_RWG_SE: any other helper may read env,
+ *    raise (even TCG_CALL_NO_RWG ones such as check_align16) or be a
+ *    plugin callback reading registers;
+ *  - goto_tb (the chained TB reads env) and exit_tb (the loop does);
+ *  - any other op with side effects that is not known harmless.
+ * mb and add_counter neither fault nor look at env.
+ */
+static bool op_syncs_globals(const TCGOp *op)
+{
+    switch (op->opc) {
+    case INDEX_op_mb:
+    case INDEX_op_add_counter:
+        return false;
+    case INDEX_op_call:
+        return (tcg_op_helper(op)->flags & TCG_CALL_NO_RWG_SE) != TCG_CALL_NO_RWG_SE;
+    case INDEX_op_goto_tb:
+        return true;
+    default:
+        return (tcg_op_defs[op->opc].flags & (TCG_OPF_SIDE_EFFECTS | TCG_OPF_BB_EXIT)) != 0;
+    }
+}
+
+/* All outputs of op dead (constants never are outputs). */
+static bool outputs_dead(const OptState *o, const TCGOp *op, unsigned no)
+{
+    for (unsigned k = 0; k < no; k++) {
+        if (bit_test(o->live, tcg_op_temp(op, k)->index)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * Backward liveness of globals and TB temps; ops whose only effect is to
+ * write dead temps become nops.  Branches only go forward, so a label's
+ * live set is known before its branches are seen; the TB's end and
+ * exit_tb have exactly the globals live, op_syncs_globals() points add
+ * them all.  A write to a global is thus removed only when the global is
+ * written again before any point that can observe it (flags overwritten
+ * by the next instruction, a register reloaded...).
+ */
 static void backward_pass(OptState *o)
 {
     TCGContext *s = o->s;
     size_t nw = (s->nb_temps + 63) / 64;
     size_t nl = s->nb_labels;
 
-    if (o->live_cap < nw) {
-        o->live_cap = MAX(nw, o->live_cap * 2);
+    if (o->live_cap < 2 * nw) {
+        o->live_cap = MAX(2 * nw, o->live_cap * 2);
         o->live = g_renew(uint64_t, o->live, o->live_cap);
     }
     if (o->label_live_cap < nw * nl) {
@@ -721,7 +773,13 @@ static void backward_pass(OptState *o)
         o->label_seen_cap = MAX(nl, o->label_seen_cap * 2);
         o->label_seen = g_renew(uint8_t, o->label_seen, o->label_seen_cap);
     }
-    memset(o->live, 0, nw * sizeof(uint64_t));
+    /* live[nw..2nw): the set of all globals (globals come first) */
+    uint64_t *gmask = o->live + nw;
+    memset(gmask, 0, nw * sizeof(uint64_t));
+    for (uint32_t i = 0; i < s->nb_globals; i++) {
+        bit_set(gmask, i);
+    }
+    memcpy(o->live, gmask, nw * sizeof(uint64_t));
     memset(o->label_seen, 0, nl);
 
     for (int64_t j = (int64_t)o->nout - 1; j >= 0; j--) {
@@ -734,7 +792,7 @@ static void backward_pass(OptState *o)
         }
         switch (op->opc) {
         case INDEX_op_exit_tb:
-            memset(o->live, 0, nw * sizeof(uint64_t));
+            memcpy(o->live, gmask, nw * sizeof(uint64_t));
             continue;
         case INDEX_op_set_label: {
             uint32_t id = tcg_op_label(op, 0)->id;
@@ -761,40 +819,43 @@ static void backward_pass(OptState *o)
             break;      /* then its inputs */
         }
         case INDEX_op_discard:
-            bit_clear(o->live, tcg_op_temp(op, 0)->index);
+            /* only TB temps are discarded (tcg_gen_discard_i64): a
+             * global's slot is always observable */
+            if (tcg_op_temp(op, 0)->kind == TEMP_TB) {
+                bit_clear(o->live, tcg_op_temp(op, 0)->index);
+            }
             op->opc = INDEX_op_nop;
             continue;
         case INDEX_op_call:
-            if (no && tcg_op_temp(op, 0)->kind == TEMP_TB &&
-                !bit_test(o->live, tcg_op_temp(op, 0)->index) &&
-                (tcg_op_helper(op)->flags & TCG_CALL_NO_SIDE_EFFECTS)) {
+            if (no && outputs_dead(o, op, no) &&
+                (tcg_op_helper(op)->flags & TCG_CALL_NO_SIDE_EFFECTS) &&
+                (tcg_op_temp(op, 0)->kind == TEMP_TB ||
+                 (tcg_op_helper(op)->flags & TCG_CALL_NO_RWG_SE) == TCG_CALL_NO_RWG_SE)) {
                 op->opc = INDEX_op_nop;
                 continue;
             }
             break;
         default:
-            if (no && !(tcg_op_defs[op->opc].flags & TCG_OPF_SIDE_EFFECTS)) {
-                bool dead = true;
-                for (unsigned k = 0; k < no; k++) {
-                    TCGTemp *t = tcg_op_temp(op, k);
-                    dead &= t->kind == TEMP_TB && !bit_test(o->live, t->index);
-                }
-                if (dead) {
-                    op->opc = INDEX_op_nop;
-                    continue;
-                }
+            if (no && !(tcg_op_defs[op->opc].flags & TCG_OPF_SIDE_EFFECTS) &&
+                outputs_dead(o, op, no)) {
+                op->opc = INDEX_op_nop;
+                continue;
             }
             break;
         }
         for (unsigned k = 0; k < no; k++) {
-            TCGTemp *t = tcg_op_temp(op, k);
-            if (t->kind == TEMP_TB) {
-                bit_clear(o->live, t->index);
+            bit_clear(o->live, tcg_op_temp(op, k)->index);
+        }
+        if (op_syncs_globals(op)) {
+            /* after the outputs: a faulting qemu_ld into a global must
+             * leave the global's old value */
+            for (size_t w = 0; w < nw; w++) {
+                o->live[w] |= gmask[w];
             }
         }
         for (unsigned k = no; k < no + ni; k++) {
             TCGTemp *t = tcg_op_temp(op, k);
-            if (t->kind == TEMP_TB) {
+            if (t->kind != TEMP_CONST) {
                 bit_set(o->live, t->index);
             }
         }
