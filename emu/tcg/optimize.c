@@ -38,6 +38,11 @@ typedef struct TempInfo {
     bool is_const;
     uint64_t val;
     uint64_t zmask;        /* bits that may be nonzero (valid when !is_const) */
+    uint32_t ver;          /* bumped at every write of the temp */
+    /* value = temps[add_base] + add_off, while add_base's ver is add_ver */
+    bool has_add;
+    uint32_t add_base, add_ver;
+    uint64_t add_off;
 } TempInfo;
 
 typedef struct OptState {
@@ -69,6 +74,8 @@ static inline TempInfo *ti(OptState *o, const TCGTemp *t)
         i->seq = 0;
         i->is_const = false;
         i->zmask = ~0ull;
+        i->ver = 0;
+        i->has_add = false;
     }
     return i;
 }
@@ -97,6 +104,8 @@ static void reset_temp(OptState *o, const TCGTemp *t)
     }
     i->is_const = false;
     i->zmask = ~0ull;
+    i->ver++;
+    i->has_add = false;
 }
 
 static void set_const(OptState *o, const TCGTemp *t, uint64_t v)
@@ -121,6 +130,10 @@ static void set_copy(OptState *o, const TCGTemp *d, const TCGTemp *a)
     }
     TempInfo *ia = ti(o, a), *id = ti(o, d);
     id->zmask = ia->zmask;
+    id->has_add = ia->has_add;
+    id->add_base = ia->add_base;
+    id->add_ver = ia->add_ver;
+    id->add_off = ia->add_off;
     if (ia->next == a->index) {
         ia->seq = ++o->seq;
     }
@@ -469,6 +482,50 @@ static int simplify(OptState *o, TCGOp *op, TCGTemp **src, uint64_t *val)
     return SIMP_NONE;
 }
 
+/*
+ * `u = t + c2` where t = x + c1 and x is unchanged since: `u = x + (c1 +
+ * c2)`.  The front end recomputes a cmp's first operand from the lazy
+ * flags (cc_dst + cc_src) for a jcc/setcc/adc right after it; this gives
+ * the operand itself back.  Returns true if op was rewritten.
+ */
+static bool fold_add_chain(OptState *o, TCGOp *op)
+{
+    TCGContext *s = o->s;
+    uint64_t c2;
+    TCGTemp *a = tcg_op_temp(op, 1);
+    if (op->opc != INDEX_op_add || a->kind == TEMP_CONST ||
+        !known_const(o, tcg_op_temp(op, 2), &c2)) {
+        return false;
+    }
+    TempInfo *ia = ti(o, a);
+    if (!ia->has_add) {
+        return false;
+    }
+    TCGTemp *x = &s->temps[ia->add_base];
+    if (ti(o, x)->ver != ia->add_ver) {
+        return false;
+    }
+    op->args[1] = (TCGArg)best_copy(o, x);
+    op->args[2] = (TCGArg)tcg_constant_i64(ia->add_off + c2);
+    return true;
+}
+
+/* After `d = a + c` is emitted: remember it for fold_add_chain. */
+static void note_add(OptState *o, const TCGOp *op)
+{
+    uint64_t c;
+    TCGTemp *d = tcg_op_temp(op, 0), *a = tcg_op_temp(op, 1);
+    if (op->opc != INDEX_op_add || a == d || a->kind == TEMP_CONST ||
+        !known_const(o, tcg_op_temp(op, 2), &c)) {
+        return;
+    }
+    TempInfo *id = ti(o, d);
+    id->has_add = true;
+    id->add_base = a->index;
+    id->add_ver = ti(o, a)->ver;
+    id->add_off = c;
+}
+
 /* The generic path: pure or memory ops with temp outputs. */
 static void opt_generic(OptState *o, TCGOp *op)
 {
@@ -505,17 +562,23 @@ static void opt_generic(OptState *o, TCGOp *op)
         }
     }
     if (no == 1 && ni == 2 && def->nb_cargs == 0) {
-        TCGTemp *src = NULL;
-        uint64_t v = 0;
-        switch (simplify(o, op, &src, &v)) {
-        case SIMP_MOV:
-            emit_mov(o, tcg_op_temp(op, 0), src);
-            return;
-        case SIMP_CONST:
-            emit_movi(o, tcg_op_temp(op, 0), v);
-            return;
-        default:
-            break;
+        /* again after fold_add_chain: x + 0 is a move */
+        for (int pass = 0; pass < 2; pass++) {
+            TCGTemp *src = NULL;
+            uint64_t v = 0;
+            switch (simplify(o, op, &src, &v)) {
+            case SIMP_MOV:
+                emit_mov(o, tcg_op_temp(op, 0), src);
+                return;
+            case SIMP_CONST:
+                emit_movi(o, tcg_op_temp(op, 0), v);
+                return;
+            default:
+                break;
+            }
+            if (pass || !fold_add_chain(o, op)) {
+                break;
+            }
         }
     }
     if (no == 1) {
@@ -545,6 +608,7 @@ static void opt_generic(OptState *o, TCGOp *op)
         emit(o, op);
         reset_outputs(o, op);
         set_zmask(o, tcg_op_temp(op, 0), z);
+        note_add(o, op);
         return;
     }
     emit(o, op);

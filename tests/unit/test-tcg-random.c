@@ -415,12 +415,22 @@ static void gen_random_tb(void)
             tcg_gen_movi_i64(t, rnd_value());
         } else if (k < 98) {
             tcg_gen_exit_tb(1);
-        } else {
+        } else if (k < 99) {
             /* a chain of copies through temps and globals */
             TCGv a = pick_in(), b = pick_out(), c = pick_out();
             tcg_gen_mov_i64(b, a);
             tcg_gen_mov_i64(c, b);
             tcg_gen_add_i64(pick_out(), c, b);
+        } else {
+            /* a chain of constant adds (cmp then jcc: x - c, then + c),
+             * its base sometimes overwritten in between */
+            TCGv x = pick_out(), b = pick_out();
+            int64_t c = (int64_t)rnd_value();
+            tcg_gen_subi_i64(b, x, c);
+            if (rnd() % 2) {
+                tcg_emit_op(INDEX_op_xor, 3, (TCGArg)pick_out(), (TCGArg)pick_in(), (TCGArg)pick_in());
+            }
+            tcg_gen_addi_i64(pick_out(), b, rnd() % 2 ? c : (int64_t)rnd_value());
         }
     }
     while (npending > 0) {
