@@ -39,11 +39,19 @@ typedef struct TempInfo {
     uint64_t val;
     uint64_t zmask;        /* bits that may be nonzero (valid when !is_const) */
     uint32_t ver;          /* bumped at every write of the temp */
-    /* value = temps[add_base] + add_off, while add_base's ver is add_ver */
-    bool has_add;
-    uint32_t add_base, add_ver;
-    uint64_t add_off;
+    /* how the value was computed from other temps (fold_add_chain), valid
+     * while their vers are rx_ver/ry_ver (constants never change) */
+    uint8_t rel;           /* REL_* */
+    uint32_t rx_ver, ry_ver;
+    const TCGTemp *rx, *ry;
+    uint64_t off;
 } TempInfo;
+
+enum {
+    REL_NONE,
+    REL_ADDI,              /* value = rx + off */
+    REL_SUB,               /* value = rx - ry */
+};
 
 typedef struct OptState {
     TCGContext *s;
@@ -75,7 +83,7 @@ static inline TempInfo *ti(OptState *o, const TCGTemp *t)
         i->is_const = false;
         i->zmask = ~0ull;
         i->ver = 0;
-        i->has_add = false;
+        i->rel = REL_NONE;
     }
     return i;
 }
@@ -105,7 +113,7 @@ static void reset_temp(OptState *o, const TCGTemp *t)
     i->is_const = false;
     i->zmask = ~0ull;
     i->ver++;
-    i->has_add = false;
+    i->rel = REL_NONE;
 }
 
 static void set_const(OptState *o, const TCGTemp *t, uint64_t v)
@@ -130,10 +138,12 @@ static void set_copy(OptState *o, const TCGTemp *d, const TCGTemp *a)
     }
     TempInfo *ia = ti(o, a), *id = ti(o, d);
     id->zmask = ia->zmask;
-    id->has_add = ia->has_add;
-    id->add_base = ia->add_base;
-    id->add_ver = ia->add_ver;
-    id->add_off = ia->add_off;
+    id->rel = ia->rel;
+    id->rx = ia->rx;
+    id->ry = ia->ry;
+    id->rx_ver = ia->rx_ver;
+    id->ry_ver = ia->ry_ver;
+    id->off = ia->off;
     if (ia->next == a->index) {
         ia->seq = ++o->seq;
     }
@@ -482,48 +492,81 @@ static int simplify(OptState *o, TCGOp *op, TCGTemp **src, uint64_t *val)
     return SIMP_NONE;
 }
 
+/* The version of t (constants: 0, they never change). */
+static uint32_t ver_of(OptState *o, const TCGTemp *t)
+{
+    return t->kind == TEMP_CONST ? 0 : ti(o, t)->ver;
+}
+
+/* What t is known to be computed from, or REL_NONE. */
+static int rel_of(OptState *o, const TCGTemp *t)
+{
+    if (t->kind == TEMP_CONST) {
+        return REL_NONE;
+    }
+    TempInfo *i = ti(o, t);
+    if (i->rel == REL_NONE || ver_of(o, i->rx) != i->rx_ver ||
+        (i->rel == REL_SUB && ver_of(o, i->ry) != i->ry_ver)) {
+        return REL_NONE;
+    }
+    return i->rel;
+}
+
 /*
- * `u = t + c2` where t = x + c1 and x is unchanged since: `u = x + (c1 +
- * c2)`.  The front end recomputes a cmp's first operand from the lazy
- * flags (cc_dst + cc_src) for a jcc/setcc/adc right after it; this gives
- * the operand itself back.  Returns true if op was rewritten.
+ * Adds that undo an earlier add or sub whose inputs are unchanged since:
+ * `(x + c1) + c2` becomes `x + (c1 + c2)`, `(x - y) + y` becomes x.  The
+ * front end recomputes a cmp's first operand from the lazy flags (cc_dst
+ * + cc_src) for a jcc/setcc/adc right after it; this gives the operand
+ * itself back.  Returns true if op was rewritten (into a move of x or an
+ * add of x and a constant).
  */
 static bool fold_add_chain(OptState *o, TCGOp *op)
 {
-    TCGContext *s = o->s;
     uint64_t c2;
-    TCGTemp *a = tcg_op_temp(op, 1);
-    if (op->opc != INDEX_op_add || a->kind == TEMP_CONST ||
-        !known_const(o, tcg_op_temp(op, 2), &c2)) {
+    if (op->opc != INDEX_op_add) {
         return false;
     }
-    TempInfo *ia = ti(o, a);
-    if (!ia->has_add) {
-        return false;
+    for (int k = 1; k <= 2; k++) {
+        TCGTemp *p = tcg_op_temp(op, k), *q = tcg_op_temp(op, 3 - k);
+        int rel = rel_of(o, p);
+        TempInfo *ip = rel != REL_NONE ? ti(o, p) : NULL;
+        if (rel == REL_ADDI && known_const(o, q, &c2)) {
+            op->args[1] = (TCGArg)best_copy(o, (TCGTemp *)ip->rx);
+            op->args[2] = (TCGArg)tcg_constant_i64(ip->off + c2);
+            return true;
+        }
+        if (rel == REL_SUB && same_value(o, q, ip->ry)) {
+            op->args[1] = (TCGArg)best_copy(o, (TCGTemp *)ip->rx);
+            op->args[2] = (TCGArg)tcg_constant_i64(0);
+            return true;
+        }
     }
-    TCGTemp *x = &s->temps[ia->add_base];
-    if (ti(o, x)->ver != ia->add_ver) {
-        return false;
-    }
-    op->args[1] = (TCGArg)best_copy(o, x);
-    op->args[2] = (TCGArg)tcg_constant_i64(ia->add_off + c2);
-    return true;
+    return false;
 }
 
-/* After `d = a + c` is emitted: remember it for fold_add_chain. */
-static void note_add(OptState *o, const TCGOp *op)
+/* After `d = a + c` or `d = a - b` is emitted: remember it. */
+static void note_rel(OptState *o, const TCGOp *op)
 {
     uint64_t c;
-    TCGTemp *d = tcg_op_temp(op, 0), *a = tcg_op_temp(op, 1);
-    if (op->opc != INDEX_op_add || a == d || a->kind == TEMP_CONST ||
-        !known_const(o, tcg_op_temp(op, 2), &c)) {
+    TCGTemp *d = tcg_op_temp(op, 0), *a = tcg_op_temp(op, 1), *b = tcg_op_temp(op, 2);
+    TempInfo *id;
+    if (a == d || b == d) {
         return;
     }
-    TempInfo *id = ti(o, d);
-    id->has_add = true;
-    id->add_base = a->index;
-    id->add_ver = ti(o, a)->ver;
-    id->add_off = c;
+    if (op->opc == INDEX_op_add && a->kind != TEMP_CONST && known_const(o, b, &c)) {
+        id = ti(o, d);
+        id->rel = REL_ADDI;
+        id->off = c;
+    } else if (op->opc == INDEX_op_sub && !known_const(o, b, &c)) {
+        id = ti(o, d);
+        id->rel = REL_SUB;
+        id->ry = b;
+        id->ry_ver = ver_of(o, b);
+    } else {
+        return;
+    }
+    id->rx = a;
+    id->rx_ver = ver_of(o, a);
 }
 
 /* The generic path: pure or memory ops with temp outputs. */
@@ -608,7 +651,7 @@ static void opt_generic(OptState *o, TCGOp *op)
         emit(o, op);
         reset_outputs(o, op);
         set_zmask(o, tcg_op_temp(op, 0), z);
-        note_add(o, op);
+        note_rel(o, op);
         return;
     }
     emit(o, op);

@@ -379,9 +379,10 @@ START_TEST(test_live_chains)
 }
 END_TEST
 
-/* cmp rax, 0x33; ja: cc_dst = rax - 0x33, then the jcc recomputes
- * cc_dst + 0x33 — which is rax, unless rax changed in between (mode 1: a
- * write; 2: a helper that may write globals; 3: a join). */
+/* cmp rax, 0x33 (or rbx = 0x33); ja: cc_dst = rax - 0x33, then the jcc
+ * recomputes cc_dst + cc_src — which is rax, unless rax (or rbx) changed
+ * in between (mode 1: a write of rax; 2: a helper that may write globals;
+ * 3: a join; 4: a write of rbx). */
 static void helper_bump_rax(uint64_t envp)
 {
     ((CPUX86State *)(uintptr_t)envp)->regs[0] += 0x100;
@@ -391,44 +392,57 @@ static const TCGHelperInfo bump_rax_info = { (void *)helper_bump_rax, "bump_rax"
 START_TEST(test_fold_add_chain)
 {
     TCGContext *s = tcg_ctx();
-    for (int mode = 0; mode < 4; mode++) {
-        for (int opt = 0; opt < 2; opt++) {
-            for (uint64_t rax = 0x30; rax < 0x38; rax += 3) {
-                tcg_func_start();
-                TCGv t = tcg_temp_new(), u = tcg_temp_new();
-                TCGLabel *l = gen_new_label(), *j = gen_new_label();
-                tcg_gen_insn_start(0x5000, 0);
-                tcg_gen_subi_i64(t, R[0], 0x33);
-                tcg_gen_mov_i64(CC_DST, t);
-                tcg_gen_movi_i64(CC_SRC, 0x33);
-                tcg_gen_insn_start(0x5004, 0);
-                if (mode == 1) {
-                    tcg_gen_addi_i64(R[0], R[0], 0x100);
-                } else if (mode == 2) {
-                    tcg_gen_call1(&bump_rax_info, NULL, s->env);
-                } else if (mode == 3) {
-                    tcg_gen_brcondi_i64(TCG_COND_NE, R[1], 0, j);
-                    tcg_gen_addi_i64(R[0], R[0], 0x100);
-                    gen_set_label(j);
+    /* adds left after optimization, by mode, for a constant operand */
+    static const unsigned adds_const[5] = { 1, 3, 2, 3, 2 };
+    for (int reg = 0; reg < 2; reg++) {
+        for (int mode = 0; mode < 5; mode++) {
+            for (int opt = 0; opt < 2; opt++) {
+                for (uint64_t rax = 0x30; rax < 0x38; rax += 3) {
+                    tcg_func_start();
+                    TCGv t = tcg_temp_new(), u = tcg_temp_new();
+                    TCGLabel *l = gen_new_label(), *j = gen_new_label();
+                    tcg_gen_insn_start(0x5000, 0);
+                    if (reg) {
+                        tcg_gen_sub_i64(t, R[0], R[3]);
+                        tcg_gen_mov_i64(CC_SRC, R[3]);
+                    } else {
+                        tcg_gen_subi_i64(t, R[0], 0x33);
+                        tcg_gen_movi_i64(CC_SRC, 0x33);
+                    }
+                    tcg_gen_mov_i64(CC_DST, t);
+                    tcg_gen_insn_start(0x5004, 0);
+                    if (mode == 1) {
+                        tcg_gen_addi_i64(R[0], R[0], 0x100);
+                    } else if (mode == 2) {
+                        tcg_gen_call1(&bump_rax_info, NULL, s->env);
+                    } else if (mode == 3) {
+                        tcg_gen_brcondi_i64(TCG_COND_NE, R[1], 0, j);
+                        tcg_gen_addi_i64(R[0], R[0], 0x100);
+                        gen_set_label(j);
+                    } else if (mode == 4) {
+                        tcg_gen_addi_i64(R[3], R[3], 0x100);
+                    }
+                    tcg_gen_add_i64(u, CC_DST, CC_SRC);
+                    tcg_gen_brcondi_i64(TCG_COND_GTU, u, 0x33, l);
+                    tcg_gen_movi_i64(R[2], 1);
+                    tcg_gen_exit_tb(0);
+                    gen_set_label(l);
+                    tcg_gen_movi_i64(R[2], 2);
+                    tcg_gen_exit_tb(1);
+                    if (opt) {
+                        optimize();
+                        /* folded: the brcond compares rax itself; with
+                         * rbx the sub stays a sub, so one add less */
+                        ck_assert_uint_eq(count_ops(INDEX_op_add),
+                                          adds_const[mode] - (reg && mode != 4));
+                    }
+                    env->regs[0] = rax;
+                    env->regs[1] = 0;
+                    env->regs[3] = 0x33;
+                    run_tb(false);
+                    ck_assert_uint_eq(env->regs[2], rax > 0x33 ? 2u : 1u);
+                    ck_assert_uint_eq(env->regs[8], rax - 0x33);
                 }
-                tcg_gen_add_i64(u, CC_DST, CC_SRC);
-                tcg_gen_brcondi_i64(TCG_COND_GTU, u, 0x33, l);
-                tcg_gen_movi_i64(R[2], 1);
-                tcg_gen_exit_tb(0);
-                gen_set_label(l);
-                tcg_gen_movi_i64(R[2], 2);
-                tcg_gen_exit_tb(1);
-                if (opt) {
-                    optimize();
-                    /* folded: the brcond compares rax itself */
-                    unsigned adds = count_ops(INDEX_op_add);
-                    ck_assert_uint_eq(adds, mode == 0 ? 1 : mode == 1 ? 3 : 2 + (mode == 3));
-                }
-                env->regs[0] = rax;
-                env->regs[1] = 0;
-                run_tb(false);
-                ck_assert_uint_eq(env->regs[2], rax > 0x33 ? 2u : 1u);
-                ck_assert_uint_eq(env->regs[8], rax - 0x33);
             }
         }
     }

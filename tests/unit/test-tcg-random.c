@@ -422,15 +422,20 @@ static void gen_random_tb(void)
             tcg_gen_mov_i64(c, b);
             tcg_gen_add_i64(pick_out(), c, b);
         } else {
-            /* a chain of constant adds (cmp then jcc: x - c, then + c),
-             * its base sometimes overwritten in between */
+            /* cmp then jcc: x - y, then + y (y a constant or a temp),
+             * x or y sometimes overwritten in between */
             TCGv x = pick_out(), b = pick_out();
-            int64_t c = (int64_t)rnd_value();
-            tcg_gen_subi_i64(b, x, c);
+            TCGv y = rnd() % 2 ? tcg_constant_i64(rnd_value()) : pick_out();
+            tcg_gen_sub_i64(b, x, y);
             if (rnd() % 2) {
                 tcg_emit_op(INDEX_op_xor, 3, (TCGArg)pick_out(), (TCGArg)pick_in(), (TCGArg)pick_in());
             }
-            tcg_gen_addi_i64(pick_out(), b, rnd() % 2 ? c : (int64_t)rnd_value());
+            TCGv y2 = rnd() % 4 ? y : pick_in();
+            if (rnd() % 2) {
+                tcg_gen_add_i64(pick_out(), b, y2);
+            } else {
+                tcg_gen_add_i64(pick_out(), y2, b);
+            }
         }
     }
     while (npending > 0) {
