@@ -1,19 +1,23 @@
 /*
  * emu/tcg/optimize.c — the IR optimizer.
  *
- * Two passes over the TB's ops:
+ * Three passes over the TB's ops:
  *  1. forward: constant folding and propagation, copy propagation,
  *     algebraic simplification, branches/setcond/movcond with a known
  *     outcome, removal of code after an unconditional br/exit_tb up to the
  *     next referenced label, and of branches to the label right after them;
- *  2. backward: liveness of TB temps (exact: branches only go forward, so a
- *     label's live set is known before its branches are seen) and removal
- *     of ops whose only effect is to write dead TB temps.
+ *  2. backward: liveness of globals and TB temps (exact: branches only go
+ *     forward, so a label's live set is known before its branches are
+ *     seen) and removal of pure ops whose outputs are all dead;
+ *  3. retarget: `t = op; ...; mov x, t` computes op straight into x.
  *
  * Invariants that keep guest state precise:
- *  - a write to a global is never removed or delayed (except a mov of the
- *    value the global provably already holds), so at every op that can
- *    fault or call out (qemu_ld/qemu_st/call) globals are in their slots;
+ *  - at every op that can fault or call out (qemu_ld/qemu_st, a call that
+ *    is not TCG_CALL_NO_RWG_SE) and wherever the TB can be left (goto_tb,
+ *    exit_tb, its end) every global is live: a write to a global goes only
+ *    if the global is written again before any such point, and no write
+ *    is delayed, so at those points globals are in their slots with the
+ *    values the IR gives them (see op_syncs_globals);
  *  - what is known about globals is dropped at labels (joins) and at calls
  *    that may write them;
  *  - ops with TCG_OPF_SIDE_EFFECTS and calls stay, unless a call is
@@ -34,7 +38,20 @@ typedef struct TempInfo {
     bool is_const;
     uint64_t val;
     uint64_t zmask;        /* bits that may be nonzero (valid when !is_const) */
+    uint32_t ver;          /* bumped at every write of the temp */
+    /* how the value was computed from other temps (fold_add_chain), valid
+     * while their vers are rx_ver/ry_ver (constants never change) */
+    uint8_t rel;           /* REL_* */
+    uint32_t rx_ver, ry_ver;
+    const TCGTemp *rx, *ry;
+    uint64_t off;
 } TempInfo;
+
+enum {
+    REL_NONE,
+    REL_ADDI,              /* value = rx + off */
+    REL_SUB,               /* value = rx - ry */
+};
 
 typedef struct OptState {
     TCGContext *s;
@@ -65,6 +82,8 @@ static inline TempInfo *ti(OptState *o, const TCGTemp *t)
         i->seq = 0;
         i->is_const = false;
         i->zmask = ~0ull;
+        i->ver = 0;
+        i->rel = REL_NONE;
     }
     return i;
 }
@@ -93,6 +112,8 @@ static void reset_temp(OptState *o, const TCGTemp *t)
     }
     i->is_const = false;
     i->zmask = ~0ull;
+    i->ver++;
+    i->rel = REL_NONE;
 }
 
 static void set_const(OptState *o, const TCGTemp *t, uint64_t v)
@@ -117,6 +138,12 @@ static void set_copy(OptState *o, const TCGTemp *d, const TCGTemp *a)
     }
     TempInfo *ia = ti(o, a), *id = ti(o, d);
     id->zmask = ia->zmask;
+    id->rel = ia->rel;
+    id->rx = ia->rx;
+    id->ry = ia->ry;
+    id->rx_ver = ia->rx_ver;
+    id->ry_ver = ia->ry_ver;
+    id->off = ia->off;
     if (ia->next == a->index) {
         ia->seq = ++o->seq;
     }
@@ -465,6 +492,83 @@ static int simplify(OptState *o, TCGOp *op, TCGTemp **src, uint64_t *val)
     return SIMP_NONE;
 }
 
+/* The version of t (constants: 0, they never change). */
+static uint32_t ver_of(OptState *o, const TCGTemp *t)
+{
+    return t->kind == TEMP_CONST ? 0 : ti(o, t)->ver;
+}
+
+/* What t is known to be computed from, or REL_NONE. */
+static int rel_of(OptState *o, const TCGTemp *t)
+{
+    if (t->kind == TEMP_CONST) {
+        return REL_NONE;
+    }
+    TempInfo *i = ti(o, t);
+    if (i->rel == REL_NONE || ver_of(o, i->rx) != i->rx_ver ||
+        (i->rel == REL_SUB && ver_of(o, i->ry) != i->ry_ver)) {
+        return REL_NONE;
+    }
+    return i->rel;
+}
+
+/*
+ * Adds that undo an earlier add or sub whose inputs are unchanged since:
+ * `(x + c1) + c2` becomes `x + (c1 + c2)`, `(x - y) + y` becomes x.  The
+ * front end recomputes a cmp's first operand from the lazy flags (cc_dst
+ * + cc_src) for a jcc/setcc/adc right after it; this gives the operand
+ * itself back.  Returns true if op was rewritten (into a move of x or an
+ * add of x and a constant).
+ */
+static bool fold_add_chain(OptState *o, TCGOp *op)
+{
+    uint64_t c2;
+    if (op->opc != INDEX_op_add) {
+        return false;
+    }
+    for (int k = 1; k <= 2; k++) {
+        TCGTemp *p = tcg_op_temp(op, k), *q = tcg_op_temp(op, 3 - k);
+        int rel = rel_of(o, p);
+        TempInfo *ip = rel != REL_NONE ? ti(o, p) : NULL;
+        if (rel == REL_ADDI && known_const(o, q, &c2)) {
+            op->args[1] = (TCGArg)best_copy(o, (TCGTemp *)ip->rx);
+            op->args[2] = (TCGArg)tcg_constant_i64(ip->off + c2);
+            return true;
+        }
+        if (rel == REL_SUB && same_value(o, q, ip->ry)) {
+            op->args[1] = (TCGArg)best_copy(o, (TCGTemp *)ip->rx);
+            op->args[2] = (TCGArg)tcg_constant_i64(0);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* After `d = a + c` or `d = a - b` is emitted: remember it. */
+static void note_rel(OptState *o, const TCGOp *op)
+{
+    uint64_t c;
+    TCGTemp *d = tcg_op_temp(op, 0), *a = tcg_op_temp(op, 1), *b = tcg_op_temp(op, 2);
+    TempInfo *id;
+    if (a == d || b == d) {
+        return;
+    }
+    if (op->opc == INDEX_op_add && a->kind != TEMP_CONST && known_const(o, b, &c)) {
+        id = ti(o, d);
+        id->rel = REL_ADDI;
+        id->off = c;
+    } else if (op->opc == INDEX_op_sub && !known_const(o, b, &c)) {
+        id = ti(o, d);
+        id->rel = REL_SUB;
+        id->ry = b;
+        id->ry_ver = ver_of(o, b);
+    } else {
+        return;
+    }
+    id->rx = a;
+    id->rx_ver = ver_of(o, a);
+}
+
 /* The generic path: pure or memory ops with temp outputs. */
 static void opt_generic(OptState *o, TCGOp *op)
 {
@@ -501,17 +605,23 @@ static void opt_generic(OptState *o, TCGOp *op)
         }
     }
     if (no == 1 && ni == 2 && def->nb_cargs == 0) {
-        TCGTemp *src = NULL;
-        uint64_t v = 0;
-        switch (simplify(o, op, &src, &v)) {
-        case SIMP_MOV:
-            emit_mov(o, tcg_op_temp(op, 0), src);
-            return;
-        case SIMP_CONST:
-            emit_movi(o, tcg_op_temp(op, 0), v);
-            return;
-        default:
-            break;
+        /* again after fold_add_chain: x + 0 is a move */
+        for (int pass = 0; pass < 2; pass++) {
+            TCGTemp *src = NULL;
+            uint64_t v = 0;
+            switch (simplify(o, op, &src, &v)) {
+            case SIMP_MOV:
+                emit_mov(o, tcg_op_temp(op, 0), src);
+                return;
+            case SIMP_CONST:
+                emit_movi(o, tcg_op_temp(op, 0), v);
+                return;
+            default:
+                break;
+            }
+            if (pass || !fold_add_chain(o, op)) {
+                break;
+            }
         }
     }
     if (no == 1) {
@@ -541,6 +651,7 @@ static void opt_generic(OptState *o, TCGOp *op)
         emit(o, op);
         reset_outputs(o, op);
         set_zmask(o, tcg_op_temp(op, 0), z);
+        note_rel(o, op);
         return;
     }
     emit(o, op);
@@ -702,15 +813,63 @@ static inline bool bit_test(const uint64_t *b, uint32_t i) { return (b[i >> 6] >
 static inline void bit_set(uint64_t *b, uint32_t i) { b[i >> 6] |= 1ull << (i & 63); }
 static inline void bit_clear(uint64_t *b, uint32_t i) { b[i >> 6] &= ~(1ull << (i & 63)); }
 
-/* Backward liveness of TB temps; dead pure ops become nops. */
+/*
+ * Where guest state must be exact.  Every global is live (its slot must
+ * hold the value the IR computes for that point) at:
+ *  - ops that can fault: qemu_ld/qemu_st; a fault restores rip and cc_op
+ *    from insn_start (cpu_loop_exit_restore) and takes every other slot as
+ *    it is, so each must hold its value at the start of the guest
+ *    instruction (the front end writes no global before its faulting op);
+ *  - calls, unless TCG_CALL_NO_RWG_SE: any other helper may read env,
+ *    raise (even TCG_CALL_NO_RWG ones such as check_align16) or be a
+ *    plugin callback reading registers;
+ *  - goto_tb (the chained TB reads env) and exit_tb (the loop does);
+ *  - any other op with side effects that is not known harmless.
+ * mb and add_counter neither fault nor look at env.
+ */
+static bool op_syncs_globals(const TCGOp *op)
+{
+    switch (op->opc) {
+    case INDEX_op_mb:
+    case INDEX_op_add_counter:
+        return false;
+    case INDEX_op_call:
+        return (tcg_op_helper(op)->flags & TCG_CALL_NO_RWG_SE) != TCG_CALL_NO_RWG_SE;
+    case INDEX_op_goto_tb:
+        return true;
+    default:
+        return (tcg_op_defs[op->opc].flags & (TCG_OPF_SIDE_EFFECTS | TCG_OPF_BB_EXIT)) != 0;
+    }
+}
+
+/* All outputs of op dead (constants never are outputs). */
+static bool outputs_dead(const OptState *o, const TCGOp *op, unsigned no)
+{
+    for (unsigned k = 0; k < no; k++) {
+        if (bit_test(o->live, tcg_op_temp(op, k)->index)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * Backward liveness of globals and TB temps; ops whose only effect is to
+ * write dead temps become nops.  Branches only go forward, so a label's
+ * live set is known before its branches are seen; the TB's end and
+ * exit_tb have exactly the globals live, op_syncs_globals() points add
+ * them all.  A write to a global is thus removed only when the global is
+ * written again before any point that can observe it (flags overwritten
+ * by the next instruction, a register reloaded...).
+ */
 static void backward_pass(OptState *o)
 {
     TCGContext *s = o->s;
     size_t nw = (s->nb_temps + 63) / 64;
     size_t nl = s->nb_labels;
 
-    if (o->live_cap < nw) {
-        o->live_cap = MAX(nw, o->live_cap * 2);
+    if (o->live_cap < 2 * nw) {
+        o->live_cap = MAX(2 * nw, o->live_cap * 2);
         o->live = g_renew(uint64_t, o->live, o->live_cap);
     }
     if (o->label_live_cap < nw * nl) {
@@ -721,7 +880,13 @@ static void backward_pass(OptState *o)
         o->label_seen_cap = MAX(nl, o->label_seen_cap * 2);
         o->label_seen = g_renew(uint8_t, o->label_seen, o->label_seen_cap);
     }
-    memset(o->live, 0, nw * sizeof(uint64_t));
+    /* live[nw..2nw): the set of all globals (globals come first) */
+    uint64_t *gmask = o->live + nw;
+    memset(gmask, 0, nw * sizeof(uint64_t));
+    for (uint32_t i = 0; i < s->nb_globals; i++) {
+        bit_set(gmask, i);
+    }
+    memcpy(o->live, gmask, nw * sizeof(uint64_t));
     memset(o->label_seen, 0, nl);
 
     for (int64_t j = (int64_t)o->nout - 1; j >= 0; j--) {
@@ -734,7 +899,7 @@ static void backward_pass(OptState *o)
         }
         switch (op->opc) {
         case INDEX_op_exit_tb:
-            memset(o->live, 0, nw * sizeof(uint64_t));
+            memcpy(o->live, gmask, nw * sizeof(uint64_t));
             continue;
         case INDEX_op_set_label: {
             uint32_t id = tcg_op_label(op, 0)->id;
@@ -761,40 +926,43 @@ static void backward_pass(OptState *o)
             break;      /* then its inputs */
         }
         case INDEX_op_discard:
-            bit_clear(o->live, tcg_op_temp(op, 0)->index);
+            /* only TB temps are discarded (tcg_gen_discard_i64): a
+             * global's slot is always observable */
+            if (tcg_op_temp(op, 0)->kind == TEMP_TB) {
+                bit_clear(o->live, tcg_op_temp(op, 0)->index);
+            }
             op->opc = INDEX_op_nop;
             continue;
         case INDEX_op_call:
-            if (no && tcg_op_temp(op, 0)->kind == TEMP_TB &&
-                !bit_test(o->live, tcg_op_temp(op, 0)->index) &&
-                (tcg_op_helper(op)->flags & TCG_CALL_NO_SIDE_EFFECTS)) {
+            if (no && outputs_dead(o, op, no) &&
+                (tcg_op_helper(op)->flags & TCG_CALL_NO_SIDE_EFFECTS) &&
+                (tcg_op_temp(op, 0)->kind == TEMP_TB ||
+                 (tcg_op_helper(op)->flags & TCG_CALL_NO_RWG_SE) == TCG_CALL_NO_RWG_SE)) {
                 op->opc = INDEX_op_nop;
                 continue;
             }
             break;
         default:
-            if (no && !(tcg_op_defs[op->opc].flags & TCG_OPF_SIDE_EFFECTS)) {
-                bool dead = true;
-                for (unsigned k = 0; k < no; k++) {
-                    TCGTemp *t = tcg_op_temp(op, k);
-                    dead &= t->kind == TEMP_TB && !bit_test(o->live, t->index);
-                }
-                if (dead) {
-                    op->opc = INDEX_op_nop;
-                    continue;
-                }
+            if (no && !(tcg_op_defs[op->opc].flags & TCG_OPF_SIDE_EFFECTS) &&
+                outputs_dead(o, op, no)) {
+                op->opc = INDEX_op_nop;
+                continue;
             }
             break;
         }
         for (unsigned k = 0; k < no; k++) {
-            TCGTemp *t = tcg_op_temp(op, k);
-            if (t->kind == TEMP_TB) {
-                bit_clear(o->live, t->index);
+            bit_clear(o->live, tcg_op_temp(op, k)->index);
+        }
+        if (op_syncs_globals(op)) {
+            /* after the outputs: a faulting qemu_ld into a global must
+             * leave the global's old value */
+            for (size_t w = 0; w < nw; w++) {
+                o->live[w] |= gmask[w];
             }
         }
         for (unsigned k = no; k < no + ni; k++) {
             TCGTemp *t = tcg_op_temp(op, k);
-            if (t->kind == TEMP_TB) {
+            if (t->kind != TEMP_CONST) {
                 bit_set(o->live, t->index);
             }
         }

@@ -5,7 +5,10 @@
  *   1. on a reference evaluator of the IR written here,
  *   2. on the interpreter,
  *   3. on the interpreter after tcg_optimize,
- * and must leave identical registers, memory and exit values.
+ * and must leave identical registers, memory and exit values — or fault at
+ * the same op (a guest access out of range, a helper that raises) with
+ * identical registers, memory and insn_pc: at a fault every global must
+ * hold the value the IR gives it there, whatever the optimizer removed.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -60,9 +63,19 @@ static uint64_t rh_read(uint64_t envp)
     return e->regs[2] * 3 + e->regs[5];
 }
 
+/* Reads and writes no global but may raise (like check_align16): a fault
+ * point the optimizer must not see through. */
+static void rh_check(uint64_t envp, uint64_t v)
+{
+    if ((v & 7) == 7) {
+        cpu_raise_access_fault((CPUX86State *)(uintptr_t)envp, v, 0);
+    }
+}
+
 static const TCGHelperInfo ri_mix = { (void *)rh_mix, "mix", TCG_CALL_NO_RWG_SE, 2, true };
 static const TCGHelperInfo ri_write = { (void *)rh_write, "write", 0, 2, false };
 static const TCGHelperInfo ri_read = { (void *)rh_read, "read", TCG_CALL_NO_WRITE_GLOBALS, 1, true };
+static const TCGHelperInfo ri_check = { (void *)rh_check, "check", TCG_CALL_NO_RWG, 2, false };
 
 /* ---- the reference evaluator ---- */
 
@@ -96,16 +109,24 @@ static uint32_t find_label(TCGContext *s, uint32_t from, const TCGLabel *l)
     return 0;
 }
 
+/* A fault the reference evaluator met: ref_eval returns REF_FAULT. */
+#define REF_FAULT 99u
+static uint64_t ref_fault_addr, ref_fault_pc;
+
 static unsigned ref_eval(TCGContext *s, CPUX86State *e, uint8_t *mem)
 {
     uint64_t *tv = g_new0(uint64_t, s->nb_temps);
     unsigned ret = TB_EXIT_NOCHAIN;
+    uint64_t insn_pc = 0;
 #define G(k) ref_get(tv, e, (TCGTemp *)op->args[k])
 #define SET(k, v) ref_set(tv, e, (TCGTemp *)op->args[k], (v))
     for (uint32_t i = 0; i < s->nb_ops; i++) {
         const TCGOp *op = &s->ops[i];
         switch (op->opc) {
-        case INDEX_op_nop: case INDEX_op_set_label: case INDEX_op_insn_start:
+        case INDEX_op_insn_start:
+            insn_pc = op->args[0];
+            break;
+        case INDEX_op_nop: case INDEX_op_set_label:
         case INDEX_op_goto_tb: case INDEX_op_mb: case INDEX_op_discard:
             break;
         case INDEX_op_br:
@@ -162,7 +183,12 @@ static unsigned ref_eval(TCGContext *s, CPUX86State *e, uint8_t *mem)
         case INDEX_op_qemu_ld: {
             unsigned size = 1u << (op->args[2] & MO_SIZE);
             uint64_t addr = G(1), v = 0;
-            ck_assert_uint_le(addr + size, GMEM_SIZE);
+            if (addr + size > GMEM_SIZE) {
+                ref_fault_addr = addr;
+                ref_fault_pc = insn_pc;
+                ret = REF_FAULT;
+                goto out;
+            }
             for (unsigned b = 0; b < size; b++) {
                 v |= (uint64_t)mem[addr + b] << (8 * b);
             }
@@ -175,7 +201,12 @@ static unsigned ref_eval(TCGContext *s, CPUX86State *e, uint8_t *mem)
         case INDEX_op_qemu_st: {
             unsigned size = 1u << (op->args[2] & MO_SIZE);
             uint64_t addr = G(1), v = G(0);
-            ck_assert_uint_le(addr + size, GMEM_SIZE);
+            if (addr + size > GMEM_SIZE) {
+                ref_fault_addr = addr;
+                ref_fault_pc = insn_pc;
+                ret = REF_FAULT;
+                goto out;
+            }
             for (unsigned b = 0; b < size; b++) {
                 mem[addr + b] = (uint8_t)(v >> (8 * b));
             }
@@ -191,6 +222,13 @@ static unsigned ref_eval(TCGContext *s, CPUX86State *e, uint8_t *mem)
                 rh_write(G(o), G(o + 1));
             } else if (info == &ri_read) {
                 r = rh_read(G(o));
+            } else if (info == &ri_check) {
+                if ((G(o + 1) & 7) == 7) {
+                    ref_fault_addr = G(o + 1);
+                    ref_fault_pc = insn_pc;
+                    ret = REF_FAULT;
+                    goto out;
+                }
             } else {
                 ck_abort_msg("unknown helper");
             }
@@ -266,6 +304,12 @@ static void gen_random_tb(void)
     for (int n = 0; n < nops; n++) {
         unsigned k = rnd() % 100;
         if (rnd() % 4 == 0) {
+            /* as in a front end, branches stay inside their instruction:
+             * the insn_pc a fault reports is then the same whichever
+             * unreachable code the optimizer drops */
+            while (npending > 0) {
+                gen_set_label(pending[--npending]);
+            }
             tcg_gen_insn_start(pc, rnd() % 4);
             pc += 4;
         }
@@ -308,7 +352,7 @@ static void gen_random_tb(void)
             /* guest access at an address kept inside the test memory:
              * masked register, masked register plus offset, constant */
             TCGv addr;
-            switch (rnd() % 4) {
+            switch (rnd() % 5) {
             case 0:
                 addr = tcg_constant_i64(rnd() % 0x800);
                 break;
@@ -319,6 +363,11 @@ static void gen_random_tb(void)
                 tcg_gen_addi_i64(addr, base, (int64_t)(rnd() % 0x700));
                 break;
             }
+            case 4:
+                /* may be out of range: a fault, depending on the data */
+                addr = T[rnd() % NT];
+                tcg_gen_andi_i64(addr, pick_in(), 0x1fff);
+                break;
             default:
                 addr = T[rnd() % NT];
                 tcg_gen_andi_i64(addr, pick_in(), 0x7ff);
@@ -334,9 +383,10 @@ static void gen_random_tb(void)
                 tcg_gen_qemu_ld_i64(pick_out(), addr, mo);
             }
         } else if (k < 72) {
-            switch (rnd() % 3) {
+            switch (rnd() % 4) {
             case 0: tcg_gen_call2(&ri_mix, pick_out(), pick_in(), pick_in()); break;
             case 1: tcg_gen_call2(&ri_write, NULL, s->env, pick_in()); break;
+            case 2: tcg_gen_call2(&ri_check, NULL, s->env, pick_in()); break;
             default: tcg_gen_call1(&ri_read, pick_out(), s->env); break;
             }
         } else if (k < 82) {
@@ -365,12 +415,27 @@ static void gen_random_tb(void)
             tcg_gen_movi_i64(t, rnd_value());
         } else if (k < 98) {
             tcg_gen_exit_tb(1);
-        } else {
+        } else if (k < 99) {
             /* a chain of copies through temps and globals */
             TCGv a = pick_in(), b = pick_out(), c = pick_out();
             tcg_gen_mov_i64(b, a);
             tcg_gen_mov_i64(c, b);
             tcg_gen_add_i64(pick_out(), c, b);
+        } else {
+            /* cmp then jcc: x - y, then + y (y a constant or a temp),
+             * x or y sometimes overwritten in between */
+            TCGv x = pick_out(), b = pick_out();
+            TCGv y = rnd() % 2 ? tcg_constant_i64(rnd_value()) : pick_out();
+            tcg_gen_sub_i64(b, x, y);
+            if (rnd() % 2) {
+                tcg_emit_op(INDEX_op_xor, 3, (TCGArg)pick_out(), (TCGArg)pick_in(), (TCGArg)pick_in());
+            }
+            TCGv y2 = rnd() % 4 ? y : pick_in();
+            if (rnd() % 2) {
+                tcg_gen_add_i64(pick_out(), b, y2);
+            } else {
+                tcg_gen_add_i64(pick_out(), y2, b);
+            }
         }
     }
     while (npending > 0) {
@@ -391,6 +456,7 @@ START_TEST(test_random_differential)
     /* TCG_RANDOM_ITERS=n runs a longer campaign */
     const char *iters_env = getenv("TCG_RANDOM_ITERS");
     int iters = iters_env ? atoi(iters_env) : 4000;
+    int nfaults = 0;
 
     for (int iter = 0; iter < iters; iter++) {
         uint64_t seed = 0x9e3779b97f4a7c15ull * (uint64_t)(iter + 1);
@@ -414,16 +480,28 @@ START_TEST(test_random_differential)
         memcpy(env->regs, init->regs, sizeof(init->regs));
         env->env_ptr = (uint64_t)(uintptr_t)env;
         memcpy(gmem, mem_init, GMEM_SIZE);
-        unsigned r_plain = run_tb(false);
+        unsigned r_plain = REF_FAULT, r_opt = REF_FAULT;
+        env->insn_pc = 0;
+        fault_insn_pc = fault_addr = 0;
+        run_catching(false, &r_plain);
+        uint64_t pc_plain = fault_insn_pc, addr_plain = fault_addr;
         memcpy(plain->regs, env->regs, sizeof(env->regs));
         memcpy(mem_plain, gmem, GMEM_SIZE);
 
         /* 3. interpreter, optimized */
         memcpy(env->regs, init->regs, sizeof(init->regs));
         memcpy(gmem, mem_init, GMEM_SIZE);
-        unsigned r_opt = run_tb(true);
+        env->insn_pc = 0;
+        fault_insn_pc = fault_addr = 0;
+        bool fault_opt = run_catching(true, &r_opt);
+        if (r_ref == REF_FAULT) {
+            nfaults++;
+        }
 
         bool ok = r_ref == r_plain && r_ref == r_opt &&
+                  (r_ref != REF_FAULT ||
+                   (fault_opt && fault_insn_pc == ref_fault_pc && fault_addr == ref_fault_addr &&
+                    pc_plain == ref_fault_pc && addr_plain == ref_fault_addr)) &&
                   !memcmp(ref->regs, plain->regs, sizeof(ref->regs)) &&
                   !memcmp(ref->regs, env->regs, sizeof(ref->regs)) &&
                   !memcmp(mem_ref, mem_plain, GMEM_SIZE) && !memcmp(mem_ref, gmem, GMEM_SIZE);
@@ -434,12 +512,19 @@ START_TEST(test_random_differential)
                 fprintf(stderr, "  r%-2d ref %016" PRIx64 " plain %016" PRIx64 " opt %016" PRIx64 "\n",
                         i, ref->regs[i], plain->regs[i], env->regs[i]);
             }
+            if (r_ref == REF_FAULT) {
+                fprintf(stderr, "  fault at insn %#" PRIx64 " addr %#" PRIx64 "; plain %#" PRIx64
+                        " %#" PRIx64 "; opt %#" PRIx64 " %#" PRIx64 "\n", ref_fault_pc,
+                        ref_fault_addr, pc_plain, addr_plain, fault_insn_pc, fault_addr);
+            }
             fprintf(stderr, "  exit ref %u plain %u opt %u; mem plain %s opt %s\n", r_ref, r_plain,
                     r_opt, memcmp(mem_ref, mem_plain, GMEM_SIZE) ? "differs" : "ok",
                     memcmp(mem_ref, gmem, GMEM_SIZE) ? "differs" : "ok");
         }
         ck_assert_msg(ok, "random TB %d differs (see stderr)", iter);
     }
+    /* enough TBs fault to test state at faults (about one in six) */
+    ck_assert_int_gt(nfaults, iters / 20);
     g_free(init);
     g_free(ref);
     g_free(plain);

@@ -29,9 +29,9 @@ uintptr_t guest_base;
 uint64_t guest_addr_limit;
 
 static sigjmp_buf fault_jmp;
-static uint64_t fault_addr;
-static int fault_is_write;
-static uint64_t fault_insn_pc;
+uint64_t fault_addr;
+int fault_is_write;
+uint64_t fault_insn_pc;
 
 void cpu_raise_access_fault(CPUX86State *env, uint64_t addr, int is_write)
 {
@@ -778,7 +778,7 @@ START_TEST(test_qemu_ld_st)
 END_TEST
 
 /* Run the current IR; returns true if it raised an access fault. */
-static bool __attribute__((noinline)) run_catching(bool opt, unsigned *ret)
+bool __attribute__((noinline)) run_catching(bool opt, unsigned *ret)
 {
     if (sigsetjmp(fault_jmp, 0) != 0) {
         return true;
@@ -960,7 +960,7 @@ END_TEST
 
 /* ---- optimizer ---- */
 
-static unsigned count_ops(TCGOpcode opc)
+unsigned count_ops(TCGOpcode opc)
 {
     TCGContext *s = tcg_ctx();
     unsigned n = 0;
@@ -1005,8 +1005,8 @@ START_TEST(test_opt_dce_and_unreachable)
     tcg_gen_add_i64(t, R[0], R[1]);      /* dead: t is never read */
     tcg_gen_mul_i64(u, R[0], R[1]);
     tcg_gen_mov_i64(R[2], u);            /* global write: kept */
-    tcg_gen_mov_i64(R[3], R[0]);
-    tcg_gen_mov_i64(R[3], R[1]);         /* both global writes kept */
+    tcg_gen_mov_i64(R[3], R[0]);         /* dead: overwritten, nothing sees it */
+    tcg_gen_mov_i64(R[3], R[1]);
     tcg_gen_br(l);
     tcg_gen_movi_i64(R[4], 1);           /* unreachable */
     tcg_gen_brcondi_i64(TCG_COND_EQ, R[0], 0, l2);  /* unreachable branch */
@@ -1021,10 +1021,10 @@ START_TEST(test_opt_dce_and_unreachable)
     /* mul u; mov rdx, u  ->  mul rdx */
     ck_assert_uint_eq(count_ops(INDEX_op_mul), 1);
     ck_assert_ptr_eq((TCGv)s->ops[0].args[0], R[2]);
-    ck_assert_uint_eq(count_ops(INDEX_op_mov), 2);
+    ck_assert_uint_eq(count_ops(INDEX_op_mov), 1);
     ck_assert_uint_eq(count_ops(INDEX_op_brcond), 0);
     ck_assert_uint_eq(count_ops(INDEX_op_set_label), 0);
-    ck_assert_uint_eq(s->nb_ops, 4);
+    ck_assert_uint_eq(s->nb_ops, 3);
     env->regs[0] = 6;
     env->regs[1] = 7;
     run_tb(false);
@@ -1257,6 +1257,7 @@ static Suite *tcg_suite(void)
     tcase_add_test(tc, test_many_live_temps);
     tcase_add_test(tc, test_dump);
     tcg_add_random_tests(tc);
+    tcg_add_liveness_tests(tc);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -16,6 +16,16 @@ extern uint8_t *gmem;       /* guest memory 0..GMEM_SIZE (guest_base) */
 unsigned run_tb(bool optimize);
 
 void tcg_add_random_tests(TCase *tc);
+void tcg_add_liveness_tests(TCase *tc);
+
+/* Run the current IR (optimized if asked); true if it raised an access
+ * fault, whose address, direction and insn_pc are then in fault_*. */
+bool run_catching(bool opt, unsigned *ret);
+extern uint64_t fault_addr;
+extern int fault_is_write;
+extern uint64_t fault_insn_pc;
+/* How many ops of kind opc the current IR holds. */
+unsigned count_ops(TCGOpcode opc);
 
 /* Reference semantics (test-tcg.c), independent of the implementation. */
 uint64_t ref_binop(TCGOpcode opc, uint64_t a, uint64_t b);
