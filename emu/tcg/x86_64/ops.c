@@ -60,6 +60,13 @@ static void lower_mov(JitGen *g, TCGTemp *d, TCGTemp *a)
         return;
     }
     if (is_const(a)) {
+        if (d->kind == TEMP_GLOBAL && jit_fits_s32(a->val)) {
+            /* cc_op, rip, constant flags: straight to env, no register */
+            ra_drop(g, d);
+            jit_st64i(&g->b, REG_ENV, slot_disp(d->slot), (int32_t)a->val);
+            ti_of(g, d)->mem_ok = true;
+            return;
+        }
         movi_to(g, d, a->val);
         return;
     }
