@@ -1,4 +1,4 @@
-/* malloc-churn: N (default 500,000) malloc/free/realloc operations on a
+/* malloc-churn: N (default 300,000) malloc/free/realloc operations on a
  * pool of 32768 slots: sizes mostly small, some medium, a few above the
  * mmap threshold; blocks are freed in pseudo-random (not LIFO) order.
  * Every block is filled and checked when it is freed, so the checksum
@@ -45,7 +45,7 @@ static uint64_t check(const unsigned char *p, size_t n, unsigned char v)
 
 int main(int argc, char **argv)
 {
-    long n = argc > 1 ? atol(argv[1]) : 500000;
+    long n = argc > 1 ? atol(argv[1]) : 300000;
     uint64_t sum = 0;
     long mallocs = 0, frees = 0, reallocs = 0;
     for (long op = 0; op < n; op++) {
