@@ -355,4 +355,5 @@ if [ -x /bin/true ]; then
     echo "$line"
     [ ${on[qemu]} = 0 ] || echo "target: emu startup <= qemu: emu/qemu $(ratio "${st[emu]}" "${st[qemu]}"), emu+cnt/qemu $(ratio "${st[count]:--}" "${st[qemu]}")"
 fi
+echo "speed.sh took $((SECONDS / 60)) min $((SECONDS % 60)) s (elapsed), load $(cut -d' ' -f1-3 /proc/loadavg)"
 exit $status
