@@ -19,7 +19,8 @@
 # --no-count skips the counting columns.  --repeat N (default 3) takes, in
 # the counting table, the fastest of N runs of plain emu and of emu with
 # the counter, measured back to back (single runs are too noisy for a 15%
-# budget).
+# budget).  The issue-6 comparison over a larger set (real programs,
+# valgrind, geomeans) is tests/bench/speed.sh (docs/benchmarks.md).
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 quick=0
