@@ -9,34 +9,6 @@
 #include <string.h>
 #include "emit.h"
 
-size_t jit_buf_offset(const JitBuf *b)
-{
-    return (size_t)(b->p - b->start);
-}
-
-void jit_byte(JitBuf *b, uint8_t v)
-{
-    if (b->p < b->end) {
-        *b->p = v;
-    } else {
-        b->overflow = true;
-    }
-    b->p++;
-}
-
-void jit_u32(JitBuf *b, uint32_t v)
-{
-    for (int i = 0; i < 4; i++) {
-        jit_byte(b, (uint8_t)(v >> (8 * i)));
-    }
-}
-
-void jit_u64(JitBuf *b, uint64_t v)
-{
-    jit_u32(b, (uint32_t)v);
-    jit_u32(b, (uint32_t)(v >> 32));
-}
-
 /* Prefixes, REX and opcode bytes.  r, x, rm: the registers that land in
  * ModRM.reg, SIB.index and ModRM.rm/SIB.base (or -1). */
 static void emit_opc(JitBuf *b, unsigned opc, int r, int x, int rm)

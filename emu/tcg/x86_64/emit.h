@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef enum HostReg {
     RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
@@ -76,10 +77,36 @@ enum {
 #define OPC_CMOV(cc) (P_0F | (0x40 + (cc)))
 #define OPC_SET(cc)  (P_0F | (0x90 + (cc)))
 
-size_t jit_buf_offset(const JitBuf *b);
-void jit_byte(JitBuf *b, uint8_t v);
-void jit_u32(JitBuf *b, uint32_t v);
-void jit_u64(JitBuf *b, uint64_t v);
+/* Inline: the encoder writes every byte through these. */
+static inline size_t jit_buf_offset(const JitBuf *b)
+{
+    return (size_t)(b->p - b->start);
+}
+static inline void jit_byte(JitBuf *b, uint8_t v)
+{
+    if (__builtin_expect(b->p < b->end, 1)) {
+        *b->p = v;
+    } else {
+        b->overflow = true;
+    }
+    b->p++;
+}
+static inline void jit_u32(JitBuf *b, uint32_t v)
+{
+    if (__builtin_expect(b->p + 4 <= b->end, 1)) {
+        memcpy(b->p, &v, 4);
+        b->p += 4;
+        return;
+    }
+    for (int i = 0; i < 4; i++) {
+        jit_byte(b, (uint8_t)(v >> (8 * i)));
+    }
+}
+static inline void jit_u64(JitBuf *b, uint64_t v)
+{
+    jit_u32(b, (uint32_t)v);
+    jit_u32(b, (uint32_t)(v >> 32));
+}
 
 /* opc r, rm  (register direct) */
 void jit_op_rr(JitBuf *b, unsigned opc, int r, int rm);
