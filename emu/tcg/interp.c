@@ -983,6 +983,16 @@ static void gen_op(InterpGen *g, const TCGOp *op, uint32_t idx)
         case INDEX_op_call:
             gen_call(g, op, idx);
             break;
+        case INDEX_op_vec: {
+            /* its meaning: the fallback helper call (emu/tcg/tcg-vec.h) */
+            TCGOp call = *op;
+            call.opc = INDEX_op_call;
+            call.call_oargs = 0;
+            call.call_iargs = 5;
+            call.args[5] = op->args[7];
+            gen_call(g, &call, idx);
+            break;
+        }
         case INDEX_op_mb:
             emit_handler(g, H_mb);
             break;

@@ -25,6 +25,7 @@
 #include "sse_helper.h"
 #include "sse4-ops.h"
 #include "cpu-model.h"
+#include "emu/tcg/tcg-vec.h"
 
 static inline TCGv env_arg(void)
 {
@@ -301,6 +302,150 @@ static void gen_mmx_wait_mem(const X86Insn *insn)
     }
 }
 
+
+/* ---- host lowering (the vec IR op, emu/tcg/tcg-vec.h) ----
+ *
+ * A vec op whose XMM/YMM form is the same instruction on the host is
+ * emitted as a `vec` IR op: the backend may run that instruction natively
+ * (docs/jit.md, "Vector and FP"); its meaning stays the helper call.  Not
+ * lowered: GPR/MMX operands or results, flag results, implicit XMM0
+ * (BLENDV*), and 32-byte memory sources.
+ */
+
+/* Vec ops that read or write MXCSR (rounding, DAZ/FTZ, exception flags). */
+static bool vec_is_fp(unsigned mn)
+{
+    switch (mn) {
+    case X86_MN_ADDPS: case X86_MN_ADDSS: case X86_MN_ADDPD: case X86_MN_ADDSD:
+    case X86_MN_SUBPS: case X86_MN_SUBSS: case X86_MN_SUBPD: case X86_MN_SUBSD:
+    case X86_MN_MULPS: case X86_MN_MULSS: case X86_MN_MULPD: case X86_MN_MULSD:
+    case X86_MN_DIVPS: case X86_MN_DIVSS: case X86_MN_DIVPD: case X86_MN_DIVSD:
+    case X86_MN_MINPS: case X86_MN_MINSS: case X86_MN_MINPD: case X86_MN_MINSD:
+    case X86_MN_MAXPS: case X86_MN_MAXSS: case X86_MN_MAXPD: case X86_MN_MAXSD:
+    case X86_MN_SQRTPS: case X86_MN_SQRTSS: case X86_MN_SQRTPD: case X86_MN_SQRTSD:
+    case X86_MN_RCPPS: case X86_MN_RCPSS: case X86_MN_RSQRTPS: case X86_MN_RSQRTSS:
+    case X86_MN_CMPPS: case X86_MN_CMPSS: case X86_MN_CMPPD: case X86_MN_CMPSD:
+    case X86_MN_CVTPD2DQ: case X86_MN_CVTTPD2DQ: case X86_MN_CVTDQ2PD:
+    case X86_MN_CVTPS2PD: case X86_MN_CVTPD2PS: case X86_MN_CVTSS2SD:
+    case X86_MN_CVTSD2SS: case X86_MN_CVTDQ2PS: case X86_MN_CVTPS2DQ:
+    case X86_MN_CVTTPS2DQ:
+    case X86_MN_ADDSUBPS: case X86_MN_ADDSUBPD: case X86_MN_HADDPS: case X86_MN_HADDPD:
+    case X86_MN_HSUBPS: case X86_MN_HSUBPD:
+    case X86_MN_ROUNDPS: case X86_MN_ROUNDPD: case X86_MN_ROUNDSS: case X86_MN_ROUNDSD:
+    case X86_MN_DPPS: case X86_MN_DPPD:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Whether the XMM form of mn is its host instruction with d, b in registers. */
+static bool vec_lowerable(unsigned mn, const SSEVecOp *g)
+{
+    if (g->flags & (G_RET | G_FLAGS | G_W) || vec_is_fp(mn)) {
+        return false;
+    }
+    switch (mn) {
+    case X86_MN_PBLENDVB: case X86_MN_BLENDVPS: case X86_MN_BLENDVPD:   /* XMM0 / is4 */
+    case X86_MN_PINSRB: case X86_MN_PINSRD: case X86_MN_PINSRQ: case X86_MN_PINSRW:
+    case X86_MN_CVTPI2PS: case X86_MN_CVTPI2PD: case X86_MN_CVTPS2PI:
+    case X86_MN_CVTTPS2PI: case X86_MN_CVTPD2PI: case X86_MN_CVTTPD2PI:
+    case X86_MN_PSHUFW:
+        return false;
+    default:
+        return true;
+    }
+}
+
+static unsigned vec_host_feature(int feature)
+{
+    switch (feature) {
+    case 0: return VEC_HF_SSE2;
+    case X86_FEAT_SSE3: return VEC_HF_SSE3;
+    case X86_FEAT_SSSE3: return VEC_HF_SSSE3;
+    case X86_FEAT_SSE4_1: return VEC_HF_SSE41;
+    case X86_FEAT_SSE4_2: return VEC_HF_SSE42;
+    default: return VEC_HF_NB;   /* never native */
+    }
+}
+
+/* The encoding fields common to both forms; src an XMM register, a memory
+ * operand (in b_lo/b_hi) or the imm8 of a shift group form (0F 71..73). */
+static uint64_t vec_desc_common(const X86Insn *insn, unsigned base, const X86Operand *src,
+                                uint32_t imm8, bool has_imm, bool *ok)
+{
+    uint64_t desc = insn->opcode | ((uint64_t)(insn->map - X86_MAP_ONE) << VEC_MAP_SHIFT);
+
+    *ok = true;
+    if (insn->map < X86_MAP_0F || insn->map > X86_MAP_0F3A) {
+        *ok = false;
+    }
+    switch (src->kind) {
+    case X86_OPK_XMM:
+        desc |= VEC_BREG;
+        break;
+    case X86_OPK_MEM:
+        *ok &= src->size <= 16;
+        break;
+    case X86_OPK_IMM:
+        if (insn->map != X86_MAP_0F || insn->opcode < 0x71 || insn->opcode > 0x73) {
+            *ok = false;
+        }
+        desc |= VEC_GROUP | ((uint64_t)((insn->modrm >> 3) & 7) << VEC_EXT_SHIFT);
+        imm8 = (uint32_t)src->imm & 0xff;
+        has_imm = true;
+        break;
+    default:
+        *ok = false;
+        break;
+    }
+    if (has_imm) {
+        desc |= VEC_IMM | ((uint64_t)(imm8 & 0xff) << VEC_IMM_SHIFT);
+    }
+    if (vec_is_fp(base)) {
+        desc |= VEC_FP;
+    }
+    return desc;
+}
+
+#define XMM_OFF(r) ((uint64_t)offsetof(CPUX86State, xmm[(r) & 15]))
+#define MXCSR_OFF  ((uint64_t)offsetof(CPUX86State, mxcsr))
+
+/* Legacy SSE form: desc for tcg_gen_vec, or 0 if it has no host form. */
+static uint64_t vec_legacy_desc(const X86Insn *insn, const SSEVecOp *g, int feature,
+                                uint32_t immf, uint64_t *offs)
+{
+    const X86Operand *d = &insn->ops[0], *src = &insn->ops[1];
+    unsigned p = insn->prefixes;
+    bool ok;
+
+    if (d->kind != X86_OPK_XMM || !vec_lowerable(insn->mnemonic, g) ||
+        ((p & X86_PREFIX_DATA) && (p & (X86_PREFIX_REPZ | X86_PREFIX_REPNZ))) ||
+        ((p & X86_PREFIX_REPZ) && (p & X86_PREFIX_REPNZ))) {
+        return 0;
+    }
+    unsigned pp = (p & X86_PREFIX_REPNZ) ? 3 : (p & X86_PREFIX_REPZ) ? 2
+                : (p & X86_PREFIX_DATA) ? 1 : 0;
+    bool has_imm = insn->nb_ops > 2 && insn->ops[2].kind == X86_OPK_IMM;
+    uint32_t imm8 = immf & 0xff;
+    switch (insn->mnemonic) {
+    case X86_MN_CMPPS: case X86_MN_CMPPD: case X86_MN_CMPSS: case X86_MN_CMPSD:
+        imm8 &= 7;   /* as the vec op: legacy predicates 0..7 */
+        break;
+    default:
+        break;
+    }
+    uint64_t desc = vec_desc_common(insn, insn->mnemonic, src, imm8, has_imm, &ok);
+    if (!ok) {
+        return 0;
+    }
+    desc |= (uint64_t)pp << VEC_PP_SHIFT;
+    desc |= (uint64_t)vec_host_feature(feature) << VEC_FEAT_SHIFT;
+    *offs = VEC_OFFS(XMM_OFF(d->reg), XMM_OFF(d->reg),
+                     src->kind == X86_OPK_XMM ? XMM_OFF(src->reg) : 0, MXCSR_OFF);
+    return desc;
+}
+
 /* ---- the generic vec emitter ---- */
 
 static void gen_sse_vec(DisasContext *s, X86Insn *insn)
@@ -411,7 +556,12 @@ static void gen_sse_vec(DisasContext *s, X86Insn *insn)
         env_arg(), tcg_constant_i64((uint64_t)(uintptr_t)g->fn),
         tcg_constant_i64(VEC_CTL(dreg, dreg, immf)), lo, hi,
     };
-    tcg_gen_callN(ret ? &helper_info_vec_ret : &helper_info_vec, ret, 5, args);
+    uint64_t offs = 0, desc = ret ? 0 : vec_legacy_desc(insn, g, feature, immf, &offs);
+    if (desc) {
+        tcg_gen_vec(args[0], args[1], args[2], lo, hi, desc, offs, &helper_info_vec);
+    } else {
+        tcg_gen_callN(ret ? &helper_info_vec_ret : &helper_info_vec, ret, 5, args);
+    }
     if (st_addr) {
         gen_st(s, ret, st_addr, d->size);
     } else if (g->flags & G_RET) {

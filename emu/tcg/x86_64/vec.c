@@ -1,0 +1,354 @@
+/*
+ * emu/tcg/x86_64/vec.c — the `vec` IR op (emu/tcg/tcg-vec.h) as host SSE/AVX
+ * instructions.
+ *
+ * A vec op names a guest vector instruction by its own encoding (the guest
+ * and host ISAs are the same) plus the env offsets of its registers.  When
+ * the host has the instruction's feature (detected at run time; the guest
+ * CPU model never depends on it) it becomes, inline:
+ *
+ *     movdqu xmm0, [env + d]        (VEX: vmovdqu x/ymm1, [env + a])
+ *     movdqu xmm1, [env + b]        (or movq/punpcklqdq from the two GPRs
+ *                                    holding a memory source the IR loaded)
+ *     OP     xmm0, xmm1 [, imm8]    (VEX: vOP x/ymm0, x/ymm1, x/ymm2)
+ *     movdqu [env + d], xmm0        (VEX: all 32 bytes of ymm0, whose upper
+ *                                    half VEX.128 zeroed, as the guest rule)
+ * otherwise it is its fallback helper call.  xmm0-xmm3 are scratch: nothing
+ * is kept in vector registers across ops (C code may clobber them).
+ *
+ * MXCSR (VEC_FP ops).  The native path is taken only while the guest has
+ * every exception masked (a runtime test of env->mxcsr in front of each op);
+ * then the host instruction under the guest's MXCSR (rounding, DAZ, FTZ,
+ * its sticky flags) gives the exact result and flags, and no #XM can
+ * happen.  Otherwise an out-of-line stub calls the fallback helper, which
+ * keeps the exact unmasked semantics (#XM, tininess, no result written).
+ * The host MXCSR is switched to the guest's (`ldmxcsr [env->mxcsr]`) and
+ * back (`stmxcsr [env->mxcsr]; ldmxcsr host`) once per *run* of FP vec ops
+ * that only pure integer IR ops separate (those cannot fault, call out to
+ * anything that reads MXCSR or read the MXCSR global): a run never spans a
+ * guest access, helper call, branch or label, so C code and fault paths
+ * always see the host MXCSR and env->mxcsr is exact wherever it is read.
+ * ldmxcsr costs tens of cycles on current hosts; a run of N operations
+ * pays it twice instead of 2N times.  The masks cannot change inside a
+ * run, so its tests agree: either every op of a run takes its native path
+ * (the first switches, the last switches back) or every op its stub.
+ * The host value restored is the MXCSR the process started with (generated
+ * code runs with it: C code never changes it lastingly).
+ */
+#include <stdlib.h>
+#include <glib.h>
+
+#include "emu/cpu.h"
+#include "emu/tcg/internal.h"
+#include "emu/tcg/tcg-vec.h"
+#include "jit-internal.h"
+#include "vec.h"
+
+/* Where a fallback argument is at the stub. */
+typedef struct VecArg {
+    enum { VA_CONST, VA_REG, VA_SLOT } kind;
+    uint64_t val;     /* constant, register number or env slot */
+} VecArg;
+
+/* Out-of-line fallback call of one FP vec op whose guard failed. */
+typedef struct VecStub {
+    size_t jcc_at, back;
+    const void *func;
+    uint64_t fn, ctl;
+    VecArg b[2];
+    bool have_insn;
+    uint64_t pc, cc_op;
+} VecStub;
+
+static __thread VecStub *stubs;
+static __thread uint32_t nstubs, stubs_cap;
+/* The host MXCSR holds the guest's (a run of FP ops is open). */
+static __thread bool mx_open;
+
+static bool host_has[VEC_HF_NB];
+static uint32_t host_mxcsr;
+static GOnce vec_once = G_ONCE_INIT;
+
+static gpointer vec_init(gpointer unused)
+{
+    const char *off = getenv("EMU_JIT_NO_VEC");
+    bool on = !(off && *off && off[0] != '0');
+
+    __builtin_cpu_init();
+    host_has[VEC_HF_SSE2] = on;
+    host_has[VEC_HF_SSE3] = on && __builtin_cpu_supports("sse3");
+    host_has[VEC_HF_SSSE3] = on && __builtin_cpu_supports("ssse3");
+    host_has[VEC_HF_SSE41] = on && __builtin_cpu_supports("sse4.1");
+    host_has[VEC_HF_SSE42] = on && __builtin_cpu_supports("sse4.2");
+    host_has[VEC_HF_AVX] = on && __builtin_cpu_supports("avx");
+    host_has[VEC_HF_AVX2] = on && __builtin_cpu_supports("avx2");
+    __asm__ volatile("stmxcsr %0" : "=m"(host_mxcsr));
+    host_mxcsr &= ~0x3fu;   /* no sticky flags */
+    return NULL;
+}
+
+bool jit_vec_host_has(unsigned f)
+{
+    g_once(&vec_once, vec_init, NULL);
+    return f < VEC_HF_NB && host_has[f];
+}
+
+static inline TCGTemp *T(const TCGOp *op, unsigned k)
+{
+    return (TCGTemp *)op->args[k];
+}
+
+static bool native_ok(uint64_t desc)
+{
+    return jit_vec_host_has(VEC_FEAT(desc));
+}
+
+/* Whether a run of FP vec ops continues after op idx: the next op that
+ * emits code is a native FP vec op, with only pure integer ops (no calls
+ * but integer C functions, no faults, no MXCSR global) in between. */
+static bool run_continues(JitGen *g, int32_t mx_slot)
+{
+    TCGContext *s = g->s;
+    for (uint32_t j = g->idx + 1; j < s->nb_ops; j++) {
+        const TCGOp *op = &s->ops[j];
+        switch (op->opc) {
+        case INDEX_op_nop:
+        case INDEX_op_insn_start:
+        case INDEX_op_discard:
+        case INDEX_op_add_counter:
+            continue;
+        case INDEX_op_vec:
+            if (!native_ok(op->args[5])) {
+                return false;
+            }
+            if (op->args[5] & VEC_FP) {
+                return true;
+            }
+            continue;   /* integer: inline, no MXCSR */
+        default:
+            break;
+        }
+        if (tcg_op_defs[op->opc].flags != 0) {
+            return false;
+        }
+        unsigned n = tcg_op_nb_oargs(op) + tcg_op_nb_iargs(op);
+        for (unsigned k = 0; k < n; k++) {
+            TCGTemp *t = T(op, k);
+            if (t->kind == TEMP_GLOBAL && (int32_t)t->slot == mx_slot) {
+                return false;
+            }
+        }
+    }
+    return false;
+}
+
+static VecArg arg_where(JitGen *g, TCGTemp *t)
+{
+    TempInfo *ti = ti_of(g, t);
+    if (t->kind == TEMP_CONST) {
+        return (VecArg){ VA_CONST, t->val };
+    }
+    if (ti->reg >= 0) {
+        return (VecArg){ VA_REG, (uint64_t)ti->reg };
+    }
+    g_assert(ti->home >= 0 && ti->mem_ok);
+    return (VecArg){ VA_SLOT, (uint64_t)ti->home };
+}
+
+static void add_stub(JitGen *g, size_t jcc_at, const TCGOp *op, VecArg blo, VecArg bhi)
+{
+    if (nstubs == stubs_cap) {
+        stubs_cap = stubs_cap ? stubs_cap * 2 : 32;
+        stubs = g_renew(VecStub, stubs, stubs_cap);
+    }
+    stubs[nstubs++] = (VecStub){
+        .jcc_at = jcc_at, .back = jit_buf_offset(&g->b),
+        .func = ((const TCGHelperInfo *)op->args[7])->func,
+        .fn = T(op, 1)->val, .ctl = T(op, 2)->val, .b = { blo, bhi },
+        .have_insn = g->have_insn, .pc = g->insn_pc, .cc_op = g->insn_cc_op,
+    };
+}
+
+/* b = {lo, hi} from GPRs into vector register x (scratch x + 1). */
+static void load_b_gprs(JitBuf *b, bool vex, int x, int rlo, int rhi)
+{
+    if (vex) {
+        jit_vex_rr(b, 1, 1, true, false, 0x6E, x, 0, rlo);           /* vmovq x, rlo */
+        if (rhi >= 0) {
+            jit_vex_rr(b, 1, 1, true, false, 0x6E, x + 1, 0, rhi);
+            jit_vex_rr(b, 1, 1, false, false, 0x6C, x, x, x + 1);   /* vpunpcklqdq */
+        }
+    } else {
+        jit_sse_rr(b, 1, 1, true, 0x6E, x, rlo);                     /* movq x, rlo */
+        if (rhi >= 0) {
+            jit_sse_rr(b, 1, 1, true, 0x6E, x + 1, rhi);
+            jit_sse_rr(b, 1, 1, false, 0x6C, x, x + 1);              /* punpcklqdq */
+        }
+    }
+}
+
+/* The host instruction itself: load, operate, store (see the top). */
+static void emit_native(JitBuf *b, uint64_t desc, uint64_t offs, int rlo, int rhi)
+{
+    bool l = desc & VEC_L, w = desc & VEC_W;
+    unsigned pp = VEC_PP(desc), map = VEC_MAP(desc);
+    int32_t d = VEC_OFF_D(offs), a = VEC_OFF_A(offs), bo = VEC_OFF_B(offs);
+
+    if (desc & VEC_VEX) {
+        jit_vex_rm(b, 2, 1, false, l, 0x6F, 1, 0, REG_ENV, a);      /* vmovdqu x/ymm1, [a] */
+        if (desc & VEC_BREG) {
+            jit_vex_rm(b, 2, 1, false, l, 0x6F, 2, 0, REG_ENV, bo);
+        } else {
+            load_b_gprs(b, true, 2, rlo, rhi);
+        }
+        if (desc & VEC_GROUP) {
+            jit_vex_rr(b, pp, map, w, l, VEC_OPC(desc), VEC_EXT(desc), 0, 1);
+        } else {
+            jit_vex_rr(b, pp, map, w, l, VEC_OPC(desc), 0, (desc & VEC_A3) ? 1 : 0, 2);
+        }
+        if (desc & VEC_IMM) {
+            jit_byte(b, VEC_IMM8(desc));
+        }
+        jit_vex_rm(b, 2, 1, false, true, 0x7F, 0, 0, REG_ENV, d);   /* vmovdqu [d], ymm0 */
+        if (l) {
+            jit_vzeroupper(b);   /* no dirty upper state for SSE code after us */
+        }
+        return;
+    }
+    jit_sse_rm(b, 2, 1, false, 0x6F, 0, REG_ENV, d);                /* movdqu xmm0, [d] */
+    if (desc & VEC_BREG) {
+        jit_sse_rm(b, 2, 1, false, 0x6F, 1, REG_ENV, bo);
+    } else {
+        load_b_gprs(b, false, 1, rlo, rhi);
+    }
+    if (desc & VEC_GROUP) {
+        jit_sse_rr(b, pp, map, false, VEC_OPC(desc), VEC_EXT(desc), 0);
+    } else {
+        jit_sse_rr(b, pp, map, false, VEC_OPC(desc), 0, 1);
+    }
+    if (desc & VEC_IMM) {
+        jit_byte(b, VEC_IMM8(desc));
+    }
+    jit_sse_rm(b, 2, 1, false, 0x7F, 0, REG_ENV, d);                /* movdqu [d], xmm0 */
+}
+
+void jit_lower_vec(JitGen *g, const TCGOp *op)
+{
+    uint64_t desc = op->args[5], offs = op->args[6];
+    JitBuf *b = &g->b;
+
+    if (!native_ok(desc) || !tcg_temp_is_const(T(op, 1)) || !tcg_temp_is_const(T(op, 2))) {
+        TCGOp call = *op;
+        call.opc = INDEX_op_call;
+        call.call_oargs = 0;
+        call.call_iargs = 5;
+        call.args[5] = op->args[7];
+        jit_lower_op(g, &call);
+        return;
+    }
+
+    bool fp = desc & VEC_FP;
+    int32_t d = VEC_OFF_D(offs), mx = VEC_OFF_MX(offs);
+    TCGTemp *blo = T(op, 3), *bhi = T(op, 4);
+    int rlo = -1, rhi = -1;
+
+    ra_sync_globals(g);     /* the op reads registers in env */
+    if (!(desc & VEC_BREG)) {
+        rlo = ra_in(g, blo);
+        if (!(tcg_temp_is_const(bhi) && bhi->val == 0)) {
+            rhi = ra_in(g, bhi);
+        }
+    }
+    if (!fp) {
+        emit_native(b, desc, offs, rlo, rhi);
+    } else {
+        /* the stub reads b where it is now */
+        VecArg wl = arg_where(g, blo), wh = arg_where(g, bhi);
+        /* every exception masked?  mov r11d, [mx]; and; cmp; jne stub */
+        jit_op_rm(b, OPC_MOV_LD, REG_TMP, REG_ENV, mx);
+        jit_alu_ri(b, 0, EXT_AND, REG_TMP, 0x1f80);
+        jit_alu_ri(b, 0, EXT_CMP, REG_TMP, 0x1f80);
+        size_t jcc = jit_jcc32(b, JCC_NE);
+        if (!mx_open) {
+            jit_ldmxcsr(b, REG_ENV, mx);
+            mx_open = true;
+        }
+        emit_native(b, desc, offs, rlo, rhi);
+        if (!run_continues(g, mx / 8)) {
+            jit_stmxcsr(b, REG_ENV, mx);
+            jit_movi(b, REG_TMP, (uint64_t)(uintptr_t)&host_mxcsr);
+            jit_ldmxcsr(b, REG_TMP, 0);
+            mx_open = false;
+        }
+        add_stub(g, jcc, op, wl, wh);
+    }
+
+    /* Cached copies of what the op wrote are stale: the destination's
+     * slots and the MXCSR's. */
+    for (int r = 0; r < 16; r++) {
+        TCGTemp *t = g->owner[r];
+        if (t && t->kind == TEMP_GLOBAL &&
+            (((int32_t)t->slot >= d / 8 && (int32_t)t->slot < d / 8 + 4) ||
+             (fp && (int32_t)t->slot == mx / 8))) {
+            ra_drop(g, t);
+        }
+    }
+}
+
+/* Caller-saved registers as the stub pushes them (cf. ops.c's slow paths). */
+static const int8_t saved_regs[9] = { RAX, RCX, RDX, RSI, RDI, R8, R9, R10, R11 };
+
+static void load_arg(JitBuf *b, int dst, const VecArg *w)
+{
+    switch (w->kind) {
+    case VA_CONST:
+        jit_movi(b, dst, w->val);
+        break;
+    case VA_SLOT:
+        jit_ld64(b, dst, REG_ENV, (int32_t)(w->val * 8));
+        break;
+    case VA_REG:
+        for (int i = 0; i < 9; i++) {
+            if (saved_regs[i] == (int)w->val) {
+                jit_ld64(b, dst, RSP, 8 + 8 * (8 - i));
+                return;
+            }
+        }
+        jit_mov_rr(b, dst, (int)w->val);   /* callee-saved: unchanged */
+        break;
+    }
+}
+
+void jit_vec_emit_stubs(JitGen *g)
+{
+    JitBuf *b = &g->b;
+    for (uint32_t i = 0; i < nstubs; i++) {
+        const VecStub *st = &stubs[i];
+        jit_patch_rel32(b, st->jcc_at, jit_buf_offset(b));
+        for (int k = 0; k < 9; k++) {
+            jit_push(b, saved_regs[k]);
+        }
+        jit_alu_ri(b, P_W, EXT_SUB, RSP, 8);
+        if (st->have_insn) {
+            /* the fallback may raise #XM at this instruction */
+            jit_movi(b, REG_TMP, st->pc);
+            jit_st64(b, REG_TMP, REG_ENV, (int32_t)(ENV_SLOT(insn_pc) * 8));
+            jit_movi(b, REG_TMP, st->cc_op);
+            jit_st64(b, REG_TMP, REG_ENV, (int32_t)(ENV_SLOT(insn_cc_op) * 8));
+        }
+        load_arg(b, RCX, &st->b[0]);
+        load_arg(b, R8, &st->b[1]);
+        jit_mov_rr(b, RDI, REG_ENV);
+        jit_movi(b, RSI, st->fn);
+        jit_movi(b, RDX, st->ctl);
+        jit_movi(b, REG_TMP, (uint64_t)(uintptr_t)st->func);
+        jit_call_r(b, REG_TMP);
+        jit_alu_ri(b, P_W, EXT_ADD, RSP, 8);
+        for (int k = 8; k >= 0; k--) {
+            jit_pop(b, saved_regs[k]);
+        }
+        jit_patch_rel32(b, jit_jmp32(b), st->back);
+    }
+    nstubs = 0;
+    mx_open = false;
+}
