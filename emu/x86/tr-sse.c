@@ -342,7 +342,7 @@ static bool vec_is_fp(unsigned mn)
 /* Whether the XMM form of mn is its host instruction with d, b in registers. */
 static bool vec_lowerable(unsigned mn, const SSEVecOp *g)
 {
-    if (g->flags & (G_RET | G_FLAGS | G_W) || vec_is_fp(mn)) {
+    if (g->flags & (G_RET | G_FLAGS | G_W)) {
         return false;
     }
     switch (mn) {
@@ -974,6 +974,53 @@ static bool vex_256_ok(DisasContext *s, unsigned base)
     return true;
 }
 
+
+/* VEX.pp of a VEX-encoded instruction, from its bytes (only segment and
+ * 67 prefixes may precede VEX); -1 if not found. */
+static int vex_pp(const X86Insn *insn)
+{
+    for (int i = 0; i + 2 < insn->len; i++) {
+        switch (insn->bytes[i]) {
+        case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65: case 0x67:
+            continue;
+        case 0xC5:
+            return insn->bytes[i + 1] & 3;
+        case 0xC4:
+            return insn->bytes[i + 2] & 3;
+        default:
+            return -1;
+        }
+    }
+    return -1;
+}
+
+/* VEX form: desc for tcg_gen_vec, or 0 if it has no host form. */
+static uint64_t vec_vex_desc(const X86Insn *insn, unsigned base, const X86Operand *a,
+                             const X86Operand *src, bool wide, uint32_t immf, uint64_t xf,
+                             uint64_t *offs)
+{
+    const X86Operand *d = &insn->ops[0];
+    const SSEVecOp *g = &sse_vec_ops[base];
+    int pp = vex_pp(insn);
+    bool ok;
+
+    if (d->kind != X86_OPK_XMM || pp < 0 || (xf & (VX_BHI | VX_NODEST)) ||
+        !vec_lowerable(base, g) || vec_host_feature(g->feature) == VEC_HF_NB) {
+        return 0;
+    }
+    bool has_imm = insn->nb_ops > 2 && insn->ops[insn->nb_ops - 1].kind == X86_OPK_IMM;
+    uint64_t desc = vec_desc_common(insn, base, src, immf & 0xff, has_imm, &ok);
+    if (!ok) {
+        return 0;
+    }
+    desc |= VEC_VEX | ((uint64_t)pp << VEC_PP_SHIFT);
+    desc |= (wide ? VEC_L : 0) | (insn->vex_w ? VEC_W : 0) | (a ? VEC_A3 : 0);
+    desc |= (uint64_t)(wide && vex_needs_avx2(base) ? VEC_HF_AVX2 : VEC_HF_AVX) << VEC_FEAT_SHIFT;
+    *offs = VEC_OFFS(XMM_OFF(d->reg), XMM_OFF(a ? a->reg : d->reg),
+                     src->kind == X86_OPK_XMM ? XMM_OFF(src->reg) : 0, MXCSR_OFF);
+    return desc;
+}
+
 /* The generic vec emitter for VEX forms. */
 static void gen_vex_vec(DisasContext *s, X86Insn *insn, unsigned base)
 {
@@ -1109,7 +1156,12 @@ static void gen_vex_vec(DisasContext *s, X86Insn *insn, unsigned base)
         env_arg(), tcg_constant_i64((uint64_t)(uintptr_t)fn),
         tcg_constant_i64(VEC_CTL(dreg, areg, immf) | xf), lo, hi,
     };
-    tcg_gen_callN(ret ? &helper_info_vex_ret : &helper_info_vex, ret, 5, args);
+    uint64_t offs = 0, desc = ret ? 0 : vec_vex_desc(insn, base, a, src, wide, immf, xf, &offs);
+    if (desc) {
+        tcg_gen_vec(args[0], args[1], args[2], lo, hi, desc, offs, &helper_info_vex);
+    } else {
+        tcg_gen_callN(ret ? &helper_info_vex_ret : &helper_info_vex, ret, 5, args);
+    }
     if (g->flags & G_RET) {
         if (d->kind == X86_OPK_MEM) {
             gen_st(s, ret, gen_lea(s), d->size);
