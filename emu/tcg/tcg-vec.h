@@ -15,7 +15,8 @@
  *   (legacy SSE forms have d == a), or b = {b_lo, b_hi} (a memory source
  *   the IR already loaded) when VEC_BREG is clear.  A VEX form writes all
  *   32 bytes of d (VEX.128 zeroes bits 255:128, as the host does); a legacy
- *   form writes the low 16.
+ *   form writes the low 16, or only the low 8 or 4 (VEC_DW: a scalar
+ *   instruction keeps the rest of d), reading VEC_BW bytes of a register b.
  *   VEC_FP: the instruction reads the MXCSR (rounding, DAZ, FTZ) and ORs
  *   exception flags into it; a native run is exact only while every
  *   exception is masked (the MXCSR at env offset `mx`), otherwise the
@@ -46,6 +47,9 @@
 #define VEC_BREG        (1u << 29)              /* b is the register at offset b */
 #define VEC_A3          (1u << 30)              /* VEX: a distinct source in vvvv */
 #define VEC_FEAT_SHIFT  32                      /* host feature needed (VEC_HF_*) */
+#define VEC_DW_SHIFT    36                      /* legacy: bytes of d read and written */
+#define VEC_BW_SHIFT    38                      /* legacy: bytes of a register b read */
+enum { VEC_W16, VEC_W8, VEC_W4 };               /* VEC_DW/VEC_BW codes */
 
 enum {
     VEC_HF_SSE2, VEC_HF_SSE3, VEC_HF_SSSE3, VEC_HF_SSE41, VEC_HF_SSE42,
@@ -57,6 +61,8 @@ enum {
 #define VEC_IMM8(d)  ((uint8_t)((d) >> VEC_IMM_SHIFT))
 #define VEC_EXT(d)   (((d) >> VEC_EXT_SHIFT) & 7)
 #define VEC_FEAT(d)  ((unsigned)((d) >> VEC_FEAT_SHIFT) & 15)
+#define VEC_DW(d)    ((unsigned)((d) >> VEC_DW_SHIFT) & 3)
+#define VEC_BW(d)    ((unsigned)((d) >> VEC_BW_SHIFT) & 3)
 
 /* offsets (c1): env byte offsets of d, a, b and the MXCSR word */
 #define VEC_OFFS(d, a, b, mx) ((uint64_t)(d) | ((uint64_t)(a) << 16) | \

@@ -357,6 +357,34 @@ static bool vec_lowerable(unsigned mn, const SSEVecOp *g)
     }
 }
 
+/* Legacy scalar ops: VEC_DW/VEC_BW codes (d bytes written, b bytes read);
+ * the rest of d is kept, so the backend need not touch it. */
+static uint64_t vec_scalar_widths(unsigned mn)
+{
+    unsigned dw, bw;
+    switch (mn) {
+    case X86_MN_ADDSS: case X86_MN_SUBSS: case X86_MN_MULSS: case X86_MN_DIVSS:
+    case X86_MN_MINSS: case X86_MN_MAXSS: case X86_MN_SQRTSS: case X86_MN_RCPSS:
+    case X86_MN_RSQRTSS: case X86_MN_CMPSS: case X86_MN_ROUNDSS:
+        dw = bw = VEC_W4;
+        break;
+    case X86_MN_ADDSD: case X86_MN_SUBSD: case X86_MN_MULSD: case X86_MN_DIVSD:
+    case X86_MN_MINSD: case X86_MN_MAXSD: case X86_MN_SQRTSD: case X86_MN_CMPSD:
+    case X86_MN_ROUNDSD:
+        dw = bw = VEC_W8;
+        break;
+    case X86_MN_CVTSS2SD:
+        dw = VEC_W8, bw = VEC_W4;
+        break;
+    case X86_MN_CVTSD2SS:
+        dw = VEC_W4, bw = VEC_W8;
+        break;
+    default:
+        return 0;
+    }
+    return ((uint64_t)dw << VEC_DW_SHIFT) | ((uint64_t)bw << VEC_BW_SHIFT);
+}
+
 static unsigned vec_host_feature(int feature)
 {
     switch (feature) {
@@ -441,6 +469,7 @@ static uint64_t vec_legacy_desc(const X86Insn *insn, const SSEVecOp *g, int feat
     }
     desc |= (uint64_t)pp << VEC_PP_SHIFT;
     desc |= (uint64_t)vec_host_feature(feature) << VEC_FEAT_SHIFT;
+    desc |= vec_scalar_widths(insn->mnemonic);
     *offs = VEC_OFFS(XMM_OFF(d->reg), XMM_OFF(d->reg),
                      src->kind == X86_OPK_XMM ? XMM_OFF(src->reg) : 0, MXCSR_OFF);
     return desc;

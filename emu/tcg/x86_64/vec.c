@@ -169,37 +169,103 @@ static void add_stub(JitGen *g, size_t jcc_at, const TCGOp *op, VecArg blo, VecA
     };
 }
 
-/* b = {lo, hi} from GPRs into vector register x (scratch x + 1). */
-static void load_b_gprs(JitBuf *b, bool vex, int x, int rlo, int rhi)
+/* Widths (VEC_DW/VEC_BW codes) in bytes. */
+static const uint8_t width_bytes[4] = { 16, 8, 4, 16 };
+
+/* movq/movd x, r (VEX or legacy encoding); w: 64 bits */
+static void mov_x_r(JitBuf *b, bool vex, bool w, int x, int r)
 {
     if (vex) {
-        jit_vex_rr(b, 1, 1, true, false, 0x6E, x, 0, rlo);           /* vmovq x, rlo */
-        if (rhi >= 0) {
-            jit_vex_rr(b, 1, 1, true, false, 0x6E, x + 1, 0, rhi);
-            jit_vex_rr(b, 1, 1, false, false, 0x6C, x, x, x + 1);   /* vpunpcklqdq */
-        }
+        jit_vex_rr(b, 1, 1, w, false, 0x6E, x, 0, r);
     } else {
-        jit_sse_rr(b, 1, 1, true, 0x6E, x, rlo);                     /* movq x, rlo */
-        if (rhi >= 0) {
-            jit_sse_rr(b, 1, 1, true, 0x6E, x + 1, rhi);
-            jit_sse_rr(b, 1, 1, false, 0x6C, x, x + 1);              /* punpcklqdq */
+        jit_sse_rr(b, 1, 1, w, 0x6E, x, r);
+    }
+}
+
+/* x = {lo, hi} from GPRs (hi < 0: upper half don't care); scratch x + 1. */
+static void load_x_gprs(JitBuf *b, bool vex, int x, int rlo, int rhi)
+{
+    mov_x_r(b, vex, true, x, rlo);
+    if (rhi < 0) {
+        return;
+    }
+    if (jit_vec_host_has(VEC_HF_SSE41)) {
+        if (vex) {
+            jit_vex_rr(b, 1, 3, true, false, 0x22, x, x, rhi);     /* vpinsrq x, x, rhi, 1 */
+        } else {
+            jit_sse_rr(b, 1, 3, true, 0x22, x, rhi);               /* pinsrq x, rhi, 1 */
         }
+        jit_byte(b, 1);
+    } else if (vex) {
+        mov_x_r(b, true, true, x + 1, rhi);
+        jit_vex_rr(b, 1, 1, false, false, 0x6C, x, x, x + 1);      /* vpunpcklqdq */
+    } else {
+        mov_x_r(b, false, true, x + 1, rhi);
+        jit_sse_rr(b, 1, 1, false, 0x6C, x, x + 1);                /* punpcklqdq */
+    }
+}
+
+/* The host register caching the global at env slot `slot`, or -1. */
+static int cached_reg(JitGen *g, int32_t slot)
+{
+    for (int r = 0; r < 16; r++) {
+        TCGTemp *t = g->owner[r];
+        if (t && t->kind == TEMP_GLOBAL && (int32_t)t->slot == slot) {
+            return r;
+        }
+    }
+    return -1;
+}
+
+/*
+ * Vector register x = the `bytes` low bytes of the register at env offset
+ * off (the rest of x: don't care; 32 = a whole ymm).  Globals are in env
+ * (synced), but a half cached in a GPR is taken from there: the IR often
+ * wrote it with a 64-bit store just before, and a wider load of it would
+ * stall on store forwarding.
+ */
+static void load_x(JitGen *g, bool vex, int x, int32_t off, unsigned bytes)
+{
+    JitBuf *b = &g->b;
+    int rlo = cached_reg(g, off / 8), rhi = bytes == 16 ? cached_reg(g, off / 8 + 1) : -1;
+
+    if (bytes <= 8 && rlo >= 0) {
+        mov_x_r(b, vex, bytes == 8, x, rlo);
+    } else if (bytes == 16 && rlo >= 0 && rhi >= 0) {
+        load_x_gprs(b, vex, x, rlo, rhi);
+    } else if (bytes == 4) {
+        if (vex) {
+            jit_vex_rm(b, 1, 1, false, false, 0x6E, x, 0, REG_ENV, off);   /* vmovd */
+        } else {
+            jit_sse_rm(b, 1, 1, false, 0x6E, x, REG_ENV, off);             /* movd */
+        }
+    } else if (bytes == 8) {
+        if (vex) {
+            jit_vex_rm(b, 2, 1, false, false, 0x7E, x, 0, REG_ENV, off);   /* vmovq */
+        } else {
+            jit_sse_rm(b, 2, 1, false, 0x7E, x, REG_ENV, off);             /* movq */
+        }
+    } else if (vex) {
+        jit_vex_rm(b, 2, 1, false, bytes == 32, 0x6F, x, 0, REG_ENV, off); /* vmovdqu */
+    } else {
+        jit_sse_rm(b, 2, 1, false, 0x6F, x, REG_ENV, off);                 /* movdqu */
     }
 }
 
 /* The host instruction itself: load, operate, store (see the top). */
-static void emit_native(JitBuf *b, uint64_t desc, uint64_t offs, int rlo, int rhi)
+static void emit_native(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rhi)
 {
+    JitBuf *b = &g->b;
     bool l = desc & VEC_L, w = desc & VEC_W;
     unsigned pp = VEC_PP(desc), map = VEC_MAP(desc);
     int32_t d = VEC_OFF_D(offs), a = VEC_OFF_A(offs), bo = VEC_OFF_B(offs);
 
     if (desc & VEC_VEX) {
-        jit_vex_rm(b, 2, 1, false, l, 0x6F, 1, 0, REG_ENV, a);      /* vmovdqu x/ymm1, [a] */
+        load_x(g, true, 1, a, l ? 32 : 16);
         if (desc & VEC_BREG) {
-            jit_vex_rm(b, 2, 1, false, l, 0x6F, 2, 0, REG_ENV, bo);
+            load_x(g, true, 2, bo, l ? 32 : 16);
         } else {
-            load_b_gprs(b, true, 2, rlo, rhi);
+            load_x_gprs(b, true, 2, rlo, rhi);
         }
         if (desc & VEC_GROUP) {
             jit_vex_rr(b, pp, map, w, l, VEC_OPC(desc), VEC_EXT(desc), 0, 1);
@@ -215,11 +281,12 @@ static void emit_native(JitBuf *b, uint64_t desc, uint64_t offs, int rlo, int rh
         }
         return;
     }
-    jit_sse_rm(b, 2, 1, false, 0x6F, 0, REG_ENV, d);                /* movdqu xmm0, [d] */
+    unsigned dw = width_bytes[VEC_DW(desc)], bw = width_bytes[VEC_BW(desc)];
+    load_x(g, false, 0, d, dw);
     if (desc & VEC_BREG) {
-        jit_sse_rm(b, 2, 1, false, 0x6F, 1, REG_ENV, bo);
+        load_x(g, false, 1, bo, bw);
     } else {
-        load_b_gprs(b, false, 1, rlo, rhi);
+        load_x_gprs(b, false, 1, rlo, rhi);
     }
     if (desc & VEC_GROUP) {
         jit_sse_rr(b, pp, map, false, VEC_OPC(desc), VEC_EXT(desc), 0);
@@ -229,7 +296,14 @@ static void emit_native(JitBuf *b, uint64_t desc, uint64_t offs, int rlo, int rh
     if (desc & VEC_IMM) {
         jit_byte(b, VEC_IMM8(desc));
     }
-    jit_sse_rm(b, 2, 1, false, 0x7F, 0, REG_ENV, d);                /* movdqu [d], xmm0 */
+    /* only the bytes the instruction writes: a scalar op keeps the rest */
+    if (dw == 4) {
+        jit_sse_rm(b, 1, 1, false, 0x7E, 0, REG_ENV, d);            /* movd [d], xmm0 */
+    } else if (dw == 8) {
+        jit_sse_rm(b, 1, 1, false, 0xD6, 0, REG_ENV, d);            /* movq [d], xmm0 */
+    } else {
+        jit_sse_rm(b, 2, 1, false, 0x7F, 0, REG_ENV, d);            /* movdqu [d], xmm0 */
+    }
 }
 
 void jit_lower_vec(JitGen *g, const TCGOp *op)
@@ -260,7 +334,7 @@ void jit_lower_vec(JitGen *g, const TCGOp *op)
         }
     }
     if (!fp) {
-        emit_native(b, desc, offs, rlo, rhi);
+        emit_native(g, desc, offs, rlo, rhi);
     } else {
         /* the stub reads b where it is now */
         VecArg wl = arg_where(g, blo), wh = arg_where(g, bhi);
@@ -273,7 +347,7 @@ void jit_lower_vec(JitGen *g, const TCGOp *op)
             jit_ldmxcsr(b, REG_ENV, mx);
             mx_open = true;
         }
-        emit_native(b, desc, offs, rlo, rhi);
+        emit_native(g, desc, offs, rlo, rhi);
         if (!run_continues(g, mx / 8)) {
             jit_stmxcsr(b, REG_ENV, mx);
             jit_movi(b, REG_TMP, (uint64_t)(uintptr_t)&host_mxcsr);
