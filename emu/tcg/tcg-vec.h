@@ -3,6 +3,7 @@
  * env-resident vector registers, with a helper call as its meaning.
  *
  *   vec env, fn, ctl, b_lo, b_hi ; c0 = desc, c1 = offsets, c2 = fallback
+ *   vec_ret d, env, fn, ctl, b_lo, b_hi ; c0, c1, c2 as vec, d = its result
  *
  * Semantics (what the interpreter does, and every backend's slow path):
  * call c2->func(env, fn, ctl, b_lo, b_hi), a helper that reads and writes
@@ -47,6 +48,8 @@
 #define VEC_BREG        (1u << 29)              /* b is the register at offset b */
 #define VEC_A3          (1u << 30)              /* VEX: a distinct source in vvvv */
 #define VEC_FEAT_SHIFT  32                      /* host feature needed (VEC_HF_*) */
+#define VEC_FLAGS       (1ull << 40)            /* vec_ret: d is not written; the result
+                                                 * is ZF|PF|CF of the host EFLAGS */
 #define VEC_DW_SHIFT    36                      /* legacy: bytes of d read and written */
 #define VEC_BW_SHIFT    38                      /* legacy: bytes of a register b read */
 enum { VEC_W16, VEC_W8, VEC_W4 };               /* VEC_DW/VEC_BW codes */
@@ -72,12 +75,20 @@ enum {
 #define VEC_OFF_B(o)  ((int32_t)(((o) >> 32) & 0xffff))
 #define VEC_OFF_MX(o) ((int32_t)(((o) >> 48) & 0xffff))
 
-/* Emit a vec op; fallback is a 5-argument helper without result. */
+/* Emit a vec op; fallback is a 5-argument helper without result (vec) or
+ * with one (vec_ret, ret = its result). */
 static inline void tcg_gen_vec(TCGv env, TCGv fn, TCGv ctl, TCGv b_lo, TCGv b_hi,
                                uint64_t desc, uint64_t offs, const TCGHelperInfo *fallback)
 {
     tcg_emit_op(INDEX_op_vec, 8, (TCGArg)env, (TCGArg)fn, (TCGArg)ctl, (TCGArg)b_lo,
                 (TCGArg)b_hi, (TCGArg)desc, (TCGArg)offs, (TCGArg)fallback);
+}
+
+static inline void tcg_gen_vec_ret(TCGv ret, TCGv env, TCGv fn, TCGv ctl, TCGv b_lo, TCGv b_hi,
+                                   uint64_t desc, uint64_t offs, const TCGHelperInfo *fallback)
+{
+    tcg_emit_op(INDEX_op_vec_ret, 9, (TCGArg)ret, (TCGArg)env, (TCGArg)fn, (TCGArg)ctl,
+                (TCGArg)b_lo, (TCGArg)b_hi, (TCGArg)desc, (TCGArg)offs, (TCGArg)fallback);
 }
 
 #endif

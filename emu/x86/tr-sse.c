@@ -329,6 +329,7 @@ static bool vec_is_fp(unsigned mn)
     case X86_MN_CVTPS2PD: case X86_MN_CVTPD2PS: case X86_MN_CVTSS2SD:
     case X86_MN_CVTSD2SS: case X86_MN_CVTDQ2PS: case X86_MN_CVTPS2DQ:
     case X86_MN_CVTTPS2DQ:
+    case X86_MN_COMISS: case X86_MN_UCOMISS: case X86_MN_COMISD: case X86_MN_UCOMISD:
     case X86_MN_ADDSUBPS: case X86_MN_ADDSUBPD: case X86_MN_HADDPS: case X86_MN_HADDPD:
     case X86_MN_HSUBPS: case X86_MN_HSUBPD:
     case X86_MN_ROUNDPS: case X86_MN_ROUNDPD: case X86_MN_ROUNDSS: case X86_MN_ROUNDSD:
@@ -342,8 +343,12 @@ static bool vec_is_fp(unsigned mn)
 /* Whether the XMM form of mn is its host instruction with d, b in registers. */
 static bool vec_lowerable(unsigned mn, const SSEVecOp *g)
 {
-    if (g->flags & (G_RET | G_FLAGS | G_W)) {
+    if (g->flags & (G_RET | G_W)) {
         return false;
+    }
+    if (g->flags & G_FLAGS) {   /* only COMIS*: EFLAGS of the host instruction */
+        return mn == X86_MN_COMISS || mn == X86_MN_UCOMISS || mn == X86_MN_COMISD ||
+               mn == X86_MN_UCOMISD;
     }
     switch (mn) {
     case X86_MN_PBLENDVB: case X86_MN_BLENDVPS: case X86_MN_BLENDVPD:   /* XMM0 / is4 */
@@ -379,6 +384,10 @@ static uint64_t vec_scalar_widths(unsigned mn)
     case X86_MN_CVTSD2SS:
         dw = VEC_W4, bw = VEC_W8;
         break;
+    case X86_MN_COMISS: case X86_MN_UCOMISS:
+        return VEC_FLAGS | ((uint64_t)VEC_W4 << VEC_DW_SHIFT) | ((uint64_t)VEC_W4 << VEC_BW_SHIFT);
+    case X86_MN_COMISD: case X86_MN_UCOMISD:
+        return VEC_FLAGS | ((uint64_t)VEC_W8 << VEC_DW_SHIFT) | ((uint64_t)VEC_W8 << VEC_BW_SHIFT);
     default:
         return 0;
     }
@@ -585,8 +594,10 @@ static void gen_sse_vec(DisasContext *s, X86Insn *insn)
         env_arg(), tcg_constant_i64((uint64_t)(uintptr_t)g->fn),
         tcg_constant_i64(VEC_CTL(dreg, dreg, immf)), lo, hi,
     };
-    uint64_t offs = 0, desc = ret ? 0 : vec_legacy_desc(insn, g, feature, immf, &offs);
-    if (desc) {
+    uint64_t offs = 0, desc = vec_legacy_desc(insn, g, feature, immf, &offs);
+    if (desc && ret) {
+        tcg_gen_vec_ret(ret, args[0], args[1], args[2], lo, hi, desc, offs, &helper_info_vec_ret);
+    } else if (desc) {
         tcg_gen_vec(args[0], args[1], args[2], lo, hi, desc, offs, &helper_info_vec);
     } else {
         tcg_gen_callN(ret ? &helper_info_vec_ret : &helper_info_vec, ret, 5, args);

@@ -7,7 +7,7 @@
  * unmasked (SIGFPE: si_code, MXCSR and registers of the signal frame), on
  * edge values (signed zeros, NaNs, infinities, denormals, extremes), plus
  * a guest fault right after an FP run (the frame's MXCSR must hold the
- * run's flags) and VEX.128/256 forms (bits 255:128 of VEX.128
+ * run's flags), COMISS/COMISD/UCOMIS* flags, and VEX.128/256 forms (bits 255:128 of VEX.128
  * destinations zeroed).  Prints hex; must match the native run.
  */
 #include <setjmp.h>
@@ -25,11 +25,14 @@ void blk_ps(const void *in, void *out, uint32_t *mx);
 void blk_sse4(const void *in, void *out, uint32_t *mx);
 void blk_avx(const void *in, void *out, uint32_t *mx);
 void blk_fault(const void *in, void *out, uint32_t *mx);
+void blk_cmp(const void *in, void *out, uint32_t *mx);
 
 #define LOAD3 "movupd (%rdi), %xmm0\n movupd 16(%rdi), %xmm1\n movupd 32(%rdi), %xmm2\n" \
               "movupd 80(%rdi), %xmm3\n ldmxcsr (%rdx)\n"
 #define STORE3 "stmxcsr (%rdx)\n movupd %xmm0, (%rsi)\n movupd %xmm1, 16(%rsi)\n" \
                "movupd %xmm2, 32(%rsi)\n movupd %xmm3, 48(%rsi)\n ret\n"
+/* the arithmetic flags after a compare into out + off */
+#define FLAGS(off) "pushfq\n pop %rax\n and $0x8d5, %eax\n mov %rax, " #off "(%rsi)\n"
 __asm__(
     ".text\n"
     ".globl blk_sd\n blk_sd:\n" LOAD3
@@ -67,6 +70,10 @@ __asm__(
     "stmxcsr (%rdx)\n"
     "vmovupd %ymm0, (%rsi)\n vmovupd %ymm1, 32(%rsi)\n vmovupd %ymm2, 64(%rsi)\n"
     "vmovupd %ymm3, 96(%rsi)\n vzeroupper\n ret\n"
+    ".globl blk_cmp\n blk_cmp:\n" LOAD3
+    "ucomisd %xmm1, %xmm0\n" FLAGS(64) "addsd %xmm2, %xmm0\n comisd %xmm2, %xmm1\n" FLAGS(72)
+    "ucomiss %xmm0, %xmm2\n" FLAGS(80) "comiss 48(%rdi), %xmm1\n" FLAGS(88)
+    "comisd %xmm3, %xmm3\n" FLAGS(96) STORE3
     ".globl blk_fault\n blk_fault:\n" LOAD3
     "mulsd %xmm1, %xmm0\n addpd %xmm2, %xmm1\n movq 0, %rax\n" STORE3
 );
@@ -112,7 +119,7 @@ static void on_sig(int sig, siginfo_t *si, void *uc_)
 typedef void (*Blk)(const void *, void *, uint32_t *);
 static const struct { const char *name; Blk fn; } blocks[] = {
     { "sd", blk_sd }, { "pd", blk_pd }, { "ps", blk_ps }, { "sse4", blk_sse4 },
-    { "avx", blk_avx }, { "fault", blk_fault },
+    { "avx", blk_avx }, { "cmp", blk_cmp }, { "fault", blk_fault },
 };
 
 int main(void)

@@ -758,6 +758,7 @@ void jit_lower_op(JitGen *g, const TCGOp *op)
         lower_call(g, op);
         break;
     case INDEX_op_vec:
+    case INDEX_op_vec_ret:
         jit_lower_vec(g, op);
         break;
     case INDEX_op_mb:

@@ -56,6 +56,7 @@ typedef struct VecStub {
     const void *func;
     uint64_t fn, ctl;
     VecArg b[2];
+    int8_t ret;       /* register of the result (vec_ret), or -1 */
     bool have_insn;
     uint64_t pc, cc_op;
 } VecStub;
@@ -118,13 +119,16 @@ static bool run_continues(JitGen *g, int32_t mx_slot)
         case INDEX_op_add_counter:
             continue;
         case INDEX_op_vec:
-            if (!native_ok(op->args[5])) {
+        case INDEX_op_vec_ret: {
+            uint64_t desc = op->args[(op->opc == INDEX_op_vec_ret) + 5];
+            if (!native_ok(desc)) {
                 return false;
             }
-            if (op->args[5] & VEC_FP) {
+            if (desc & VEC_FP) {
                 return true;
             }
             continue;   /* integer: inline, no MXCSR */
+        }
         default:
             break;
         }
@@ -155,7 +159,8 @@ static VecArg arg_where(JitGen *g, TCGTemp *t)
     return (VecArg){ VA_SLOT, (uint64_t)ti->home };
 }
 
-static void add_stub(JitGen *g, size_t jcc_at, const TCGOp *op, VecArg blo, VecArg bhi)
+static void add_stub(JitGen *g, size_t jcc_at, const TCGOp *op, unsigned no, int ret,
+                     VecArg blo, VecArg bhi)
 {
     if (nstubs == stubs_cap) {
         stubs_cap = stubs_cap ? stubs_cap * 2 : 32;
@@ -163,8 +168,9 @@ static void add_stub(JitGen *g, size_t jcc_at, const TCGOp *op, VecArg blo, VecA
     }
     stubs[nstubs++] = (VecStub){
         .jcc_at = jcc_at, .back = jit_buf_offset(&g->b),
-        .func = ((const TCGHelperInfo *)op->args[7])->func,
-        .fn = T(op, 1)->val, .ctl = T(op, 2)->val, .b = { blo, bhi },
+        .func = ((const TCGHelperInfo *)op->args[no + 7])->func,
+        .fn = T(op, no + 1)->val, .ctl = T(op, no + 2)->val, .b = { blo, bhi },
+        .ret = (int8_t)ret,
         .have_insn = g->have_insn, .pc = g->insn_pc, .cc_op = g->insn_cc_op,
     };
 }
@@ -253,7 +259,7 @@ static void load_x(JitGen *g, bool vex, int x, int32_t off, unsigned bytes)
 }
 
 /* The host instruction itself: load, operate, store (see the top). */
-static void emit_native(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rhi)
+static void emit_native(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rhi, int rd)
 {
     JitBuf *b = &g->b;
     bool l = desc & VEC_L, w = desc & VEC_W;
@@ -296,6 +302,13 @@ static void emit_native(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rh
     if (desc & VEC_IMM) {
         jit_byte(b, VEC_IMM8(desc));
     }
+    if (desc & VEC_FLAGS) {
+        /* COMIS*: rd = ZF|PF|CF (the other arithmetic flags are cleared) */
+        jit_byte(b, 0x9C);                                          /* pushfq */
+        jit_pop(b, rd);
+        jit_alu_ri(b, P_W, EXT_AND, rd, 0x45);
+        return;
+    }
     /* only the bytes the instruction writes: a scalar op keeps the rest */
     if (dw == 4) {
         jit_sse_rm(b, 1, 1, false, 0x7E, 0, REG_ENV, d);            /* movd [d], xmm0 */
@@ -308,23 +321,25 @@ static void emit_native(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rh
 
 void jit_lower_vec(JitGen *g, const TCGOp *op)
 {
-    uint64_t desc = op->args[5], offs = op->args[6];
+    unsigned no = op->opc == INDEX_op_vec_ret;   /* inputs follow the output */
+    uint64_t desc = op->args[no + 5], offs = op->args[no + 6];
     JitBuf *b = &g->b;
 
-    if (!native_ok(desc) || !tcg_temp_is_const(T(op, 1)) || !tcg_temp_is_const(T(op, 2))) {
+    if (!native_ok(desc) || !tcg_temp_is_const(T(op, no + 1)) ||
+        !tcg_temp_is_const(T(op, no + 2))) {
         TCGOp call = *op;
         call.opc = INDEX_op_call;
-        call.call_oargs = 0;
+        call.call_oargs = (uint8_t)no;
         call.call_iargs = 5;
-        call.args[5] = op->args[7];
+        call.args[no + 5] = op->args[no + 7];
         jit_lower_op(g, &call);
         return;
     }
 
     bool fp = desc & VEC_FP;
     int32_t d = VEC_OFF_D(offs), mx = VEC_OFF_MX(offs);
-    TCGTemp *blo = T(op, 3), *bhi = T(op, 4);
-    int rlo = -1, rhi = -1;
+    TCGTemp *blo = T(op, no + 3), *bhi = T(op, no + 4);
+    int rlo = -1, rhi = -1, rd = -1;
 
     ra_sync_globals(g);     /* the op reads registers in env */
     if (!(desc & VEC_BREG)) {
@@ -333,8 +348,11 @@ void jit_lower_vec(JitGen *g, const TCGOp *op)
             rhi = ra_in(g, bhi);
         }
     }
+    if (no) {
+        rd = ra_out(g, T(op, 0), 0);
+    }
     if (!fp) {
-        emit_native(g, desc, offs, rlo, rhi);
+        emit_native(g, desc, offs, rlo, rhi, rd);
     } else {
         /* the stub reads b where it is now */
         VecArg wl = arg_where(g, blo), wh = arg_where(g, bhi);
@@ -347,14 +365,17 @@ void jit_lower_vec(JitGen *g, const TCGOp *op)
             jit_ldmxcsr(b, REG_ENV, mx);
             mx_open = true;
         }
-        emit_native(g, desc, offs, rlo, rhi);
+        emit_native(g, desc, offs, rlo, rhi, rd);
         if (!run_continues(g, mx / 8)) {
             jit_stmxcsr(b, REG_ENV, mx);
             jit_movi(b, REG_TMP, (uint64_t)(uintptr_t)&host_mxcsr);
             jit_ldmxcsr(b, REG_TMP, 0);
             mx_open = false;
         }
-        add_stub(g, jcc, op, wl, wh);
+        add_stub(g, jcc, op, no, rd, wl, wh);
+    }
+    if (no) {
+        ra_bind(g, T(op, 0), rd);
     }
 
     /* Cached copies of what the op wrote are stale: the destination's
@@ -372,6 +393,17 @@ void jit_lower_vec(JitGen *g, const TCGOp *op)
 /* Caller-saved registers as the stub pushes them (cf. ops.c's slow paths). */
 static const int8_t saved_regs[9] = { RAX, RCX, RDX, RSI, RDI, R8, R9, R10, R11 };
 
+/* rsp offset of r's saved copy in a stub, or -1 (callee-saved) */
+static int saved_slot(int r)
+{
+    for (int i = 0; i < 9; i++) {
+        if (saved_regs[i] == r) {
+            return 8 + 8 * (8 - i);   /* above the 8-byte alignment pad */
+        }
+    }
+    return -1;
+}
+
 static void load_arg(JitBuf *b, int dst, const VecArg *w)
 {
     switch (w->kind) {
@@ -382,13 +414,11 @@ static void load_arg(JitBuf *b, int dst, const VecArg *w)
         jit_ld64(b, dst, REG_ENV, (int32_t)(w->val * 8));
         break;
     case VA_REG:
-        for (int i = 0; i < 9; i++) {
-            if (saved_regs[i] == (int)w->val) {
-                jit_ld64(b, dst, RSP, 8 + 8 * (8 - i));
-                return;
-            }
+        if (saved_slot((int)w->val) >= 0) {
+            jit_ld64(b, dst, RSP, saved_slot((int)w->val));
+        } else {
+            jit_mov_rr(b, dst, (int)w->val);   /* callee-saved: unchanged */
         }
-        jit_mov_rr(b, dst, (int)w->val);   /* callee-saved: unchanged */
         break;
     }
 }
@@ -417,6 +447,14 @@ void jit_vec_emit_stubs(JitGen *g)
         jit_movi(b, RDX, st->ctl);
         jit_movi(b, REG_TMP, (uint64_t)(uintptr_t)st->func);
         jit_call_r(b, REG_TMP);
+        if (st->ret >= 0) {
+            int slot = saved_slot(st->ret);
+            if (slot >= 0) {
+                jit_st64(b, RAX, RSP, slot);    /* restored into it below */
+            } else {
+                jit_mov_rr(b, st->ret, RAX);
+            }
+        }
         jit_alu_ri(b, P_W, EXT_ADD, RSP, 8);
         for (int k = 8; k >= 0; k--) {
             jit_pop(b, saved_regs[k]);
