@@ -50,6 +50,10 @@
 #define VEC_FEAT_SHIFT  32                      /* host feature needed (VEC_HF_*) */
 #define VEC_FLAGS       (1ull << 40)            /* vec_ret: d is not written; the result
                                                  * is ZF|PF|CF of the host EFLAGS */
+#define VEC_BGPR        (1ull << 41)            /* legacy: b is the GPR b_lo (ModRM.rm),
+                                                 * VEC_W its REX.W (CVTSI2SS/SD) */
+#define VEC_RGPR        (1ull << 42)            /* vec_ret: the result is the GPR of
+                                                 * ModRM.reg, d not written (CVT*2SI) */
 #define VEC_DW_SHIFT    36                      /* legacy: bytes of d read and written */
 #define VEC_BW_SHIFT    38                      /* legacy: bytes of a register b read */
 enum { VEC_W16, VEC_W8, VEC_W4 };               /* VEC_DW/VEC_BW codes */

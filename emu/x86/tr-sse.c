@@ -330,6 +330,8 @@ static bool vec_is_fp(unsigned mn)
     case X86_MN_CVTSD2SS: case X86_MN_CVTDQ2PS: case X86_MN_CVTPS2DQ:
     case X86_MN_CVTTPS2DQ:
     case X86_MN_COMISS: case X86_MN_UCOMISS: case X86_MN_COMISD: case X86_MN_UCOMISD:
+    case X86_MN_CVTSI2SS: case X86_MN_CVTSI2SD: case X86_MN_CVTSS2SI: case X86_MN_CVTTSS2SI:
+    case X86_MN_CVTSD2SI: case X86_MN_CVTTSD2SI:
     case X86_MN_ADDSUBPS: case X86_MN_ADDSUBPD: case X86_MN_HADDPS: case X86_MN_HADDPD:
     case X86_MN_HSUBPS: case X86_MN_HSUBPD:
     case X86_MN_ROUNDPS: case X86_MN_ROUNDPD: case X86_MN_ROUNDSS: case X86_MN_ROUNDSD:
@@ -341,8 +343,24 @@ static bool vec_is_fp(unsigned mn)
 }
 
 /* Whether the XMM form of mn is its host instruction with d, b in registers. */
+/* CVTSI2SS/SD: the integer source is a GPR operand of the host insn. */
+static bool vec_gpr_src(unsigned mn)
+{
+    return mn == X86_MN_CVTSI2SS || mn == X86_MN_CVTSI2SD;
+}
+
+/* CVT(T)SS2SI/CVT(T)SD2SI: the result is a GPR of the host insn. */
+static bool vec_gpr_dst(unsigned mn)
+{
+    return mn == X86_MN_CVTSS2SI || mn == X86_MN_CVTTSS2SI || mn == X86_MN_CVTSD2SI ||
+           mn == X86_MN_CVTTSD2SI;
+}
+
 static bool vec_lowerable(unsigned mn, const SSEVecOp *g)
 {
+    if (vec_gpr_src(mn) || vec_gpr_dst(mn)) {
+        return true;
+    }
     if (g->flags & (G_RET | G_W)) {
         return false;
     }
@@ -384,6 +402,14 @@ static uint64_t vec_scalar_widths(unsigned mn)
     case X86_MN_CVTSD2SS:
         dw = VEC_W4, bw = VEC_W8;
         break;
+    case X86_MN_CVTSI2SS:
+        return VEC_BGPR | ((uint64_t)VEC_W4 << VEC_DW_SHIFT);
+    case X86_MN_CVTSI2SD:
+        return VEC_BGPR | ((uint64_t)VEC_W8 << VEC_DW_SHIFT);
+    case X86_MN_CVTSS2SI: case X86_MN_CVTTSS2SI:
+        return VEC_RGPR | ((uint64_t)VEC_W4 << VEC_BW_SHIFT);
+    case X86_MN_CVTSD2SI: case X86_MN_CVTTSD2SI:
+        return VEC_RGPR | ((uint64_t)VEC_W8 << VEC_BW_SHIFT);
     case X86_MN_COMISS: case X86_MN_UCOMISS:
         return VEC_FLAGS | ((uint64_t)VEC_W4 << VEC_DW_SHIFT) | ((uint64_t)VEC_W4 << VEC_BW_SHIFT);
     case X86_MN_COMISD: case X86_MN_UCOMISD:
@@ -456,7 +482,8 @@ static uint64_t vec_legacy_desc(const X86Insn *insn, const SSEVecOp *g, int feat
     unsigned p = insn->prefixes;
     bool ok;
 
-    if (d->kind != X86_OPK_XMM || !vec_lowerable(insn->mnemonic, g) ||
+    if (d->kind != (vec_gpr_dst(insn->mnemonic) ? X86_OPK_GPR : X86_OPK_XMM) ||
+        !vec_lowerable(insn->mnemonic, g) ||
         ((p & X86_PREFIX_DATA) && (p & (X86_PREFIX_REPZ | X86_PREFIX_REPNZ))) ||
         ((p & X86_PREFIX_REPZ) && (p & X86_PREFIX_REPNZ))) {
         return 0;
@@ -472,14 +499,23 @@ static uint64_t vec_legacy_desc(const X86Insn *insn, const SSEVecOp *g, int feat
     default:
         break;
     }
-    uint64_t desc = vec_desc_common(insn, insn->mnemonic, src, imm8, has_imm, &ok);
+    X86Operand gsrc = *src;
+    if (vec_gpr_src(insn->mnemonic) && src->kind == X86_OPK_GPR) {
+        gsrc.kind = X86_OPK_MEM;   /* the value is in b_lo like a loaded one */
+        gsrc.size = 8;
+    }
+    uint64_t desc = vec_desc_common(insn, insn->mnemonic, &gsrc, imm8, has_imm, &ok);
     if (!ok) {
         return 0;
+    }
+    if ((vec_gpr_src(insn->mnemonic) || vec_gpr_dst(insn->mnemonic)) && (insn->rex & 8)) {
+        desc |= VEC_W;   /* r/m64 forms */
     }
     desc |= (uint64_t)pp << VEC_PP_SHIFT;
     desc |= (uint64_t)vec_host_feature(feature) << VEC_FEAT_SHIFT;
     desc |= vec_scalar_widths(insn->mnemonic);
-    *offs = VEC_OFFS(XMM_OFF(d->reg), XMM_OFF(d->reg),
+    *offs = VEC_OFFS(d->kind == X86_OPK_XMM ? XMM_OFF(d->reg) : 0,
+                     d->kind == X86_OPK_XMM ? XMM_OFF(d->reg) : 0,
                      src->kind == X86_OPK_XMM ? XMM_OFF(src->reg) : 0, MXCSR_OFF);
     return desc;
 }

@@ -7,7 +7,8 @@
  * unmasked (SIGFPE: si_code, MXCSR and registers of the signal frame), on
  * edge values (signed zeros, NaNs, infinities, denormals, extremes), plus
  * a guest fault right after an FP run (the frame's MXCSR must hold the
- * run's flags), COMISS/COMISD/UCOMIS* flags, and VEX.128/256 forms (bits 255:128 of VEX.128
+ * run's flags), COMISS/COMISD/UCOMISx flags, CVTSI2SS/SD and
+ * CVT(T)SS/SD2SI, and VEX.128/256 forms (bits 255:128 of VEX.128
  * destinations zeroed).  Prints hex; must match the native run.
  */
 #include <setjmp.h>
@@ -26,6 +27,7 @@ void blk_sse4(const void *in, void *out, uint32_t *mx);
 void blk_avx(const void *in, void *out, uint32_t *mx);
 void blk_fault(const void *in, void *out, uint32_t *mx);
 void blk_cmp(const void *in, void *out, uint32_t *mx);
+void blk_cvt(const void *in, void *out, uint32_t *mx);
 
 #define LOAD3 "movupd (%rdi), %xmm0\n movupd 16(%rdi), %xmm1\n movupd 32(%rdi), %xmm2\n" \
               "movupd 80(%rdi), %xmm3\n ldmxcsr (%rdx)\n"
@@ -74,6 +76,11 @@ __asm__(
     "ucomisd %xmm1, %xmm0\n" FLAGS(64) "addsd %xmm2, %xmm0\n comisd %xmm2, %xmm1\n" FLAGS(72)
     "ucomiss %xmm0, %xmm2\n" FLAGS(80) "comiss 48(%rdi), %xmm1\n" FLAGS(88)
     "comisd %xmm3, %xmm3\n" FLAGS(96) STORE3
+    ".globl blk_cvt\n blk_cvt:\n" LOAD3
+    "cvtsd2si %xmm0, %rax\n mov %rax, 64(%rsi)\n cvttss2si %xmm1, %eax\n mov %rax, 72(%rsi)\n"
+    "cvtsi2sdq 48(%rdi), %xmm2\n cvtsi2ss %eax, %xmm3\n cvtsd2si 16(%rdi), %rcx\n"
+    "mov %rcx, 80(%rsi)\n cvtsi2sdl %ecx, %xmm0\n cvttsd2si %xmm2, %ecx\n mov %rcx, 88(%rsi)\n"
+    "cvtss2si 4(%rdi), %rdx\n mov %rdx, 96(%rsi)\n cvtsi2ssq %rdx, %xmm1\n" STORE3
     ".globl blk_fault\n blk_fault:\n" LOAD3
     "mulsd %xmm1, %xmm0\n addpd %xmm2, %xmm1\n movq 0, %rax\n" STORE3
 );
@@ -119,7 +126,8 @@ static void on_sig(int sig, siginfo_t *si, void *uc_)
 typedef void (*Blk)(const void *, void *, uint32_t *);
 static const struct { const char *name; Blk fn; } blocks[] = {
     { "sd", blk_sd }, { "pd", blk_pd }, { "ps", blk_ps }, { "sse4", blk_sse4 },
-    { "avx", blk_avx }, { "cmp", blk_cmp }, { "fault", blk_fault },
+    { "avx", blk_avx }, { "cmp", blk_cmp }, { "cvt", blk_cvt },
+    { "fault", blk_fault },
 };
 
 int main(void)

@@ -288,7 +288,22 @@ static void emit_native(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rh
         return;
     }
     unsigned dw = width_bytes[VEC_DW(desc)], bw = width_bytes[VEC_BW(desc)];
+    if (desc & VEC_RGPR) {
+        /* CVT(T)S[SD]2SI rd, xmm1 */
+        if (desc & VEC_BREG) {
+            load_x(g, false, 1, bo, bw);
+        } else {
+            load_x_gprs(b, false, 1, rlo, rhi);
+        }
+        jit_sse_rr(b, pp, map, w, VEC_OPC(desc), rd, 1);
+        return;
+    }
     load_x(g, false, 0, d, dw);
+    if (desc & VEC_BGPR) {
+        /* CVTSI2S[SD] xmm0, r32/r64 */
+        jit_sse_rr(b, pp, map, w, VEC_OPC(desc), 0, rlo);
+        goto store;
+    }
     if (desc & VEC_BREG) {
         load_x(g, false, 1, bo, bw);
     } else {
@@ -309,6 +324,7 @@ static void emit_native(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rh
         jit_alu_ri(b, P_W, EXT_AND, rd, 0x45);
         return;
     }
+store:
     /* only the bytes the instruction writes: a scalar op keeps the rest */
     if (dw == 4) {
         jit_sse_rm(b, 1, 1, false, 0x7E, 0, REG_ENV, d);            /* movd [d], xmm0 */
@@ -383,7 +399,8 @@ void jit_lower_vec(JitGen *g, const TCGOp *op)
     for (int r = 0; r < 16; r++) {
         TCGTemp *t = g->owner[r];
         if (t && t->kind == TEMP_GLOBAL &&
-            (((int32_t)t->slot >= d / 8 && (int32_t)t->slot < d / 8 + 4) ||
+            ((!(desc & (VEC_FLAGS | VEC_RGPR)) &&
+              (int32_t)t->slot >= d / 8 && (int32_t)t->slot < d / 8 + 4) ||
              (fp && (int32_t)t->slot == mx / 8))) {
             ra_drop(g, t);
         }
