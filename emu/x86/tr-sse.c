@@ -349,11 +349,13 @@ static bool vec_gpr_src(unsigned mn)
     return mn == X86_MN_CVTSI2SS || mn == X86_MN_CVTSI2SD;
 }
 
-/* CVT(T)SS2SI/CVT(T)SD2SI: the result is a GPR of the host insn. */
+/* CVT(T)SS2SI/CVT(T)SD2SI, PMOVMSKB, MOVMSKPS/PD, PEXTRW (0F C5): the
+ * result is the GPR in ModRM.reg of the host insn. */
 static bool vec_gpr_dst(unsigned mn)
 {
     return mn == X86_MN_CVTSS2SI || mn == X86_MN_CVTTSS2SI || mn == X86_MN_CVTSD2SI ||
-           mn == X86_MN_CVTTSD2SI;
+           mn == X86_MN_CVTTSD2SI || mn == X86_MN_PMOVMSKB || mn == X86_MN_MOVMSKPS ||
+           mn == X86_MN_MOVMSKPD || mn == X86_MN_PEXTRW;
 }
 
 static bool vec_lowerable(unsigned mn, const SSEVecOp *g)
@@ -410,6 +412,8 @@ static uint64_t vec_scalar_widths(unsigned mn)
         return VEC_RGPR | ((uint64_t)VEC_W4 << VEC_BW_SHIFT);
     case X86_MN_CVTSD2SI: case X86_MN_CVTTSD2SI:
         return VEC_RGPR | ((uint64_t)VEC_W8 << VEC_BW_SHIFT);
+    case X86_MN_PMOVMSKB: case X86_MN_MOVMSKPS: case X86_MN_MOVMSKPD: case X86_MN_PEXTRW:
+        return VEC_RGPR;
     case X86_MN_COMISS: case X86_MN_UCOMISS:
         return VEC_FLAGS | ((uint64_t)VEC_W4 << VEC_DW_SHIFT) | ((uint64_t)VEC_W4 << VEC_BW_SHIFT);
     case X86_MN_COMISD: case X86_MN_UCOMISD:
@@ -487,6 +491,9 @@ static uint64_t vec_legacy_desc(const X86Insn *insn, const SSEVecOp *g, int feat
         ((p & X86_PREFIX_DATA) && (p & (X86_PREFIX_REPZ | X86_PREFIX_REPNZ))) ||
         ((p & X86_PREFIX_REPZ) && (p & X86_PREFIX_REPNZ))) {
         return 0;
+    }
+    if (insn->mnemonic == X86_MN_PEXTRW && insn->map != X86_MAP_0F) {
+        return 0;   /* 0F 3A 15: r/m destination */
     }
     unsigned pp = (p & X86_PREFIX_REPNZ) ? 3 : (p & X86_PREFIX_REPZ) ? 2
                 : (p & X86_PREFIX_DATA) ? 1 : 0;

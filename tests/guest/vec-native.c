@@ -8,8 +8,9 @@
  * edge values (signed zeros, NaNs, infinities, denormals, extremes), plus
  * a guest fault right after an FP run (the frame's MXCSR must hold the
  * run's flags), COMISS/COMISD/UCOMISx flags, CVTSI2SS/SD and
- * CVT(T)SS/SD2SI, and VEX.128/256 forms (bits 255:128 of VEX.128
- * destinations zeroed).  Prints hex; must match the native run.
+ * CVT(T)SS/SD2SI, PMOVMSKB/MOVMSKPS/PD/PEXTRW, and VEX.128/256 forms
+ * (bits 255:128 of VEX.128 destinations zeroed).  Prints hex; must match
+ * the native run.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -18,8 +19,9 @@
 #include <string.h>
 #include <ucontext.h>
 
-/* Each block: in = 6 x 16 bytes (xmm0..xmm5 or ymm halves), out = the
- * registers after, mx = MXCSR in and out.  SysV: rdi, rsi, rdx. */
+/* Each block: in = 8 x 16 bytes (xmm0..xmm3, ymm halves, memory
+ * operands), out = the registers after and GPR results at out + 64,
+ * mx = MXCSR in and out.  SysV: rdi, rsi, rdx (which blocks keep). */
 void blk_sd(const void *in, void *out, uint32_t *mx);
 void blk_pd(const void *in, void *out, uint32_t *mx);
 void blk_ps(const void *in, void *out, uint32_t *mx);
@@ -28,6 +30,7 @@ void blk_avx(const void *in, void *out, uint32_t *mx);
 void blk_fault(const void *in, void *out, uint32_t *mx);
 void blk_cmp(const void *in, void *out, uint32_t *mx);
 void blk_cvt(const void *in, void *out, uint32_t *mx);
+void blk_msk(const void *in, void *out, uint32_t *mx);
 
 #define LOAD3 "movupd (%rdi), %xmm0\n movupd 16(%rdi), %xmm1\n movupd 32(%rdi), %xmm2\n" \
               "movupd 80(%rdi), %xmm3\n ldmxcsr (%rdx)\n"
@@ -80,7 +83,12 @@ __asm__(
     "cvtsd2si %xmm0, %rax\n mov %rax, 64(%rsi)\n cvttss2si %xmm1, %eax\n mov %rax, 72(%rsi)\n"
     "cvtsi2sdq 48(%rdi), %xmm2\n cvtsi2ss %eax, %xmm3\n cvtsd2si 16(%rdi), %rcx\n"
     "mov %rcx, 80(%rsi)\n cvtsi2sdl %ecx, %xmm0\n cvttsd2si %xmm2, %ecx\n mov %rcx, 88(%rsi)\n"
-    "cvtss2si 4(%rdi), %rdx\n mov %rdx, 96(%rsi)\n cvtsi2ssq %rdx, %xmm1\n" STORE3
+    "cvtss2si 4(%rdi), %r10\n mov %r10, 96(%rsi)\n cvtsi2ssq %r10, %xmm1\n" STORE3
+    ".globl blk_msk\n blk_msk:\n" LOAD3
+    "pmovmskb %xmm0, %eax\n mov %rax, 64(%rsi)\n pcmpeqb %xmm1, %xmm2\n pmovmskb %xmm2, %ecx\n"
+    "mov %rcx, 72(%rsi)\n movmskps %xmm3, %r10d\n movmskpd %xmm1, %eax\n shl $8, %r10\n"
+    "or %r10, %rax\n mov %rax, 80(%rsi)\n pextrw $5, %xmm0, %r9d\n pextrw $0, %xmm3, %ecx\n"
+    "shl $16, %r9\n or %r9, %rcx\n mov %rcx, 88(%rsi)\n" STORE3
     ".globl blk_fault\n blk_fault:\n" LOAD3
     "mulsd %xmm1, %xmm0\n addpd %xmm2, %xmm1\n movq 0, %rax\n" STORE3
 );
@@ -126,7 +134,7 @@ static void on_sig(int sig, siginfo_t *si, void *uc_)
 typedef void (*Blk)(const void *, void *, uint32_t *);
 static const struct { const char *name; Blk fn; } blocks[] = {
     { "sd", blk_sd }, { "pd", blk_pd }, { "ps", blk_ps }, { "sse4", blk_sse4 },
-    { "avx", blk_avx }, { "cmp", blk_cmp }, { "cvt", blk_cvt },
+    { "avx", blk_avx }, { "cmp", blk_cmp }, { "cvt", blk_cvt }, { "msk", blk_msk },
     { "fault", blk_fault },
 };
 

@@ -296,6 +296,9 @@ static void emit_native(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rh
             load_x_gprs(b, false, 1, rlo, rhi);
         }
         jit_sse_rr(b, pp, map, w, VEC_OPC(desc), rd, 1);
+        if (desc & VEC_IMM) {
+            jit_byte(b, VEC_IMM8(desc));   /* PEXTRW */
+        }
         return;
     }
     load_x(g, false, 0, d, dw);
