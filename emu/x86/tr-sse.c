@@ -1088,6 +1088,7 @@ static uint64_t vec_vex_desc(const X86Insn *insn, unsigned base, const X86Operan
     bool ok;
 
     if (d->kind != X86_OPK_XMM || pp < 0 || (xf & (VX_BHI | VX_NODEST)) ||
+        vec_gpr_src(base) || vec_gpr_dst(base) ||   /* legacy forms only */
         !vec_lowerable(base, g) || vec_host_feature(g->feature) == VEC_HF_NB) {
         return 0;
     }

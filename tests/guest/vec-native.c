@@ -72,6 +72,7 @@ __asm__(
     "vaddsd %xmm1, %xmm0, %xmm0\n vminps %ymm3, %ymm2, %ymm2\n vsubpd %xmm2, %xmm1, %xmm1\n"
     "vcmpps $0x1d, %ymm2, %ymm0, %ymm3\n vpsrld $5, %ymm3, %ymm3\n vpshufd $0x4e, %ymm3, %ymm3\n"
     "vcvtps2pd %xmm2, %ymm2\n vroundpd $2, %ymm2, %ymm2\n vhaddps %ymm3, %ymm2, %ymm3\n"
+    "vcvtsi2sdl 8(%rdi), %xmm1, %xmm1\n vcvtsi2ssq 16(%rdi), %xmm0, %xmm0\n"
     "stmxcsr (%rdx)\n"
     "vmovupd %ymm0, (%rsi)\n vmovupd %ymm1, 32(%rsi)\n vmovupd %ymm2, 64(%rsi)\n"
     "vmovupd %ymm3, 96(%rsi)\n vzeroupper\n ret\n"
