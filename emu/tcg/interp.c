@@ -983,6 +983,18 @@ static void gen_op(InterpGen *g, const TCGOp *op, uint32_t idx)
         case INDEX_op_call:
             gen_call(g, op, idx);
             break;
+        case INDEX_op_vec:
+        case INDEX_op_vec_ret: {
+            /* its meaning: the fallback helper call (emu/tcg/tcg-vec.h) */
+            TCGOp call = *op;
+            unsigned no = opc == INDEX_op_vec_ret;
+            call.opc = INDEX_op_call;
+            call.call_oargs = (uint8_t)no;
+            call.call_iargs = 5;
+            call.args[no + 5] = op->args[no + 7];
+            gen_call(g, &call, idx);
+            break;
+        }
         case INDEX_op_mb:
             emit_handler(g, H_mb);
             break;

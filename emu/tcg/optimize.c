@@ -765,6 +765,14 @@ static void forward_pass(OptState *o)
             reset_outputs(o, &op);
             break;
         }
+        case INDEX_op_vec:
+        case INDEX_op_vec_ret:
+            /* a helper call writing vector registers and MXCSR in env */
+            replace_inputs(o, &op);
+            emit(o, &op);
+            reset_globals(o);
+            reset_outputs(o, &op);
+            break;
         case INDEX_op_mov: {
             TCGTemp *a = best_copy(o, tcg_op_temp(&op, 1));
             emit_mov(o, tcg_op_temp(&op, 0), a);
@@ -1048,7 +1056,9 @@ static void retarget_pass(OptState *o)
                 op->opc == INDEX_op_set_label ||
                 op_uses_temp(op, 0, no + ni, x) || op_uses_temp(op, 0, no, t) ||
                 (x->kind == TEMP_GLOBAL &&
-                 (op->opc == INDEX_op_call || op->opc == INDEX_op_qemu_ld ||
+                 (op->opc == INDEX_op_call || op->opc == INDEX_op_vec ||
+                  op->opc == INDEX_op_vec_ret ||
+                  op->opc == INDEX_op_qemu_ld ||
                   op->opc == INDEX_op_qemu_st || op->opc == INDEX_op_mb))) {
                 break;
             }

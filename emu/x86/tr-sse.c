@@ -25,6 +25,7 @@
 #include "sse_helper.h"
 #include "sse4-ops.h"
 #include "cpu-model.h"
+#include "emu/tcg/tcg-vec.h"
 
 static inline TCGv env_arg(void)
 {
@@ -301,6 +302,231 @@ static void gen_mmx_wait_mem(const X86Insn *insn)
     }
 }
 
+
+/* ---- host lowering (the vec IR op, emu/tcg/tcg-vec.h) ----
+ *
+ * A vec op whose XMM/YMM form is the same instruction on the host is
+ * emitted as a `vec` IR op: the backend may run that instruction natively
+ * (docs/jit.md, "Vector and FP"); its meaning stays the helper call.  Not
+ * lowered: GPR/MMX operands or results, flag results, implicit XMM0
+ * (BLENDV*), and 32-byte memory sources.
+ */
+
+/* Vec ops that read or write MXCSR (rounding, DAZ/FTZ, exception flags). */
+static bool vec_is_fp(unsigned mn)
+{
+    switch (mn) {
+    case X86_MN_ADDPS: case X86_MN_ADDSS: case X86_MN_ADDPD: case X86_MN_ADDSD:
+    case X86_MN_SUBPS: case X86_MN_SUBSS: case X86_MN_SUBPD: case X86_MN_SUBSD:
+    case X86_MN_MULPS: case X86_MN_MULSS: case X86_MN_MULPD: case X86_MN_MULSD:
+    case X86_MN_DIVPS: case X86_MN_DIVSS: case X86_MN_DIVPD: case X86_MN_DIVSD:
+    case X86_MN_MINPS: case X86_MN_MINSS: case X86_MN_MINPD: case X86_MN_MINSD:
+    case X86_MN_MAXPS: case X86_MN_MAXSS: case X86_MN_MAXPD: case X86_MN_MAXSD:
+    case X86_MN_SQRTPS: case X86_MN_SQRTSS: case X86_MN_SQRTPD: case X86_MN_SQRTSD:
+    case X86_MN_RCPPS: case X86_MN_RCPSS: case X86_MN_RSQRTPS: case X86_MN_RSQRTSS:
+    case X86_MN_CMPPS: case X86_MN_CMPSS: case X86_MN_CMPPD: case X86_MN_CMPSD:
+    case X86_MN_CVTPD2DQ: case X86_MN_CVTTPD2DQ: case X86_MN_CVTDQ2PD:
+    case X86_MN_CVTPS2PD: case X86_MN_CVTPD2PS: case X86_MN_CVTSS2SD:
+    case X86_MN_CVTSD2SS: case X86_MN_CVTDQ2PS: case X86_MN_CVTPS2DQ:
+    case X86_MN_CVTTPS2DQ:
+    case X86_MN_COMISS: case X86_MN_UCOMISS: case X86_MN_COMISD: case X86_MN_UCOMISD:
+    case X86_MN_CVTSI2SS: case X86_MN_CVTSI2SD: case X86_MN_CVTSS2SI: case X86_MN_CVTTSS2SI:
+    case X86_MN_CVTSD2SI: case X86_MN_CVTTSD2SI:
+    case X86_MN_ADDSUBPS: case X86_MN_ADDSUBPD: case X86_MN_HADDPS: case X86_MN_HADDPD:
+    case X86_MN_HSUBPS: case X86_MN_HSUBPD:
+    case X86_MN_ROUNDPS: case X86_MN_ROUNDPD: case X86_MN_ROUNDSS: case X86_MN_ROUNDSD:
+    case X86_MN_DPPS: case X86_MN_DPPD:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Whether the XMM form of mn is its host instruction with d, b in registers. */
+/* CVTSI2SS/SD: the integer source is a GPR operand of the host insn. */
+static bool vec_gpr_src(unsigned mn)
+{
+    return mn == X86_MN_CVTSI2SS || mn == X86_MN_CVTSI2SD;
+}
+
+/* CVT(T)SS2SI/CVT(T)SD2SI, PMOVMSKB, MOVMSKPS/PD, PEXTRW (0F C5): the
+ * result is the GPR in ModRM.reg of the host insn. */
+static bool vec_gpr_dst(unsigned mn)
+{
+    return mn == X86_MN_CVTSS2SI || mn == X86_MN_CVTTSS2SI || mn == X86_MN_CVTSD2SI ||
+           mn == X86_MN_CVTTSD2SI || mn == X86_MN_PMOVMSKB || mn == X86_MN_MOVMSKPS ||
+           mn == X86_MN_MOVMSKPD || mn == X86_MN_PEXTRW;
+}
+
+static bool vec_lowerable(unsigned mn, const SSEVecOp *g)
+{
+    if (vec_gpr_src(mn) || vec_gpr_dst(mn)) {
+        return true;
+    }
+    if (g->flags & (G_RET | G_W)) {
+        return false;
+    }
+    if (g->flags & G_FLAGS) {   /* only COMIS*: EFLAGS of the host instruction */
+        return mn == X86_MN_COMISS || mn == X86_MN_UCOMISS || mn == X86_MN_COMISD ||
+               mn == X86_MN_UCOMISD;
+    }
+    switch (mn) {
+    case X86_MN_PBLENDVB: case X86_MN_BLENDVPS: case X86_MN_BLENDVPD:   /* XMM0 / is4 */
+    case X86_MN_PINSRB: case X86_MN_PINSRD: case X86_MN_PINSRQ: case X86_MN_PINSRW:
+    case X86_MN_CVTPI2PS: case X86_MN_CVTPI2PD: case X86_MN_CVTPS2PI:
+    case X86_MN_CVTTPS2PI: case X86_MN_CVTPD2PI: case X86_MN_CVTTPD2PI:
+    case X86_MN_PSHUFW:
+        return false;
+    default:
+        return true;
+    }
+}
+
+/* Legacy scalar ops: VEC_DW/VEC_BW codes (d bytes written, b bytes read);
+ * the rest of d is kept, so the backend need not touch it. */
+static uint64_t vec_scalar_widths(unsigned mn)
+{
+    unsigned dw, bw;
+    switch (mn) {
+    case X86_MN_ADDSS: case X86_MN_SUBSS: case X86_MN_MULSS: case X86_MN_DIVSS:
+    case X86_MN_MINSS: case X86_MN_MAXSS: case X86_MN_SQRTSS: case X86_MN_RCPSS:
+    case X86_MN_RSQRTSS: case X86_MN_CMPSS: case X86_MN_ROUNDSS:
+        dw = bw = VEC_W4;
+        break;
+    case X86_MN_ADDSD: case X86_MN_SUBSD: case X86_MN_MULSD: case X86_MN_DIVSD:
+    case X86_MN_MINSD: case X86_MN_MAXSD: case X86_MN_SQRTSD: case X86_MN_CMPSD:
+    case X86_MN_ROUNDSD:
+        dw = bw = VEC_W8;
+        break;
+    case X86_MN_CVTSS2SD:
+        dw = VEC_W8, bw = VEC_W4;
+        break;
+    case X86_MN_CVTSD2SS:
+        dw = VEC_W4, bw = VEC_W8;
+        break;
+    case X86_MN_CVTSI2SS:
+        return VEC_BGPR | ((uint64_t)VEC_W4 << VEC_DW_SHIFT);
+    case X86_MN_CVTSI2SD:
+        return VEC_BGPR | ((uint64_t)VEC_W8 << VEC_DW_SHIFT);
+    case X86_MN_CVTSS2SI: case X86_MN_CVTTSS2SI:
+        return VEC_RGPR | ((uint64_t)VEC_W4 << VEC_BW_SHIFT);
+    case X86_MN_CVTSD2SI: case X86_MN_CVTTSD2SI:
+        return VEC_RGPR | ((uint64_t)VEC_W8 << VEC_BW_SHIFT);
+    case X86_MN_PMOVMSKB: case X86_MN_MOVMSKPS: case X86_MN_MOVMSKPD: case X86_MN_PEXTRW:
+        return VEC_RGPR;
+    case X86_MN_COMISS: case X86_MN_UCOMISS:
+        return VEC_FLAGS | ((uint64_t)VEC_W4 << VEC_DW_SHIFT) | ((uint64_t)VEC_W4 << VEC_BW_SHIFT);
+    case X86_MN_COMISD: case X86_MN_UCOMISD:
+        return VEC_FLAGS | ((uint64_t)VEC_W8 << VEC_DW_SHIFT) | ((uint64_t)VEC_W8 << VEC_BW_SHIFT);
+    default:
+        return 0;
+    }
+    return ((uint64_t)dw << VEC_DW_SHIFT) | ((uint64_t)bw << VEC_BW_SHIFT);
+}
+
+static unsigned vec_host_feature(int feature)
+{
+    switch (feature) {
+    case 0: return VEC_HF_SSE2;
+    case X86_FEAT_SSE3: return VEC_HF_SSE3;
+    case X86_FEAT_SSSE3: return VEC_HF_SSSE3;
+    case X86_FEAT_SSE4_1: return VEC_HF_SSE41;
+    case X86_FEAT_SSE4_2: return VEC_HF_SSE42;
+    default: return VEC_HF_NB;   /* never native */
+    }
+}
+
+/* The encoding fields common to both forms; src an XMM register, a memory
+ * operand (in b_lo/b_hi) or the imm8 of a shift group form (0F 71..73). */
+static uint64_t vec_desc_common(const X86Insn *insn, unsigned base, const X86Operand *src,
+                                uint32_t imm8, bool has_imm, bool *ok)
+{
+    uint64_t desc = insn->opcode | ((uint64_t)(insn->map - X86_MAP_ONE) << VEC_MAP_SHIFT);
+
+    *ok = true;
+    if (insn->map < X86_MAP_0F || insn->map > X86_MAP_0F3A) {
+        *ok = false;
+    }
+    switch (src->kind) {
+    case X86_OPK_XMM:
+        desc |= VEC_BREG;
+        break;
+    case X86_OPK_MEM:
+        *ok &= src->size <= 16;
+        break;
+    case X86_OPK_IMM:
+        if (insn->map != X86_MAP_0F || insn->opcode < 0x71 || insn->opcode > 0x73) {
+            *ok = false;
+        }
+        desc |= VEC_GROUP | ((uint64_t)((insn->modrm >> 3) & 7) << VEC_EXT_SHIFT);
+        imm8 = (uint32_t)src->imm & 0xff;
+        has_imm = true;
+        break;
+    default:
+        *ok = false;
+        break;
+    }
+    if (has_imm) {
+        desc |= VEC_IMM | ((uint64_t)(imm8 & 0xff) << VEC_IMM_SHIFT);
+    }
+    if (vec_is_fp(base)) {
+        desc |= VEC_FP;
+    }
+    return desc;
+}
+
+#define XMM_OFF(r) ((uint64_t)offsetof(CPUX86State, xmm[(r) & 15]))
+#define MXCSR_OFF  ((uint64_t)offsetof(CPUX86State, mxcsr))
+
+/* Legacy SSE form: desc for tcg_gen_vec, or 0 if it has no host form. */
+static uint64_t vec_legacy_desc(const X86Insn *insn, const SSEVecOp *g, int feature,
+                                uint32_t immf, uint64_t *offs)
+{
+    const X86Operand *d = &insn->ops[0], *src = &insn->ops[1];
+    unsigned p = insn->prefixes;
+    bool ok;
+
+    if (d->kind != (vec_gpr_dst(insn->mnemonic) ? X86_OPK_GPR : X86_OPK_XMM) ||
+        !vec_lowerable(insn->mnemonic, g) ||
+        ((p & X86_PREFIX_DATA) && (p & (X86_PREFIX_REPZ | X86_PREFIX_REPNZ))) ||
+        ((p & X86_PREFIX_REPZ) && (p & X86_PREFIX_REPNZ))) {
+        return 0;
+    }
+    if (insn->mnemonic == X86_MN_PEXTRW && insn->map != X86_MAP_0F) {
+        return 0;   /* 0F 3A 15: r/m destination */
+    }
+    unsigned pp = (p & X86_PREFIX_REPNZ) ? 3 : (p & X86_PREFIX_REPZ) ? 2
+                : (p & X86_PREFIX_DATA) ? 1 : 0;
+    bool has_imm = insn->nb_ops > 2 && insn->ops[2].kind == X86_OPK_IMM;
+    uint32_t imm8 = immf & 0xff;
+    switch (insn->mnemonic) {
+    case X86_MN_CMPPS: case X86_MN_CMPPD: case X86_MN_CMPSS: case X86_MN_CMPSD:
+        imm8 &= 7;   /* as the vec op: legacy predicates 0..7 */
+        break;
+    default:
+        break;
+    }
+    X86Operand gsrc = *src;
+    if (vec_gpr_src(insn->mnemonic) && src->kind == X86_OPK_GPR) {
+        gsrc.kind = X86_OPK_MEM;   /* the value is in b_lo like a loaded one */
+        gsrc.size = 8;
+    }
+    uint64_t desc = vec_desc_common(insn, insn->mnemonic, &gsrc, imm8, has_imm, &ok);
+    if (!ok) {
+        return 0;
+    }
+    if ((vec_gpr_src(insn->mnemonic) || vec_gpr_dst(insn->mnemonic)) && (insn->rex & 8)) {
+        desc |= VEC_W;   /* r/m64 forms */
+    }
+    desc |= (uint64_t)pp << VEC_PP_SHIFT;
+    desc |= (uint64_t)vec_host_feature(feature) << VEC_FEAT_SHIFT;
+    desc |= vec_scalar_widths(insn->mnemonic);
+    *offs = VEC_OFFS(d->kind == X86_OPK_XMM ? XMM_OFF(d->reg) : 0,
+                     d->kind == X86_OPK_XMM ? XMM_OFF(d->reg) : 0,
+                     src->kind == X86_OPK_XMM ? XMM_OFF(src->reg) : 0, MXCSR_OFF);
+    return desc;
+}
+
 /* ---- the generic vec emitter ---- */
 
 static void gen_sse_vec(DisasContext *s, X86Insn *insn)
@@ -411,7 +637,14 @@ static void gen_sse_vec(DisasContext *s, X86Insn *insn)
         env_arg(), tcg_constant_i64((uint64_t)(uintptr_t)g->fn),
         tcg_constant_i64(VEC_CTL(dreg, dreg, immf)), lo, hi,
     };
-    tcg_gen_callN(ret ? &helper_info_vec_ret : &helper_info_vec, ret, 5, args);
+    uint64_t offs = 0, desc = vec_legacy_desc(insn, g, feature, immf, &offs);
+    if (desc && ret) {
+        tcg_gen_vec_ret(ret, args[0], args[1], args[2], lo, hi, desc, offs, &helper_info_vec_ret);
+    } else if (desc) {
+        tcg_gen_vec(args[0], args[1], args[2], lo, hi, desc, offs, &helper_info_vec);
+    } else {
+        tcg_gen_callN(ret ? &helper_info_vec_ret : &helper_info_vec, ret, 5, args);
+    }
     if (st_addr) {
         gen_st(s, ret, st_addr, d->size);
     } else if (g->flags & G_RET) {
@@ -824,6 +1057,54 @@ static bool vex_256_ok(DisasContext *s, unsigned base)
     return true;
 }
 
+
+/* VEX.pp of a VEX-encoded instruction, from its bytes (only segment and
+ * 67 prefixes may precede VEX); -1 if not found. */
+static int vex_pp(const X86Insn *insn)
+{
+    for (int i = 0; i + 2 < insn->len; i++) {
+        switch (insn->bytes[i]) {
+        case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65: case 0x67:
+            continue;
+        case 0xC5:
+            return insn->bytes[i + 1] & 3;
+        case 0xC4:
+            return insn->bytes[i + 2] & 3;
+        default:
+            return -1;
+        }
+    }
+    return -1;
+}
+
+/* VEX form: desc for tcg_gen_vec, or 0 if it has no host form. */
+static uint64_t vec_vex_desc(const X86Insn *insn, unsigned base, const X86Operand *a,
+                             const X86Operand *src, bool wide, uint32_t immf, uint64_t xf,
+                             uint64_t *offs)
+{
+    const X86Operand *d = &insn->ops[0];
+    const SSEVecOp *g = &sse_vec_ops[base];
+    int pp = vex_pp(insn);
+    bool ok;
+
+    if (d->kind != X86_OPK_XMM || pp < 0 || (xf & (VX_BHI | VX_NODEST)) ||
+        vec_gpr_src(base) || vec_gpr_dst(base) ||   /* legacy forms only */
+        !vec_lowerable(base, g) || vec_host_feature(g->feature) == VEC_HF_NB) {
+        return 0;
+    }
+    bool has_imm = insn->nb_ops > 2 && insn->ops[insn->nb_ops - 1].kind == X86_OPK_IMM;
+    uint64_t desc = vec_desc_common(insn, base, src, immf & 0xff, has_imm, &ok);
+    if (!ok) {
+        return 0;
+    }
+    desc |= VEC_VEX | ((uint64_t)pp << VEC_PP_SHIFT);
+    desc |= (wide ? VEC_L : 0) | (insn->vex_w ? VEC_W : 0) | (a ? VEC_A3 : 0);
+    desc |= (uint64_t)(wide && vex_needs_avx2(base) ? VEC_HF_AVX2 : VEC_HF_AVX) << VEC_FEAT_SHIFT;
+    *offs = VEC_OFFS(XMM_OFF(d->reg), XMM_OFF(a ? a->reg : d->reg),
+                     src->kind == X86_OPK_XMM ? XMM_OFF(src->reg) : 0, MXCSR_OFF);
+    return desc;
+}
+
 /* The generic vec emitter for VEX forms. */
 static void gen_vex_vec(DisasContext *s, X86Insn *insn, unsigned base)
 {
@@ -959,7 +1240,12 @@ static void gen_vex_vec(DisasContext *s, X86Insn *insn, unsigned base)
         env_arg(), tcg_constant_i64((uint64_t)(uintptr_t)fn),
         tcg_constant_i64(VEC_CTL(dreg, areg, immf) | xf), lo, hi,
     };
-    tcg_gen_callN(ret ? &helper_info_vex_ret : &helper_info_vex, ret, 5, args);
+    uint64_t offs = 0, desc = ret ? 0 : vec_vex_desc(insn, base, a, src, wide, immf, xf, &offs);
+    if (desc) {
+        tcg_gen_vec(args[0], args[1], args[2], lo, hi, desc, offs, &helper_info_vex);
+    } else {
+        tcg_gen_callN(ret ? &helper_info_vex_ret : &helper_info_vex, ret, 5, args);
+    }
     if (g->flags & G_RET) {
         if (d->kind == X86_OPK_MEM) {
             gen_st(s, ret, gen_lea(s), d->size);

@@ -19,6 +19,7 @@
 #include "emu/cpu.h"
 #include "emu/tcg/internal.h"
 #include "jit-internal.h"
+#include "vec.h"
 
 static inline int32_t slot_disp(unsigned slot)
 {
@@ -691,6 +692,7 @@ static void load_saved(JitBuf *b, int dst, int r)
 void jit_emit_slow_paths(JitGen *g)
 {
     JitBuf *b = &g->b;
+    jit_vec_emit_stubs(g);
     for (uint32_t i = 0; i < g->nslow; i++) {
         const SlowPath *sp = &g->slow[i];
         jit_patch_rel32(b, sp->jcc_at, jit_buf_offset(b));
@@ -810,6 +812,10 @@ void jit_lower_op(JitGen *g, const TCGOp *op)
         break;
     case INDEX_op_call:
         lower_call(g, op);
+        break;
+    case INDEX_op_vec:
+    case INDEX_op_vec_ret:
+        jit_lower_vec(g, op);
         break;
     case INDEX_op_mb:
         jit_mfence(&g->b);

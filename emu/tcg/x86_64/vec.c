@@ -1,0 +1,487 @@
+/*
+ * emu/tcg/x86_64/vec.c — the `vec` IR op (emu/tcg/tcg-vec.h) as host SSE/AVX
+ * instructions.
+ *
+ * A vec op names a guest vector instruction by its own encoding (the guest
+ * and host ISAs are the same) plus the env offsets of its registers.  When
+ * the host has the instruction's feature (detected at run time; the guest
+ * CPU model never depends on it) it becomes, inline:
+ *
+ *     movdqu xmm0, [env + d]        (VEX: vmovdqu x/ymm1, [env + a])
+ *     movdqu xmm1, [env + b]        (or movq/punpcklqdq from the two GPRs
+ *                                    holding a memory source the IR loaded)
+ *     OP     xmm0, xmm1 [, imm8]    (VEX: vOP x/ymm0, x/ymm1, x/ymm2)
+ *     movdqu [env + d], xmm0        (VEX: all 32 bytes of ymm0, whose upper
+ *                                    half VEX.128 zeroed, as the guest rule)
+ * otherwise it is its fallback helper call.  xmm0-xmm3 are scratch: nothing
+ * is kept in vector registers across ops (C code may clobber them).
+ *
+ * MXCSR (VEC_FP ops).  The native path is taken only while the guest has
+ * every exception masked (a runtime test of env->mxcsr in front of each op);
+ * then the host instruction under the guest's MXCSR (rounding, DAZ, FTZ,
+ * its sticky flags) gives the exact result and flags, and no #XM can
+ * happen.  Otherwise an out-of-line stub calls the fallback helper, which
+ * keeps the exact unmasked semantics (#XM, tininess, no result written).
+ * The host MXCSR is switched to the guest's (`ldmxcsr [env->mxcsr]`) and
+ * back (`stmxcsr [env->mxcsr]; ldmxcsr host`) once per *run* of FP vec ops
+ * that only pure integer IR ops separate (those cannot fault, call out to
+ * anything that reads MXCSR or read the MXCSR global): a run never spans a
+ * guest access, helper call, branch or label, so C code and fault paths
+ * always see the host MXCSR and env->mxcsr is exact wherever it is read.
+ * stmxcsr waits for the FP work in flight (about 13 ns on the Zen 5 host
+ * of docs/jit.md, ldmxcsr overlaps): a run pays it once, not once per op.
+ * The masks cannot change inside a
+ * run, so its tests agree: either every op of a run takes its native path
+ * (the first switches, the last switches back) or every op its stub.
+ * The host value restored is the MXCSR the process started with (generated
+ * code runs with it: C code never changes it lastingly).
+ */
+#include <stdlib.h>
+#include <glib.h>
+
+#include "emu/cpu.h"
+#include "emu/tcg/internal.h"
+#include "emu/tcg/tcg-vec.h"
+#include "jit-internal.h"
+#include "vec.h"
+
+/* Where a fallback argument is at the stub. */
+typedef struct VecArg {
+    enum { VA_CONST, VA_REG, VA_SLOT } kind;
+    uint64_t val;     /* constant, register number or env slot */
+} VecArg;
+
+/* Out-of-line fallback call of one FP vec op whose guard failed. */
+typedef struct VecStub {
+    size_t jcc_at, back;
+    const void *func;
+    uint64_t fn, ctl;
+    VecArg b[2];
+    int8_t ret;       /* register of the result (vec_ret), or -1 */
+    bool have_insn;
+    uint64_t pc, cc_op;
+} VecStub;
+
+static __thread VecStub *stubs;
+static __thread uint32_t nstubs, stubs_cap;
+/* The host MXCSR holds the guest's (a run of FP ops is open). */
+static __thread bool mx_open;
+
+static bool host_has[VEC_HF_NB];
+static uint32_t host_mxcsr;
+static GOnce vec_once = G_ONCE_INIT;
+
+static gpointer vec_init(gpointer unused)
+{
+    const char *off = getenv("EMU_JIT_NO_VEC");
+    bool on = !(off && *off && off[0] != '0');
+
+    __builtin_cpu_init();
+    host_has[VEC_HF_SSE2] = on;
+    host_has[VEC_HF_SSE3] = on && __builtin_cpu_supports("sse3");
+    host_has[VEC_HF_SSSE3] = on && __builtin_cpu_supports("ssse3");
+    host_has[VEC_HF_SSE41] = on && __builtin_cpu_supports("sse4.1");
+    host_has[VEC_HF_SSE42] = on && __builtin_cpu_supports("sse4.2");
+    host_has[VEC_HF_AVX] = on && __builtin_cpu_supports("avx");
+    host_has[VEC_HF_AVX2] = on && __builtin_cpu_supports("avx2");
+    __asm__ volatile("stmxcsr %0" : "=m"(host_mxcsr));
+    host_mxcsr &= ~0x3fu;   /* no sticky flags */
+    return NULL;
+}
+
+bool jit_vec_host_has(unsigned f)
+{
+    g_once(&vec_once, vec_init, NULL);
+    return f < VEC_HF_NB && host_has[f];
+}
+
+static inline TCGTemp *T(const TCGOp *op, unsigned k)
+{
+    return (TCGTemp *)op->args[k];
+}
+
+static bool native_ok(uint64_t desc)
+{
+    return jit_vec_host_has(VEC_FEAT(desc));
+}
+
+/* Whether a run of FP vec ops continues after op idx: the next op that
+ * emits code is a native FP vec op, with only pure integer ops (no calls
+ * but integer C functions, no faults, no MXCSR global) in between. */
+static bool run_continues(JitGen *g, int32_t mx_slot)
+{
+    TCGContext *s = g->s;
+    for (uint32_t j = g->idx + 1; j < s->nb_ops; j++) {
+        const TCGOp *op = &s->ops[j];
+        switch (op->opc) {
+        case INDEX_op_nop:
+        case INDEX_op_insn_start:
+        case INDEX_op_discard:
+        case INDEX_op_add_counter:
+            continue;
+        case INDEX_op_vec:
+        case INDEX_op_vec_ret: {
+            uint64_t desc = op->args[(op->opc == INDEX_op_vec_ret) + 5];
+            if (!native_ok(desc)) {
+                return false;
+            }
+            if (desc & VEC_FP) {
+                return true;
+            }
+            continue;   /* integer: inline, no MXCSR */
+        }
+        default:
+            break;
+        }
+        if (tcg_op_defs[op->opc].flags != 0) {
+            return false;
+        }
+        unsigned n = tcg_op_nb_oargs(op) + tcg_op_nb_iargs(op);
+        for (unsigned k = 0; k < n; k++) {
+            TCGTemp *t = T(op, k);
+            if (t->kind == TEMP_GLOBAL && (int32_t)t->slot == mx_slot) {
+                return false;
+            }
+        }
+    }
+    return false;
+}
+
+static VecArg arg_where(JitGen *g, TCGTemp *t)
+{
+    TempInfo *ti = ti_of(g, t);
+    if (t->kind == TEMP_CONST) {
+        return (VecArg){ VA_CONST, t->val };
+    }
+    if (ti->reg >= 0) {
+        return (VecArg){ VA_REG, (uint64_t)ti->reg };
+    }
+    g_assert(ti->home >= 0 && ti->mem_ok);
+    return (VecArg){ VA_SLOT, (uint64_t)ti->home };
+}
+
+static void add_stub(JitGen *g, size_t jcc_at, const TCGOp *op, unsigned no, int ret,
+                     VecArg blo, VecArg bhi)
+{
+    if (nstubs == stubs_cap) {
+        stubs_cap = stubs_cap ? stubs_cap * 2 : 32;
+        stubs = g_renew(VecStub, stubs, stubs_cap);
+    }
+    stubs[nstubs++] = (VecStub){
+        .jcc_at = jcc_at, .back = jit_buf_offset(&g->b),
+        .func = ((const TCGHelperInfo *)op->args[no + 7])->func,
+        .fn = T(op, no + 1)->val, .ctl = T(op, no + 2)->val, .b = { blo, bhi },
+        .ret = (int8_t)ret,
+        .have_insn = g->have_insn, .pc = g->insn_pc, .cc_op = g->insn_cc_op,
+    };
+}
+
+/* Widths (VEC_DW/VEC_BW codes) in bytes. */
+static const uint8_t width_bytes[4] = { 16, 8, 4, 16 };
+
+/* movq/movd x, r (VEX or legacy encoding); w: 64 bits */
+static void mov_x_r(JitBuf *b, bool vex, bool w, int x, int r)
+{
+    if (vex) {
+        jit_vex_rr(b, 1, 1, w, false, 0x6E, x, 0, r);
+    } else {
+        jit_sse_rr(b, 1, 1, w, 0x6E, x, r);
+    }
+}
+
+/* x = {lo, hi} from GPRs (hi < 0: upper half don't care); scratch x + 1. */
+static void load_x_gprs(JitBuf *b, bool vex, int x, int rlo, int rhi)
+{
+    mov_x_r(b, vex, true, x, rlo);
+    if (rhi < 0) {
+        return;
+    }
+    if (jit_vec_host_has(VEC_HF_SSE41)) {
+        if (vex) {
+            jit_vex_rr(b, 1, 3, true, false, 0x22, x, x, rhi);     /* vpinsrq x, x, rhi, 1 */
+        } else {
+            jit_sse_rr(b, 1, 3, true, 0x22, x, rhi);               /* pinsrq x, rhi, 1 */
+        }
+        jit_byte(b, 1);
+    } else if (vex) {
+        mov_x_r(b, true, true, x + 1, rhi);
+        jit_vex_rr(b, 1, 1, false, false, 0x6C, x, x, x + 1);      /* vpunpcklqdq */
+    } else {
+        mov_x_r(b, false, true, x + 1, rhi);
+        jit_sse_rr(b, 1, 1, false, 0x6C, x, x + 1);                /* punpcklqdq */
+    }
+}
+
+/* The host register caching the global at env slot `slot`, or -1. */
+static int cached_reg(JitGen *g, int32_t slot)
+{
+    for (int r = 0; r < 16; r++) {
+        TCGTemp *t = g->owner[r];
+        if (t && t->kind == TEMP_GLOBAL && (int32_t)t->slot == slot) {
+            return r;
+        }
+    }
+    return -1;
+}
+
+/*
+ * Vector register x = the `bytes` low bytes of the register at env offset
+ * off (the rest of x: don't care; 32 = a whole ymm).  Globals are in env
+ * (synced), but a half cached in a GPR is taken from there: the IR often
+ * wrote it with a 64-bit store just before, and a wider load of it would
+ * stall on store forwarding.
+ */
+static void load_x(JitGen *g, bool vex, int x, int32_t off, unsigned bytes)
+{
+    JitBuf *b = &g->b;
+    int rlo = cached_reg(g, off / 8), rhi = bytes == 16 ? cached_reg(g, off / 8 + 1) : -1;
+
+    if (bytes <= 8 && rlo >= 0) {
+        mov_x_r(b, vex, bytes == 8, x, rlo);
+    } else if (bytes == 16 && rlo >= 0 && rhi >= 0) {
+        load_x_gprs(b, vex, x, rlo, rhi);
+    } else if (bytes == 4) {
+        if (vex) {
+            jit_vex_rm(b, 1, 1, false, false, 0x6E, x, 0, REG_ENV, off);   /* vmovd */
+        } else {
+            jit_sse_rm(b, 1, 1, false, 0x6E, x, REG_ENV, off);             /* movd */
+        }
+    } else if (bytes == 8) {
+        if (vex) {
+            jit_vex_rm(b, 2, 1, false, false, 0x7E, x, 0, REG_ENV, off);   /* vmovq */
+        } else {
+            jit_sse_rm(b, 2, 1, false, 0x7E, x, REG_ENV, off);             /* movq */
+        }
+    } else if (vex) {
+        jit_vex_rm(b, 2, 1, false, bytes == 32, 0x6F, x, 0, REG_ENV, off); /* vmovdqu */
+    } else {
+        jit_sse_rm(b, 2, 1, false, 0x6F, x, REG_ENV, off);                 /* movdqu */
+    }
+}
+
+/* The host instruction itself: load, operate, store (see the top). */
+static void emit_native(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rhi, int rd)
+{
+    JitBuf *b = &g->b;
+    bool l = desc & VEC_L, w = desc & VEC_W;
+    unsigned pp = VEC_PP(desc), map = VEC_MAP(desc);
+    int32_t d = VEC_OFF_D(offs), a = VEC_OFF_A(offs), bo = VEC_OFF_B(offs);
+
+    if (desc & VEC_VEX) {
+        load_x(g, true, 1, a, l ? 32 : 16);
+        if (desc & VEC_BREG) {
+            load_x(g, true, 2, bo, l ? 32 : 16);
+        } else {
+            load_x_gprs(b, true, 2, rlo, rhi);
+        }
+        if (desc & VEC_GROUP) {
+            jit_vex_rr(b, pp, map, w, l, VEC_OPC(desc), VEC_EXT(desc), 0, 1);
+        } else {
+            jit_vex_rr(b, pp, map, w, l, VEC_OPC(desc), 0, (desc & VEC_A3) ? 1 : 0, 2);
+        }
+        if (desc & VEC_IMM) {
+            jit_byte(b, VEC_IMM8(desc));
+        }
+        jit_vex_rm(b, 2, 1, false, true, 0x7F, 0, 0, REG_ENV, d);   /* vmovdqu [d], ymm0 */
+        if (l) {
+            jit_vzeroupper(b);   /* no dirty upper state for SSE code after us */
+        }
+        return;
+    }
+    unsigned dw = width_bytes[VEC_DW(desc)], bw = width_bytes[VEC_BW(desc)];
+    if (desc & VEC_RGPR) {
+        /* CVT(T)S[SD]2SI rd, xmm1 */
+        if (desc & VEC_BREG) {
+            load_x(g, false, 1, bo, bw);
+        } else {
+            load_x_gprs(b, false, 1, rlo, rhi);
+        }
+        jit_sse_rr(b, pp, map, w, VEC_OPC(desc), rd, 1);
+        if (desc & VEC_IMM) {
+            jit_byte(b, VEC_IMM8(desc));   /* PEXTRW */
+        }
+        return;
+    }
+    load_x(g, false, 0, d, dw);
+    if (desc & VEC_BGPR) {
+        /* CVTSI2S[SD] xmm0, r32/r64 */
+        jit_sse_rr(b, pp, map, w, VEC_OPC(desc), 0, rlo);
+        goto store;
+    }
+    if (desc & VEC_BREG) {
+        load_x(g, false, 1, bo, bw);
+    } else {
+        load_x_gprs(b, false, 1, rlo, rhi);
+    }
+    if (desc & VEC_GROUP) {
+        jit_sse_rr(b, pp, map, false, VEC_OPC(desc), VEC_EXT(desc), 0);
+    } else {
+        jit_sse_rr(b, pp, map, false, VEC_OPC(desc), 0, 1);
+    }
+    if (desc & VEC_IMM) {
+        jit_byte(b, VEC_IMM8(desc));
+    }
+    if (desc & VEC_FLAGS) {
+        /* COMIS*: rd = ZF|PF|CF (the other arithmetic flags are cleared) */
+        jit_byte(b, 0x9C);                                          /* pushfq */
+        jit_pop(b, rd);
+        jit_alu_ri(b, P_W, EXT_AND, rd, 0x45);
+        return;
+    }
+store:
+    /* only the bytes the instruction writes: a scalar op keeps the rest */
+    if (dw == 4) {
+        jit_sse_rm(b, 1, 1, false, 0x7E, 0, REG_ENV, d);            /* movd [d], xmm0 */
+    } else if (dw == 8) {
+        jit_sse_rm(b, 1, 1, false, 0xD6, 0, REG_ENV, d);            /* movq [d], xmm0 */
+    } else {
+        jit_sse_rm(b, 2, 1, false, 0x7F, 0, REG_ENV, d);            /* movdqu [d], xmm0 */
+    }
+}
+
+void jit_lower_vec(JitGen *g, const TCGOp *op)
+{
+    unsigned no = op->opc == INDEX_op_vec_ret;   /* inputs follow the output */
+    uint64_t desc = op->args[no + 5], offs = op->args[no + 6];
+    JitBuf *b = &g->b;
+
+    if (!native_ok(desc) || !tcg_temp_is_const(T(op, no + 1)) ||
+        !tcg_temp_is_const(T(op, no + 2))) {
+        TCGOp call = *op;
+        call.opc = INDEX_op_call;
+        call.call_oargs = (uint8_t)no;
+        call.call_iargs = 5;
+        call.args[no + 5] = op->args[no + 7];
+        jit_lower_op(g, &call);
+        return;
+    }
+
+    bool fp = desc & VEC_FP;
+    int32_t d = VEC_OFF_D(offs), mx = VEC_OFF_MX(offs);
+    TCGTemp *blo = T(op, no + 3), *bhi = T(op, no + 4);
+    int rlo = -1, rhi = -1, rd = -1;
+
+    ra_sync_globals(g);     /* the op reads registers in env */
+    if (!(desc & VEC_BREG)) {
+        rlo = ra_in(g, blo);
+        if (!(tcg_temp_is_const(bhi) && bhi->val == 0)) {
+            rhi = ra_in(g, bhi);
+        }
+    }
+    if (no) {
+        rd = ra_out(g, T(op, 0), 0);
+    }
+    if (!fp) {
+        emit_native(g, desc, offs, rlo, rhi, rd);
+    } else {
+        /* the stub reads b where it is now */
+        VecArg wl = arg_where(g, blo), wh = arg_where(g, bhi);
+        /* every exception masked?  mov r11d, [mx]; and; cmp; jne stub */
+        jit_op_rm(b, OPC_MOV_LD, REG_TMP, REG_ENV, mx);
+        jit_alu_ri(b, 0, EXT_AND, REG_TMP, 0x1f80);
+        jit_alu_ri(b, 0, EXT_CMP, REG_TMP, 0x1f80);
+        size_t jcc = jit_jcc32(b, JCC_NE);
+        if (!mx_open) {
+            jit_ldmxcsr(b, REG_ENV, mx);
+            mx_open = true;
+        }
+        emit_native(g, desc, offs, rlo, rhi, rd);
+        if (!run_continues(g, mx / 8)) {
+            jit_stmxcsr(b, REG_ENV, mx);
+            jit_movi(b, REG_TMP, (uint64_t)(uintptr_t)&host_mxcsr);
+            jit_ldmxcsr(b, REG_TMP, 0);
+            mx_open = false;
+        }
+        add_stub(g, jcc, op, no, rd, wl, wh);
+    }
+    if (no) {
+        ra_bind(g, T(op, 0), rd);
+    }
+
+    /* Cached copies of what the op wrote are stale: the destination's
+     * slots and the MXCSR's. */
+    for (int r = 0; r < 16; r++) {
+        TCGTemp *t = g->owner[r];
+        if (t && t->kind == TEMP_GLOBAL &&
+            ((!(desc & (VEC_FLAGS | VEC_RGPR)) &&
+              (int32_t)t->slot >= d / 8 && (int32_t)t->slot < d / 8 + 4) ||
+             (fp && (int32_t)t->slot == mx / 8))) {
+            ra_drop(g, t);
+        }
+    }
+}
+
+/* Caller-saved registers as the stub pushes them (cf. ops.c's slow paths). */
+static const int8_t saved_regs[9] = { RAX, RCX, RDX, RSI, RDI, R8, R9, R10, R11 };
+
+/* rsp offset of r's saved copy in a stub, or -1 (callee-saved) */
+static int saved_slot(int r)
+{
+    for (int i = 0; i < 9; i++) {
+        if (saved_regs[i] == r) {
+            return 8 + 8 * (8 - i);   /* above the 8-byte alignment pad */
+        }
+    }
+    return -1;
+}
+
+static void load_arg(JitBuf *b, int dst, const VecArg *w)
+{
+    switch (w->kind) {
+    case VA_CONST:
+        jit_movi(b, dst, w->val);
+        break;
+    case VA_SLOT:
+        jit_ld64(b, dst, REG_ENV, (int32_t)(w->val * 8));
+        break;
+    case VA_REG:
+        if (saved_slot((int)w->val) >= 0) {
+            jit_ld64(b, dst, RSP, saved_slot((int)w->val));
+        } else {
+            jit_mov_rr(b, dst, (int)w->val);   /* callee-saved: unchanged */
+        }
+        break;
+    }
+}
+
+void jit_vec_emit_stubs(JitGen *g)
+{
+    JitBuf *b = &g->b;
+    for (uint32_t i = 0; i < nstubs; i++) {
+        const VecStub *st = &stubs[i];
+        jit_patch_rel32(b, st->jcc_at, jit_buf_offset(b));
+        for (int k = 0; k < 9; k++) {
+            jit_push(b, saved_regs[k]);
+        }
+        jit_alu_ri(b, P_W, EXT_SUB, RSP, 8);
+        if (st->have_insn) {
+            /* the fallback may raise #XM at this instruction */
+            jit_movi(b, REG_TMP, st->pc);
+            jit_st64(b, REG_TMP, REG_ENV, (int32_t)(ENV_SLOT(insn_pc) * 8));
+            jit_movi(b, REG_TMP, st->cc_op);
+            jit_st64(b, REG_TMP, REG_ENV, (int32_t)(ENV_SLOT(insn_cc_op) * 8));
+        }
+        load_arg(b, RCX, &st->b[0]);
+        load_arg(b, R8, &st->b[1]);
+        jit_mov_rr(b, RDI, REG_ENV);
+        jit_movi(b, RSI, st->fn);
+        jit_movi(b, RDX, st->ctl);
+        jit_movi(b, REG_TMP, (uint64_t)(uintptr_t)st->func);
+        jit_call_r(b, REG_TMP);
+        if (st->ret >= 0) {
+            int slot = saved_slot(st->ret);
+            if (slot >= 0) {
+                jit_st64(b, RAX, RSP, slot);    /* restored into it below */
+            } else {
+                jit_mov_rr(b, st->ret, RAX);
+            }
+        }
+        jit_alu_ri(b, P_W, EXT_ADD, RSP, 8);
+        for (int k = 8; k >= 0; k--) {
+            jit_pop(b, saved_regs[k]);
+        }
+        jit_patch_rel32(b, jit_jmp32(b), st->back);
+    }
+    nstubs = 0;
+    mx_open = false;
+}
