@@ -50,6 +50,8 @@ void translator_loop(const TranslatorOps *ops, DisasContextBase *db,
  * (its bytes are not all fetchable and it is not the first, or it wants the
  * instruction in a TB of its own) leaves pc_next unchanged and sets
  * is_jmp = DISAS_TOO_MANY; the loop then drops it from the TB. */
+/* (db may be NULL: the plugin layer reads the TB just translated, whose
+ * bytes are still in the fetch cache.) */
 size_t translator_fetch(DisasContextBase *db, uint64_t pc, uint8_t *buf, size_t len);
 
 /* The x86 front end's entry point (emu/x86/translate.c). */

@@ -35,6 +35,7 @@
 
 #include "emu/exec.h"
 #include "emu/log.h"
+#include "emu/translator.h"
 #include "emu/tcg/tcg.h"
 #include "emu/tcg/internal.h"
 #include "plugins/internal.h"
@@ -460,7 +461,9 @@ void plugin_instrument_tb(CPUX86State *env, TranslationBlock *tb)
         struct qemu_plugin_insn *in = &ptb.insns[i];
         uint64_t next = i + 1 < n ? ptb.insns[i + 1].vaddr : tb_end;
         in->size = next > in->vaddr ? (uint32_t)MIN(next - in->vaddr, 15) : 1;
-        in->data_len = (uint32_t)mm_fetch_code(in->vaddr, in->data, in->size);
+        /* the translator's fetch still holds this TB's bytes (a fetch
+         * from a file mapping is a system call each) */
+        in->data_len = (uint32_t)translator_fetch(NULL, in->vaddr, in->data, in->size);
     }
 
     /* Let every plugin look at it. */
