@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <glib.h>
 #include <inttypes.h>
+#include <setjmp.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/sysmacros.h>
@@ -63,22 +64,35 @@ static bool mm_access_ok_locked(uint64_t addr, uint64_t len, int access)
     return mm_range_ok_locked(addr, len, access, NULL);
 }
 
-/* Copy between emu and guest memory without faulting: the kernel reports
- * EFAULT where a plain memcpy would take SIGBUS (file pages past EOF).
- * Falls back to memcpy where process_vm_* is not permitted. */
+/* Copy between emu and guest memory where the guest pages may fault
+ * (file pages past EOF give SIGBUS): a plain memcpy under a probe — the
+ * host fault handler sees mm_probe_fault() and jumps back here — instead
+ * of a process_vm_readv system call per copy.  sigsetjmp without the
+ * signal mask: the fault handlers run with SA_NODEFER. */
+static __thread sigjmp_buf *probe_jmp;
+
+bool mm_probe_fault(void)
+{
+    sigjmp_buf *jb = probe_jmp;
+    if (jb == NULL) {
+        return false;
+    }
+    probe_jmp = NULL;
+    siglongjmp(*jb, 1);
+}
+
 static bool mm_safe_copy(void *dst, const void *src, size_t len, bool to_guest)
 {
-    struct iovec local = { to_guest ? (void *)src : dst, len };
-    struct iovec remote = { to_guest ? dst : (void *)src, len };
-    /* Our own tid, not getpid(): once the main thread has exited (a guest
-     * main calling pthread_exit), the thread-group leader has no mm. */
-    ssize_t n = to_guest ? process_vm_writev(gettid(), &local, 1, &remote, 1, 0)
-                         : process_vm_readv(gettid(), &local, 1, &remote, 1, 0);
-    if (n < 0 && (errno == ENOSYS || errno == EPERM)) {
-        memcpy(dst, src, len);
-        return true;
+    (void)to_guest;
+    sigjmp_buf jb;
+    if (sigsetjmp(jb, 0) != 0) {
+        return false;
     }
-    return n == (ssize_t)len;
+    probe_jmp = &jb;
+    memcpy(dst, src, len);
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    probe_jmp = NULL;
+    return true;
 }
 
 bool mm_access_ok(uint64_t addr, uint64_t len, int access)

@@ -124,6 +124,9 @@ typedef enum MMFaultResult {
 /* Classify a host fault at host address haddr.  *gaddr receives the guest
  * address.  Async-signal context: called from the host SIGSEGV handler. */
 MMFaultResult mm_handle_host_fault(uintptr_t haddr, bool is_write, uint64_t *gaddr, int *si_code);
+/* (mm_handle_host_fault first ends softmmu's own guarded copies — of file
+ * pages that may lie past EOF — by a jump back into them.) */
+bool mm_probe_fault(void);
 /* Classify an access to guest address gaddr that the inline bounds check
  * rejected (beyond guest_addr_limit): always SEGV_MAPERR, for symmetry. */
 

@@ -412,6 +412,9 @@ static __thread int mm_retry_count;
 
 MMFaultResult mm_handle_host_fault(uintptr_t haddr, bool is_write, uint64_t *gaddr, int *si_code)
 {
+    /* Inside a guarded copy (access.c, which holds mm_lock): the copy
+     * fails, this does not return. */
+    mm_probe_fault();
     if (!mm_ready || haddr < guest_base || haddr - guest_base >= guest_addr_limit) {
         return MM_FAULT_NOT_GUEST;
     }
