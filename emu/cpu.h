@@ -86,6 +86,7 @@ typedef union X86FPReg {
     uint64_t q[2];   /* q[0] = mantissa, low 16 bits of q[1] = sign+exponent */
 } X86FPReg;
 
+#define EMU_COUNTER_SLOTS 8   /* see counter_ptr */
 #define EMU_MAX_TEMPS 1024   /* IR scratch slots per vCPU (tmp[]) */
 
 typedef struct CPUX86State {
@@ -137,6 +138,11 @@ typedef struct CPUX86State {
     /* Generated code's indirect-jump table: TB_JMP_CACHE_SIZE entries of
      * { guest pc, host code address } (emu/tb-internal.h TBFastEntry). */
     void *tb_jmp_fast;
+    /* add_counter targets of this vCPU: slot k = base_k + cpu_index *
+     * stride_k for the (base, stride) pairs registered with
+     * tcg_counter_slot (emu/tb.c), so generated code adds in two
+     * instructions. */
+    uint64_t *counter_ptr[EMU_COUNTER_SLOTS];
     void *opaque;         /* owner (linux-user thread state) */
     int cpu_index;
 } CPUX86State;

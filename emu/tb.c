@@ -72,6 +72,10 @@ typedef struct TBGrave {
 static GArray *tb_graveyard;
 static unsigned tb_graveyard_len;   /* atomic copy of ->len for the fast check */
 static GPtrArray *tb_vcpus;         /* TBJmpCache of every registered vCPU */
+/* add_counter targets with a per-vCPU pointer slot (env->counter_ptr). */
+static struct { void *base; uint64_t stride; } counter_slots[EMU_COUNTER_SLOTS];
+static int n_counter_slots;
+static int tb_counter_slot(void *base, uint64_t stride);
 static uint64_t nb_tbs;
 
 /* fork() of a multi-threaded guest: no other thread may hold tb_lock at
@@ -112,6 +116,7 @@ void tb_cache_init(void)
     tb_chaining_enabled = !emu_log_enabled(LOG_NOCHAIN | LOG_EXEC | LOG_CPU);
     tcg_chaining_enabled = tb_chaining_enabled && tcg_backend->chain;
     tcg_lookup_code = tb_lookup_code;
+    tcg_counter_slot = tb_counter_slot;
     tb_hash = g_hash_table_new(g_int64_hash, g_int64_equal);
     tb_pages = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
                                      (GDestroyNotify)g_ptr_array_unref);
@@ -128,6 +133,35 @@ uint64_t tb_count(void)
 
 /* ---- per-vCPU jump cache ---- */
 
+static void counter_slot_fill(CPUX86State *env, int k)
+{
+    env->counter_ptr[k] = (uint64_t *)(void *)((uint8_t *)counter_slots[k].base +
+                                               (uint64_t)env->cpu_index * counter_slots[k].stride);
+}
+
+/* Called at translation, under tb_lock (as vCPU registration is). */
+static int tb_counter_slot(void *base, uint64_t stride)
+{
+    for (int k = 0; k < n_counter_slots; k++) {
+        if (counter_slots[k].base == base && counter_slots[k].stride == stride) {
+            return k;
+        }
+    }
+    if (n_counter_slots == EMU_COUNTER_SLOTS) {
+        return -1;
+    }
+    int k = n_counter_slots++;
+    counter_slots[k].base = base;
+    counter_slots[k].stride = stride;
+    for (guint i = 0; i < tb_vcpus->len; i++) {
+        TBJmpCache *jc = tb_vcpus->pdata[i];
+        if (jc->env) {
+            counter_slot_fill(jc->env, k);
+        }
+    }
+    return k;
+}
+
 TBJmpCache *tb_jmp_cache_new(CPUX86State *env)
 {
     TBJmpCache *jc = g_new0(TBJmpCache, 1);
@@ -139,6 +173,9 @@ TBJmpCache *tb_jmp_cache_new(CPUX86State *env)
     jc->qs = QS_OFFLINE;
     pthread_mutex_lock(&tb_lock);
     g_ptr_array_add(tb_vcpus, jc);
+    for (int k = 0; k < n_counter_slots; k++) {
+        counter_slot_fill(env, k);     /* its own cpu_index, not a parent's */
+    }
     pthread_mutex_unlock(&tb_lock);
     return jc;
 }

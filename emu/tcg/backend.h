@@ -88,6 +88,10 @@ extern bool tcg_chaining_enabled;
  * an unused entry has pc -1. */
 #define TCG_JMP_FAST_BITS 12
 extern void *(*tcg_lookup_code)(struct CPUX86State *env);
+/* The env->counter_ptr slot that holds base + cpu_index * stride for every
+ * vCPU (an add_counter's target), or -1 when all slots are taken (then
+ * compute it).  Set by the core; NULL in unit tests. */
+extern int (*tcg_counter_slot)(void *base, uint64_t stride);
 
 /* Guest memory as the backends see it: guest address g lives at host
  * guest_base + g, and only addresses below guest_addr_limit exist.  Owned

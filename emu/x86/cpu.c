@@ -10,12 +10,15 @@ void cpu_x86_init(CPUX86State *env)
     /* The owner's bookkeeping survives the reset. */
     void *jmp_cache = env->tb_jmp_cache;
     void *jmp_fast = env->tb_jmp_fast;
+    uint64_t *counters[EMU_COUNTER_SLOTS];
+    memcpy(counters, env->counter_ptr, sizeof(counters));
     void *opaque = env->opaque;
     int cpu_index = env->cpu_index;
 
     memset(env, 0, sizeof(*env));
     env->tb_jmp_cache = jmp_cache;
     env->tb_jmp_fast = jmp_fast;
+    memcpy(env->counter_ptr, counters, sizeof(counters));
     env->opaque = opaque;
     env->cpu_index = cpu_index;
 

@@ -18,6 +18,7 @@
 
 #include "emu/cpu.h"
 #include "emu/tcg/internal.h"
+#include "emu/tcg/backend.h"
 #include "jit-internal.h"
 #include "vec.h"
 
@@ -739,8 +740,21 @@ void jit_emit_slow_paths(JitGen *g)
 static void lower_add_counter(JitGen *g, const TCGOp *op)
 {
     uint64_t base = op->args[0], stride = op->args[1], imm = op->args[2];
-    int rs = ra_alloc(g, 0);
     JitBuf *b = &g->b;
+    int k = tcg_counter_slot ? tcg_counter_slot((void *)(uintptr_t)base, stride) : -1;
+    if (k >= 0 && jit_fits_s32(imm)) {
+        /* r11 = env->counter_ptr[k]; add qword [r11], imm */
+        jit_ld64(b, REG_TMP, REG_ENV,
+                 (int32_t)(offsetof(CPUX86State, counter_ptr) + 8 * (unsigned)k));
+        jit_op_rm(b, P_W | (jit_fits_s8((int64_t)imm) ? 0x83 : 0x81), EXT_ADD, REG_TMP, 0);
+        if (jit_fits_s8((int64_t)imm)) {
+            jit_byte(b, (uint8_t)imm);
+        } else {
+            jit_u32(b, (uint32_t)imm);
+        }
+        return;
+    }
+    int rs = ra_alloc(g, 0);
     /* r11 = base + cpu_index * stride; *(u64 *)r11 += imm */
     jit_op_rm(b, P_W | OPC_MOVSXD, REG_TMP, REG_ENV,
               (int32_t)offsetof(CPUX86State, cpu_index));
