@@ -13,6 +13,7 @@
 #include <capstone/capstone.h>
 
 #include "emu/tcg/x86_64/emit.h"
+#include "jit-emit-check.h"
 
 /* CASE(capstone's "mnemonic op_str", code emitting into JitBuf *b) */
 #define EMIT_CASES(CASE) \
@@ -117,25 +118,7 @@ static void emit_case(int i, JitBuf *b)
 
 START_TEST(test_encodings)
 {
-    csh cs;
-    ck_assert_int_eq(cs_open(CS_ARCH_X86, CS_MODE_64, &cs), CS_ERR_OK);
-    uint8_t buf[64];
-    JitBuf b = { .start = buf, .p = buf, .end = buf + sizeof(buf) };
-    emit_case(_i, &b);
-    ck_assert(!b.overflow);
-    size_t len = (size_t)(b.p - b.start);
-    cs_insn *insn;
-    size_t n = cs_disasm(cs, buf, len, 0x1000, 0, &insn);
-    char got[256] = "(undecodable)";
-    if (n >= 1) {
-        snprintf(got, sizeof(got), "%s%s%s", insn[0].mnemonic, insn[0].op_str[0] ? " " : "",
-                 insn[0].op_str);
-    }
-    ck_assert_msg(n == 1 && insn[0].size == len && strcmp(got, wants[_i]) == 0,
-                  "case %d: want '%s', got '%s' (%zu insns, %zu bytes)", _i, wants[_i], got,
-                  n, len);
-    cs_free(insn, n);
-    cs_close(&cs);
+    jit_check_encoding(_i, wants[_i], emit_case);
 }
 END_TEST
 
