@@ -13,6 +13,20 @@
 
 #include "emu/tcg/x86_64/emit.h"
 
+/* wants[] (the expected texts) and emit_case(i, b) from an X-macro list
+ * CASES(CASE) of CASE("text", code emitting into JitBuf *b). */
+#define JIT_EMIT_CASE_TABLE(CASES)                                          \
+    static const char *const wants[] = {                                    \
+        CASES(JIT_EMIT_CASE_TEXT)                                           \
+    };                                                                      \
+    static void emit_case(int i, JitBuf *b)                                 \
+    {                                                                       \
+        int k = 0;                                                          \
+        CASES(JIT_EMIT_CASE_BODY)                                           \
+    }
+#define JIT_EMIT_CASE_TEXT(text, body) text,
+#define JIT_EMIT_CASE_BODY(text, body) if (k++ == i) { body; return; }
+
 /* The case must encode exactly one instruction that disassembles to want. */
 static inline void jit_check_encoding(int i, const char *want, void (*emit)(int, JitBuf *))
 {

@@ -102,19 +102,7 @@
     CASE("jmp 0x1100", jit_patch_rel32(b, jit_jmp32(b), 0x100)) \
 /* end */
 
-static const char *const wants[] = {
-#define CASE(text, body) text,
-    EMIT_CASES(CASE)
-#undef CASE
-};
-
-static void emit_case(int i, JitBuf *b)
-{
-    int k = 0;
-#define CASE(text, body) if (k++ == i) { body; return; }
-    EMIT_CASES(CASE)
-#undef CASE
-}
+JIT_EMIT_CASE_TABLE(EMIT_CASES)
 
 START_TEST(test_encodings)
 {

@@ -60,19 +60,7 @@
     CASE("vzeroupper", jit_vzeroupper(b)) \
 /* end */
 
-static const char *const wants[] = {
-#define CASE(text, body) text,
-    VEC_EMIT_CASES(CASE)
-#undef CASE
-};
-
-static void emit_case(int i, JitBuf *b)
-{
-    int k = 0;
-#define CASE(text, body) if (k++ == i) { body; return; }
-    VEC_EMIT_CASES(CASE)
-#undef CASE
-}
+JIT_EMIT_CASE_TABLE(VEC_EMIT_CASES)
 
 START_TEST(test_encodings)
 {

@@ -152,6 +152,14 @@ void jit_store_insn_start(JitGen *g);
 void jit_note_insn(JitGen *g);
 /* Emit the out-of-line slow paths of guest accesses. */
 void jit_emit_slow_paths(JitGen *g);
+/* Out-of-line stubs calling C (ops.c): save the caller-saved registers,
+ * align rsp, store insn_start values if have_insn; load a register's value
+ * as it was at the stub's entry; leave RAX in register r after the
+ * restore; restore and jump back to offset back. */
+void jit_stub_enter(JitBuf *b, bool have_insn, uint64_t pc, uint64_t cc_op);
+void jit_stub_load(JitBuf *b, int dst, int r);
+void jit_stub_result(JitBuf *b, int r);
+void jit_stub_leave(JitBuf *b, size_t back);
 /* brcond; returns true if control never falls through. */
 bool jit_lower_brcond(JitGen *g, const TCGOp *op);
 /* jmp (cc < 0) or jcc to label l: recorded for patching. */

@@ -663,10 +663,11 @@ static void lower_qemu_st(JitGen *g, const TCGOp *op)
 }
 
 /*
- * The slow path of one access: save every caller-saved register, call
- * jit_helper_ld/st(env, addr, [val,] memop) with an aligned stack, put a
- * loaded value where the restore will leave it in the destination, restore,
- * jump back.  The helper raises the guest fault when the access is bad.
+ * Out-of-line stubs that call C (access slow paths here, vector fallbacks
+ * in vec.c): save every caller-saved register, align the stack, store the
+ * guest instruction's insn_start values (the callee may raise a guest
+ * fault from them), call, put a result where the restore leaves it in its
+ * register, restore, jump back.
  */
 static const int8_t saved_regs[9] = { RAX, RCX, RDX, RSI, RDI, R8, R9, R10, R11 };
 
@@ -680,14 +681,47 @@ static int saved_off(int r)
     return -1;
 }
 
-static void load_saved(JitBuf *b, int dst, int r)
+void jit_stub_enter(JitBuf *b, bool have_insn, uint64_t pc, uint64_t cc_op)
+{
+    for (int k = 0; k < 9; k++) {
+        jit_push(b, saved_regs[k]);
+    }
+    jit_alu_ri(b, P_W, EXT_SUB, RSP, 8);
+    if (have_insn) {
+        jit_movi(b, REG_TMP, pc);
+        jit_st64(b, REG_TMP, REG_ENV, slot_disp(ENV_SLOT(insn_pc)));
+        jit_movi(b, REG_TMP, cc_op);
+        jit_st64(b, REG_TMP, REG_ENV, slot_disp(ENV_SLOT(insn_cc_op)));
+    }
+}
+
+void jit_stub_load(JitBuf *b, int dst, int r)
 {
     int off = saved_off(r);
     if (off >= 0) {
         jit_ld64(b, dst, RSP, off);
     } else {
-        jit_mov_rr(b, dst, r);
+        jit_mov_rr(b, dst, r);      /* callee-saved: unchanged */
     }
+}
+
+void jit_stub_result(JitBuf *b, int r)
+{
+    int off = saved_off(r);
+    if (off >= 0) {
+        jit_st64(b, RAX, RSP, off);     /* restored into r below */
+    } else {
+        jit_mov_rr(b, r, RAX);
+    }
+}
+
+void jit_stub_leave(JitBuf *b, size_t back)
+{
+    jit_alu_ri(b, P_W, EXT_ADD, RSP, 8);
+    for (int k = 8; k >= 0; k--) {
+        jit_pop(b, saved_regs[k]);
+    }
+    jit_patch_rel32(b, jit_jmp32(b), back);
 }
 
 void jit_emit_slow_paths(JitGen *g)
@@ -697,20 +731,10 @@ void jit_emit_slow_paths(JitGen *g)
     for (uint32_t i = 0; i < g->nslow; i++) {
         const SlowPath *sp = &g->slow[i];
         jit_patch_rel32(b, sp->jcc_at, jit_buf_offset(b));
-        if (sp->have_insn) {
-            /* the helper raises guest faults from env->insn_* */
-            jit_movi(b, REG_TMP, sp->pc);
-            jit_st64(b, REG_TMP, REG_ENV, slot_disp(ENV_SLOT(insn_pc)));
-            jit_movi(b, REG_TMP, sp->cc_op);
-            jit_st64(b, REG_TMP, REG_ENV, slot_disp(ENV_SLOT(insn_cc_op)));
-        }
-        for (int k = 0; k < 9; k++) {
-            jit_push(b, saved_regs[k]);
-        }
-        jit_alu_ri(b, P_W, EXT_SUB, RSP, 8);
-        load_saved(b, RSI, sp->addr);
+        jit_stub_enter(b, sp->have_insn, sp->pc, sp->cc_op);
+        jit_stub_load(b, RSI, sp->addr);
         if (sp->is_store) {
-            load_saved(b, RDX, sp->val);
+            jit_stub_load(b, RDX, sp->val);
             jit_movi(b, RCX, sp->memop);
         } else {
             jit_movi(b, RDX, sp->memop);
@@ -720,18 +744,9 @@ void jit_emit_slow_paths(JitGen *g)
                                           : (uint64_t)(uintptr_t)jit_helper_ld);
         jit_call_r(b, REG_TMP);
         if (!sp->is_store) {
-            int off = saved_off(sp->val);
-            if (off >= 0) {
-                jit_st64(b, RAX, RSP, off);
-            } else {
-                jit_mov_rr(b, sp->val, RAX);
-            }
+            jit_stub_result(b, sp->val);
         }
-        jit_alu_ri(b, P_W, EXT_ADD, RSP, 8);
-        for (int k = 8; k >= 0; k--) {
-            jit_pop(b, saved_regs[k]);
-        }
-        jit_patch_rel32(b, jit_jmp32(b), sp->back);
+        jit_stub_leave(b, sp->back);
     }
 }
 

@@ -411,20 +411,6 @@ void jit_lower_vec(JitGen *g, const TCGOp *op)
     }
 }
 
-/* Caller-saved registers as the stub pushes them (cf. ops.c's slow paths). */
-static const int8_t saved_regs[9] = { RAX, RCX, RDX, RSI, RDI, R8, R9, R10, R11 };
-
-/* rsp offset of r's saved copy in a stub, or -1 (callee-saved) */
-static int saved_slot(int r)
-{
-    for (int i = 0; i < 9; i++) {
-        if (saved_regs[i] == r) {
-            return 8 + 8 * (8 - i);   /* above the 8-byte alignment pad */
-        }
-    }
-    return -1;
-}
-
 static void load_arg(JitBuf *b, int dst, const VecArg *w)
 {
     switch (w->kind) {
@@ -435,11 +421,7 @@ static void load_arg(JitBuf *b, int dst, const VecArg *w)
         jit_ld64(b, dst, REG_ENV, (int32_t)(w->val * 8));
         break;
     case VA_REG:
-        if (saved_slot((int)w->val) >= 0) {
-            jit_ld64(b, dst, RSP, saved_slot((int)w->val));
-        } else {
-            jit_mov_rr(b, dst, (int)w->val);   /* callee-saved: unchanged */
-        }
+        jit_stub_load(b, dst, (int)w->val);
         break;
     }
 }
@@ -450,17 +432,8 @@ void jit_vec_emit_stubs(JitGen *g)
     for (uint32_t i = 0; i < nstubs; i++) {
         const VecStub *st = &stubs[i];
         jit_patch_rel32(b, st->jcc_at, jit_buf_offset(b));
-        for (int k = 0; k < 9; k++) {
-            jit_push(b, saved_regs[k]);
-        }
-        jit_alu_ri(b, P_W, EXT_SUB, RSP, 8);
-        if (st->have_insn) {
-            /* the fallback may raise #XM at this instruction */
-            jit_movi(b, REG_TMP, st->pc);
-            jit_st64(b, REG_TMP, REG_ENV, (int32_t)(ENV_SLOT(insn_pc) * 8));
-            jit_movi(b, REG_TMP, st->cc_op);
-            jit_st64(b, REG_TMP, REG_ENV, (int32_t)(ENV_SLOT(insn_cc_op) * 8));
-        }
+        /* the fallback may raise #XM at this instruction */
+        jit_stub_enter(b, st->have_insn, st->pc, st->cc_op);
         load_arg(b, RCX, &st->b[0]);
         load_arg(b, R8, &st->b[1]);
         jit_mov_rr(b, RDI, REG_ENV);
@@ -469,18 +442,9 @@ void jit_vec_emit_stubs(JitGen *g)
         jit_movi(b, REG_TMP, (uint64_t)(uintptr_t)st->func);
         jit_call_r(b, REG_TMP);
         if (st->ret >= 0) {
-            int slot = saved_slot(st->ret);
-            if (slot >= 0) {
-                jit_st64(b, RAX, RSP, slot);    /* restored into it below */
-            } else {
-                jit_mov_rr(b, st->ret, RAX);
-            }
+            jit_stub_result(b, st->ret);
         }
-        jit_alu_ri(b, P_W, EXT_ADD, RSP, 8);
-        for (int k = 8; k >= 0; k--) {
-            jit_pop(b, saved_regs[k]);
-        }
-        jit_patch_rel32(b, jit_jmp32(b), st->back);
+        jit_stub_leave(b, st->back);
     }
     nstubs = 0;
     mx_open = false;
