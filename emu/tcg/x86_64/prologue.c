@@ -68,8 +68,6 @@ void jit_init_once(void)
 
 unsigned jit_exec(CPUX86State *env, void *code)
 {
-    if (G_UNLIKELY(__atomic_load_n(&env->exit_request, __ATOMIC_RELAXED))) {
-        return TB_EXIT_REQUESTED;
-    }
+    /* exit_request: every TB's entry code checks it (jit.c) */
     return jit_enter(env, ((JitCode *)code)->code);
 }
