@@ -24,6 +24,7 @@
 #include "emu/tb-internal.h"
 #include "emu/translator.h"
 #include "emu/tcg/backend.h"
+#include "emu/perfmap.h"
 #include "emu/vclock.h"
 #include "plugins/plugin.h"
 #include "softmmu/softmmu.h"
@@ -237,6 +238,7 @@ void cpu_exec_fork_child(CPUX86State *env)
 {
     tb_vcpus_fork_child(env->tb_jmp_cache);
     vclock_fork_child(env);
+    perfmap_after_fork();
 }
 
 void cpu_exec_exit_vcpu(CPUX86State *env)

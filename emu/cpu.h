@@ -71,6 +71,24 @@ typedef enum CCOp {
 /* Size index of a CC op with sizes: 0=byte .. 3=quad. */
 static inline int cc_op_size(CCOp op, CCOp base) { return (int)(op - base) & 3; }
 
+/*
+ * A rotate over lazy flags: ROL/ROR by a constant change only CF (and
+ * OF), so rather than computing every flag they tag the last op's cc_op
+ * with CC_OP_ROT and keep its cc_dst/cc_src; cc_src2 holds the override:
+ * bits 31:0 the new flag values, bits 63:32 which flags they replace:
+ *     RFLAGS = (flags(op & ~CC_OP_ROT) & ~mask) | (src2 & mask),
+ *     mask = src2 >> 32 (CF, and OF unless the rotate keeps it).
+ * Only for ops that leave cc_src2 unused (cc_op_rot_base_ok).
+ */
+#define CC_OP_ROT 0x80u
+
+static inline bool cc_op_rot_base_ok(CCOp op)
+{
+    return op != CC_OP_DYNAMIC && op != CC_OP_EFLAGS && op < CC_OP_NB &&
+           !(op >= CC_OP_ADCB && op <= CC_OP_ADCQ) && !(op >= CC_OP_SBBB && op <= CC_OP_SBBQ) &&
+           op != CC_OP_ADCX && op != CC_OP_ADOX && op != CC_OP_ADCOX;
+}
+
 typedef union X86YMMReg {
     uint8_t  b[32];
     uint16_t w[16];

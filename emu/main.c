@@ -21,6 +21,7 @@
 #include "emu-config.h"
 #include "emu/exec.h"
 #include "emu/log.h"
+#include "emu/perfmap.h"
 #include "emu/tcg/backend.h"
 #include "emu/vclock.h"
 #include "emu/x86/cpu-model.h"
@@ -38,6 +39,7 @@ typedef struct EmuOptions {
     bool log_mask_set;
     const char *log_file;
     bool strace;
+    bool perfmap;
     GPtrArray *plugins;     /* "FILE[,ARG=VAL...]" strings, in order */
     bool have_seed;
     uint64_t seed;
@@ -69,6 +71,8 @@ static void usage(FILE *f)
 "  -d ITEM[,...]          enable debug log items; -d help lists them (QEMU_LOG)\n"
 "  -D FILE                write the log to FILE instead of stderr (QEMU_LOG_FILENAME)\n"
 "  -strace                log system calls (QEMU_STRACE)\n"
+"  -perfmap               write /tmp/perf-PID.map naming each TB's host code\n"
+"                         by its guest address, for perf report (QEMU_PERFMAP)\n"
 "  -plugin FILE[,ARG=VAL...]  load a TCG plugin (repeatable)\n"
 "  -accel tcg[,backend=jit|interp]  translation backend: host JIT (default)\n"
 "                               or IR interpreter (also EMU_BACKEND)\n"
@@ -232,6 +236,9 @@ static void options_from_env(EmuOptions *o)
     if (getenv("QEMU_STRACE")) {
         o->strace = true;
     }
+    if (getenv("QEMU_PERFMAP")) {
+        o->perfmap = true;
+    }
     if ((v = getenv("QEMU_CPU")) && *v) {
         o->cpu_model = v;
     }
@@ -293,6 +300,10 @@ static int parse_args(EmuOptions *o, int argc, char **argv)
         }
         if (!strcmp(name, "strace")) {
             o->strace = true;
+            continue;
+        }
+        if (!strcmp(name, "perfmap")) {
+            o->perfmap = true;
             continue;
         }
         if (!strcmp(name, "reexec")) {
@@ -453,6 +464,9 @@ static void save_exec_options(EmuOptions *o)
     if (o->strace) {
         g_ptr_array_add(v, g_strdup("-strace"));
     }
+    if (o->perfmap) {
+        g_ptr_array_add(v, g_strdup("-perfmap"));
+    }
     for (guint i = 0; i < o->plugins->len; i++) {
         const char *spec = g_ptr_array_index(o->plugins, i);
         const char *comma = strchr(spec, ',');
@@ -523,6 +537,9 @@ int main(int argc, char **argv)
     }
     save_exec_options(&o);
     emu_loglevel = (o.log_mask_set ? o.log_mask : 0) | (o.strace ? LOG_STRACE : 0);
+    if (o.perfmap && !perfmap_open()) {
+        die("-perfmap: cannot create /tmp/perf-%d.map: %s", (int)getpid(), g_strerror(errno));
+    }
 
     if (o.cpu_model && !x86_cpu_model_set(o.cpu_model)) {
         die("unknown or unsupported CPU model '%s' (try -cpu help)", o.cpu_model);

@@ -29,6 +29,7 @@
 
 #include "emu/exec.h"
 #include "emu/log.h"
+#include "emu/perfmap.h"
 #include "emu/tb-internal.h"
 #include "emu/translator.h"
 #include "emu/tcg/backend.h"
@@ -572,6 +573,9 @@ static TranslationBlock *tb_gen_code_locked(CPUX86State *env, uint64_t pc, uint3
         qemu_log("OUT: [size=%zu]\n", host_size);
         tcg_backend->dump_code(tb->code, emu_logfile ? emu_logfile : stderr);
         qemu_log("\n");
+    }
+    if (tcg_backend->code_entry) {
+        perfmap_add(tcg_backend->code_entry(tb->code), host_size, tb->pc, tb->size);
     }
     s->tb = NULL;
     /* Shared memory can change behind the write protection (another

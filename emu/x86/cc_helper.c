@@ -69,6 +69,11 @@ uint64_t helper_cc_compute_all(uint64_t dst, uint64_t src, uint64_t src2, uint64
     unsigned bits;
     uint64_t f, m;
 
+    if (op & CC_OP_ROT) {
+        m = src2 >> 32;
+        f = helper_cc_compute_all(dst, src, 0, op & ~(uint64_t)CC_OP_ROT);
+        return (f & ~m) | (src2 & m);
+    }
     switch ((CCOp)op) {
     case CC_OP_DYNAMIC:      /* never stored in env; be safe */
     case CC_OP_EFLAGS:
@@ -155,6 +160,9 @@ uint64_t helper_cc_compute_c(uint64_t dst, uint64_t src, uint64_t src2, uint64_t
 {
     unsigned bits;
 
+    if (op & CC_OP_ROT) {
+        return src2 & CC_C;     /* a rotate always sets CF */
+    }
     switch ((CCOp)op) {
     case CC_OP_CLR:
     case CC_OP_POPCNT:

@@ -19,6 +19,8 @@
  *  - CC_OP_ADCX/ADOX/ADCOX: src = the other flags (CC_OP_EFLAGS form);
  *                 ADCX/ADCOX: CF = (dst != 0); ADOX/ADCOX: OF = (src2 != 0).
  *  - CC_OP_POPCNT: ZF = (dst == 0); all else clear.
+ *  - op | CC_OP_ROT: op's flags with CF (and OF) replaced from src2, see
+ *                 emu/cpu.h (ROL/ROR by a constant).
  *  - AF of logic ops and shifts (undefined per Intel) is 0.
  */
 #ifndef EMU_X86_CC_HELPER_H

@@ -10,7 +10,8 @@
  *
  * Flags: SHL/SHR/SAR use CC_OP_SHLx / CC_OP_SARx (dst = result, src = the
  * value shifted by count-1: CF is its top/bottom bit, OF the sign change);
- * rotates produce CC_OP_EFLAGS, changing only CF and OF.
+ * rotates change only CF and OF: by a constant, over a known cc_op, the
+ * lazy op | CC_OP_ROT (emu/cpu.h), else CC_OP_EFLAGS.
  *
  * OF for counts other than 1 is undefined in the manual.  We reproduce what
  * Intel parts do (our CPUID vendor is GenuineIntel; checked on a Xeon): OF
@@ -107,6 +108,36 @@ static void set_cf_of(DisasContext *s, TCGv cf, TCGv of, bool is_const, TCGv cnt
     }
     tcg_gen_mov_i64(cpu_cc_src, f);
     set_cc_op(s, CC_OP_EFLAGS);
+}
+
+/* A rotate's CF (bit 0 of cf) and OF (bit 0 of of; kept if of is NULL):
+ * over a known cc_op that leaves cc_src2 free, the lazy CC_OP_ROT form
+ * (emu/cpu.h), a few ALU ops that are dead when the next flag writer comes
+ * before any reader — the usual case (hash rounds); otherwise every flag
+ * computed (set_cf_of). */
+static void set_rot_flags(DisasContext *s, TCGv cf, TCGv of, bool is_const, TCGv cnt)
+{
+    CCOp op = s->cc_op;
+    bool chained = op != CC_OP_DYNAMIC && (op & CC_OP_ROT);
+    if (!is_const || (!chained && !cc_op_rot_base_ok(op))) {
+        set_cf_of(s, cf, of, is_const, cnt);
+        return;
+    }
+    uint64_t mask = of ? CC_C | CC_O : CC_C;
+    TCGv v = tcg_temp_new(), t = tcg_temp_new();
+    tcg_gen_andi_i64(v, cf, 1);
+    if (of) {
+        tcg_gen_andi_i64(t, of, 1);
+        tcg_gen_shli_i64(t, t, 11);
+        tcg_gen_or_i64(v, v, t);
+    }
+    if (chained && !of) {
+        /* keep the OF (and its override) of the rotate before */
+        tcg_gen_andi_i64(t, cpu_cc_src2, ~(CC_C | ((uint64_t)CC_C << 32)));
+        tcg_gen_or_i64(v, v, t);
+    }
+    tcg_gen_ori_i64(cpu_cc_src2, v, mask << 32);
+    set_cc_op(s, (CCOp)(chained ? op : (op | CC_OP_ROT)));
 }
 
 /* src for CC_OP_SAR giving CF = cf (0/1) and OF = of (0/1) with result
@@ -250,7 +281,7 @@ static void gen_rot(DisasContext *s, X86Insn *insn, bool left)
         }
     }
     gen_store_operand(s, d, res, addr);
-    set_cf_of(s, cf, of, is_const, cnt);
+    set_rot_flags(s, cf, of, is_const, cnt);
 }
 
 void gen_ROL(DisasContext *s, X86Insn *insn) { gen_rot(s, insn, true); }

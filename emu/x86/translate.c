@@ -210,7 +210,9 @@ void gen_compute_eflags_c(DisasContext *s, TCGv dst)
     CCOp op = s->cc_op;
     int size;
 
-    if (op >= CC_OP_ADDB && op <= CC_OP_ADDQ) {
+    if (op != CC_OP_DYNAMIC && (op & CC_OP_ROT)) {
+        tcg_gen_andi_i64(dst, cpu_cc_src2, CC_C);   /* a rotate's CF */
+    } else if (op >= CC_OP_ADDB && op <= CC_OP_ADDQ) {
         size = cc_op_bytes(op, CC_OP_ADDB);
         tcg_gen_setcond_i64(TCG_COND_LTU, dst, ext_new(cpu_cc_dst, size, false),
                             ext_new(cpu_cc_src, size, false));
@@ -387,7 +389,8 @@ static CCPrepare prepare_cc(DisasContext *s, int jcc)
         } else {    /* O, B, BE */
             p = ccp_imm(TCG_COND_NE, cpu_cc_src, 0);
         }
-    } else if ((size = cc_op_result_size(op)) != 0 && (b == 2 || b == 4)) {
+    } else if ((size = cc_op_result_size(op & ~CC_OP_ROT)) != 0 && (b == 2 || b == 4)) {
+        /* ZF/SF of the result (a rotate over it does not change them) */
         if (b == 2) {
             p = ccp_imm(TCG_COND_EQ, ext_new(cpu_cc_dst, size, false), 0);
         } else {

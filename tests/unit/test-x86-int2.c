@@ -142,6 +142,41 @@ SNIP(sh_cl0, "and $0xe0, %ecx\n add %rbx, %rax\n shl %cl, %eax\n CAPF " FM_ALL "
              "sub %rbx, %rdx\n jmp 1f\n 1: sar %cl, %rdx\n CAPF " FM_ALL "\n"
              "cmp %rsi, %rdi\n rol %cl, %sil\n CAPF " FM_ALL "\n"
              "adc %r8, %r9\n rcr %cl, %r9\n jc 2f\n inc %r10\n 2: CAPF " FM_ALL "\n")
+/* Rotates by a constant over each kind of lazy flags (the CC_OP_ROT form,
+ * emu/cpu.h): CF/OF replaced, the other flags the base op's; chained
+ * rotates; every flag consumer (pushf, jcc, setcc, adc, cmov) after them.
+ * rot_lazy1 only rotates by 1 (OF defined everywhere); rot_lazy also by
+ * larger counts, masking what the base op leaves undefined (OF kept from the base op on Intel; AMD differs, so no
+ * consumer of that OF other than the masked CAPF). */
+SNIP(rot_lazy1, "add %rbx, %rax\n rol $1, %eax\n CAPF " FM_ALL "\n"
+                "sub %rbx, %rdx\n ror $1, %dx\n CAPF " FM_ALL "\n"
+                "and %rsi, %rdi\n rol $1, %rdi\n ror $1, %edi\n CAPF " FM_ALL "\n"
+                "inc %r8\n rol $1, %r8b\n CAPF " FM_ALL "\n"
+                "dec %r9w\n ror $1, %r9w\n CAPF " FM_ALL "\n"
+                "neg %r10\n rol $1, %r10\n CAPF " FM_ALL "\n"
+                "xor %r11, %r11\n ror $1, %r11\n CAPF " FM_ALL "\n"
+                "cmp %rax, %rbx\n rol $1, %rax\n jc 1f\n inc %r12\n 1: jo 2f\n inc %r13\n"
+                " 2: je 3f\n inc %r12\n 3: js 4f\n inc %r13\n 4: jp 5f\n inc %r12\n 5:"
+                " jl 6f\n inc %r13\n 6: jbe 7f\n inc %r12\n 7: CAPF " FM_ALL "\n"
+                "add %rcx, %rdx\n ror $1, %ecx\n setc %al\n seto %bl\n setz %dl\n sets %sil\n"
+                " setle %dil\n setnbe %r8b\n CAPF " FM_ALL "\n"
+                "sub %rsi, %rdi\n rol $1, %edi\n adc %rbx, %rcx\n CAPF " FM_ALL "\n"
+                "add %rsi, %rdi\n ror $1, %rdi\n cmovo %rbx, %rcx\n cmovc %rdx, %rsi\n"
+                " cmovz %rax, %r8\n CAPF " FM_ALL "\n"
+                "mov $" STR(G_DATA) ", %r9d\n add %rax, %rbx\n rolq $1, 32(%r9)\n CAPF " FM_ALL "\n"
+                "add %rax, %rbx\n ror $1, %bl\n jmp 8f\n 8: rol $1, %ebx\n CAPF " FM_ALL "\n")
+SNIP(rot_lazy, "add %rbx, %rax\n rol $5, %eax\n CAPF " FM_ALL "\n"
+               "sub %rbx, %rdx\n ror $3, %dx\n CAPF " FM_ALL "\n"
+               "and %rsi, %rdi\n rol $13, %rdi\n ror $7, %edi\n CAPF " FM_ALL "\n"
+               "add %rsi, %rdi\n rol $1, %rdi\n ror $7, %edi\n CAPF " FM_ALL "\n"
+               "add %rsi, %rdi\n rol $9, %rdi\n ror $1, %edi\n CAPF " FM_ALL "\n"
+               "imul %rbx, %rcx\n ror $9, %rcx\n CAPF " FM_CO "\n"
+               "shl $3, %r10\n rol $4, %r10\n CAPF " FM_NOA "\n"
+               "sar $3, %r11\n ror $60, %r11\n jc 2f\n inc %r13\n 2: CAPF " FM_NOA "\n"
+               "popcnt %rax, %rbx\n rol $2, %bx\n CAPF " FM_ALL "\n"
+               "andn %rax, %rbx, %rcx\n rol $2, %ecx\n CAPF " FM_CZSO "\n"
+               "mov $" STR(G_DATA) ", %r9d\n sub %rax, %rbx\n rorl $7, 8(%r9)\n CAPF " FM_ALL "\n")
+
 SNIP(shld, "shld $1, %rbx, %rax\n CAPF " FM_NOA "\n shld %cl, %ebx, %edx\n CAPF " FM_NOAO "\n"
            "shld $5, %si, %di\n CAPF " FM_NOAO "\n shld $13, %r8, %r9\n CAPF " FM_NOAO "\n"
            "shld %cl, %rbp, %rsi\n CAPF " FM_NOAO "\n"
@@ -316,7 +351,7 @@ SNIP(fences, "lfence\n mfence\n sfence\n pause\n prefetcht0 (%rax)\n prefetchnta
 static const Snippet snippets[] = {
     SHF(shl), SHF(shr), SHF(sar), SHF(rol), SHF(ror), SHF(rcl), SHF(rcr),
     S(sh_cl1, CC_A), F(sh_cl0), S(shld, CC_A), S(shrd, CC_A),
-    S(shd16, CC_A),
+    S(shd16, CC_A), F(rot_lazy1), V3(rot_lazy, CC_A),
     F(mul), F(imul1), F(imul2),
     S(div_b, DE_UNDEF), S(div_w, DE_UNDEF), S(div_l, DE_UNDEF), S(div_q, DE_UNDEF),
     S(idiv_b, DE_UNDEF), S(idiv_w, DE_UNDEF), S(idiv_l, DE_UNDEF), S(idiv_q, DE_UNDEF),
@@ -354,7 +389,7 @@ static const struct {
      * not even reproducibly from one run to the next on some hosts) */
     { "shl_*", CC_O }, { "shr_*", CC_O }, { "sar_*", CC_O }, { "rol_*", CC_O },
     { "ror_*", CC_O }, { "rcl_*", CC_O }, { "rcr_*", CC_O }, { "sh_cl0", CC_O | CC_A },
-    { "shld", CC_O }, { "shrd", CC_O },
+    { "shld", CC_O }, { "shrd", CC_O }, { "rot_lazy", CC_O },
     /* 16-bit double shifts by 16..31: result undefined, Intel's kept */
     { "shd16", CC_O, true },
 };
