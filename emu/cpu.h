@@ -65,6 +65,8 @@ typedef enum CCOp {
     CC_OP_ADOX,
     CC_OP_ADCOX,
     CC_OP_POPCNT,   /* dst = source; Z from dst==0, others clear */
+    CC_OP_SIZES(CC_OP_SHLN),  /* SHL by a constant > 1: dst = result, src = value
+                               * shifted by count-1, src2 = the value */
     CC_OP_NB
 } CCOp;
 
@@ -86,7 +88,8 @@ static inline bool cc_op_rot_base_ok(CCOp op)
 {
     return op != CC_OP_DYNAMIC && op != CC_OP_EFLAGS && op < CC_OP_NB &&
            !(op >= CC_OP_ADCB && op <= CC_OP_ADCQ) && !(op >= CC_OP_SBBB && op <= CC_OP_SBBQ) &&
-           op != CC_OP_ADCX && op != CC_OP_ADOX && op != CC_OP_ADCOX;
+           op != CC_OP_ADCX && op != CC_OP_ADOX && op != CC_OP_ADCOX &&
+           !(op >= CC_OP_SHLNB && op <= CC_OP_SHLNQ);
 }
 
 typedef union X86YMMReg {

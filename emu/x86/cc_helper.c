@@ -135,6 +135,17 @@ uint64_t helper_cc_compute_all(uint64_t dst, uint64_t src, uint64_t src2, uint64
             f |= CC_O;
         }
         return f;
+    case CC_OP_SHLNB ... CC_OP_SHLNQ:
+        /* OF as Intel parts give it: that of the first 1-bit step */
+        bits = cc_bits(op, CC_OP_SHLNB);
+        f = cc_zsp(dst, bits);
+        if (cc_sign(src, bits)) {
+            f |= CC_C;
+        }
+        if (cc_sign(src2 ^ (src2 << 1), bits)) {
+            f |= CC_O;
+        }
+        return f;
     case CC_OP_SARB ... CC_OP_SARQ:
         bits = cc_bits(op, CC_OP_SARB);
         f = cc_zsp(dst, bits) | (src & 1 ? CC_C : 0);
@@ -187,6 +198,8 @@ uint64_t helper_cc_compute_c(uint64_t dst, uint64_t src, uint64_t src2, uint64_t
         return ((dst + src) & cc_mask(bits)) < (src & cc_mask(bits));
     case CC_OP_SHLB ... CC_OP_SHLQ:
         return cc_sign(src, cc_bits(op, CC_OP_SHLB));
+    case CC_OP_SHLNB ... CC_OP_SHLNQ:
+        return cc_sign(src, cc_bits(op, CC_OP_SHLNB));
     case CC_OP_SARB ... CC_OP_SARQ:
         return src & 1;
     case CC_OP_BMILGB ... CC_OP_BMILGQ:

@@ -12,6 +12,7 @@
  *                 SF = top bit of dst, PF from dst; ZF = AF = 0 (what
  *                 Intel hardware gives for these "undefined" flags).
  *  - CC_OP_SHL*:  CF = top bit of src; OF = top bit of (src ^ dst).
+ *  - CC_OP_SHLN*: CF = top bit of src; OF = top bit of (src2 ^ src2 << 1).
  *  - CC_OP_SAR*:  CF = bit 0 of src; OF = top bit of (src ^ dst) (0 for SAR,
  *                 the original top bit for SHR when src = the unshifted
  *                 value and count = 1).

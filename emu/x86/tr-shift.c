@@ -20,8 +20,9 @@
  *   ROR: MSB(v) ^ LSB(v)   RCR: MSB(v) ^ CF   SHRD: MSB(v) ^ LSB(src)
  * except ROL/ROR of a register by an immediate other than 1, which leave OF
  * unchanged.
- * For SHL/SHLD/SHRD that OF is not the one CC_OP_SHL/SAR derives from
- * (src, dst), so they use CC_OP_SAR with a crafted src: bit 0 = CF, top bit
+ * SHL by a constant other than 1 keeps the value in cc_src2 (CC_OP_SHLN).
+ * For SHL by CL and SHLD/SHRD that OF is not the one CC_OP_SHL/SAR derives
+ * from (src, dst), so they use CC_OP_SAR with a crafted src: bit 0 = CF, top bit
  * = OF ^ SF (CC_OP_SAR reads only those two bits of src).  AF (undefined)
  * is 0.
  */
@@ -195,6 +196,14 @@ static void gen_shift(DisasContext *s, X86Insn *insn, int kind)
         tcg_gen_shl_i64(src, val, cm1);
         if (is_const && c == 1) {
             op = CC_OP_SHLB + ot;   /* exact as is: OF = MSB(v) ^ MSB(res) */
+        } else if (is_const) {
+            /* OF from the value itself, lazily (CC_OP_SHLN) */
+            gen_store_operand(s, d, res, addr);
+            tcg_gen_mov_i64(cpu_cc_dst, res);
+            tcg_gen_mov_i64(cpu_cc_src, src);
+            tcg_gen_mov_i64(cpu_cc_src2, val);
+            set_cc_op(s, CC_OP_SHLNB + ot);
+            return;
         } else {
             TCGv cf = tcg_temp_new();
             tcg_gen_extract_i64(cf, src, bits - 1, 1);

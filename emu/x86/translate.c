@@ -250,6 +250,9 @@ void gen_compute_eflags_c(DisasContext *s, TCGv dst)
     } else if (op >= CC_OP_SHLB && op <= CC_OP_SHLQ) {
         size = cc_op_bytes(op, CC_OP_SHLB);
         tcg_gen_extract_i64(dst, cpu_cc_src, size * 8 - 1, 1);
+    } else if (op >= CC_OP_SHLNB && op <= CC_OP_SHLNQ) {
+        size = cc_op_bytes(op, CC_OP_SHLNB);
+        tcg_gen_extract_i64(dst, cpu_cc_src, size * 8 - 1, 1);
     } else if (op >= CC_OP_SARB && op <= CC_OP_SARQ) {
         tcg_gen_andi_i64(dst, cpu_cc_src, 1);
     } else {
@@ -317,7 +320,7 @@ static int cc_op_result_size(CCOp op)
     static const CCOp bases[] = {
         CC_OP_ADDB, CC_OP_ADCB, CC_OP_SUBB, CC_OP_SBBB,
         CC_OP_LOGICB, CC_OP_INCB, CC_OP_DECB, CC_OP_SHLB, CC_OP_SARB,
-        CC_OP_BMILGB,
+        CC_OP_BMILGB, CC_OP_SHLNB,
     };
     for (size_t i = 0; i < G_N_ELEMENTS(bases); i++) {
         if (op >= bases[i] && op <= bases[i] + 3) {
