@@ -124,6 +124,8 @@ typedef struct TCGOp {
 #define TCG_CALL_NO_READ_GLOBALS  0x1  /* does not read guest globals via env */
 #define TCG_CALL_NO_WRITE_GLOBALS 0x2  /* does not write guest globals via env */
 #define TCG_CALL_NO_SIDE_EFFECTS  0x4  /* pure: may be removed if result unused */
+#define TCG_CALL_NO_RETURN        0x8  /* always raises: never returns (backends may
+                                        * put a branch around it out of line) */
 #define TCG_CALL_NO_RWG (TCG_CALL_NO_READ_GLOBALS | TCG_CALL_NO_WRITE_GLOBALS)
 #define TCG_CALL_NO_RWG_SE (TCG_CALL_NO_RWG | TCG_CALL_NO_SIDE_EFFECTS)
 /* Helpers may also raise a guest exception (longjmp to cpu_exec); that is

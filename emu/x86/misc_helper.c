@@ -101,7 +101,7 @@ void helper_raise_gp(CPUX86State *env)
 {
     raise_gp(env);
 }
-HELPER_INFO(raise_gp, 0, 1, false);
+HELPER_INFO(raise_gp, TCG_CALL_NO_RETURN, 1, false);
 
 /*
  * Selectors a 64-bit Linux user program can load into CS/SS by a far

@@ -118,7 +118,7 @@ void helper_raise_exception(CPUX86State *env, uint64_t excp, uint64_t unimp)
     }
     cpu_loop_exit(env, (int)excp);
 }
-static HELPER_INFO(raise_exception, 0, 3, false);
+static HELPER_INFO(raise_exception, TCG_CALL_NO_RETURN, 3, false);
 
 /* Instruction bytes at addr cannot be fetched: SIGSEGV at addr.  MAPERR
  * if nothing is mapped there, ACCERR if it is mapped but not executable. */
@@ -127,7 +127,7 @@ void helper_raise_fetch_fault(CPUX86State *env, uint64_t addr)
     int code = mm_access_ok(addr, 1, 0) ? SEGV_ACCERR : SEGV_MAPERR;
     cpu_loop_exit_fault(env, EXCP_PF, SIGSEGV, code, addr);
 }
-static HELPER_INFO(raise_fetch_fault, 0, 2, false);
+static HELPER_INFO(raise_fetch_fault, TCG_CALL_NO_RETURN, 2, false);
 
 /* ---- flags ---- */
 

@@ -279,6 +279,15 @@ SNIP(noncanon_ret, "movabs $0x8000000000000000, %rbx\n push %rbx\n inc %rax\n re
 SNIP(noncanon_retf, "movabs $0x1000000000000, %rbx\n push $0x33\n push %rbx\n lretq\n")
 SNIP(noncanon_lcall, "mov $" STR(G_DATA) ", %r9d\n movabs $0x800000000000, %rax\n mov %rax, (%r9)\n"
                     "movw $0x33, 8(%r9)\n rex.W lcall *(%r9)\n")
+/* the same with a target not known at translation, registers changed just
+ * before in the same block (the JIT's out-of-line raise stores them) */
+SNIP(noncanon_jmp_mem, "mov $" STR(G_DATA) ", %r9d\n movabs $0x800000000000, %rbx\n mov %rbx, (%r9)\n"
+                       "jmp 1f\n 1: mov (%r9), %rsi\n add %rcx, %rdx\n inc %rax\n lea 3(%rdi), %rdi\n"
+                       "jmp *%rsi\n")
+SNIP(noncanon_call_mem, "mov $" STR(G_DATA) ", %r9d\n movabs $0xffff7ffffffff000, %rbx\n mov %rbx, (%r9)\n"
+                        "jmp 1f\n 1: add %rcx, %rdx\n lea 1(%rdi), %rdi\n call *(%r9)\n")
+SNIP(noncanon_ret_mem, "mov $" STR(G_DATA) ", %r9d\n movabs $0x8000000000000000, %rbx\n mov %rbx, (%r9)\n"
+                       "push (%r9)\n jmp 1f\n 1: sub %rcx, %rdx\n lea 5(%rdi), %rdi\n ret\n")
 SNIP(noncanon_ok, "movabs $0x7ffffffff000, %rbx\n inc %rax\n jmp *%rbx\n")
 
 #define S(name, undef) { #name, snip_##name##_start, snip_##name##_end, undef }
@@ -305,7 +314,7 @@ static const Snippet snippets[] = {
     F(fault_load), F(fault_push), F(fault_rmw), F(fault_call), F(fault_ret), F(fault_fetch), F(ud_lock),
     F(far_ret), F(far_jmp), F(far_call), F(far_iret), F(far_ret_bad), F(far_ret_rpl0),
     F(far_jmp_bad), F(far_call_bad), F(far_iret_bad_ss),
-    F(noncanon_jmp), F(noncanon_call), F(noncanon_ret), F(noncanon_retf), F(noncanon_lcall),
+    F(noncanon_jmp), F(noncanon_call), F(noncanon_ret), F(noncanon_jmp_mem), F(noncanon_call_mem), F(noncanon_ret_mem), F(noncanon_retf), F(noncanon_lcall),
     F(noncanon_ok),
 };
 
@@ -345,7 +354,7 @@ static bool differs(const Snippet *sn, int iter, const uint8_t *code, size_t len
  * result, as emu does, AMD Zen parts keep them).  A name ending in '*' is
  * a prefix. */
 static const char *const intel_only[] = {
-    "far_jmp", "far_call", "noncanon_call", "noncanon_lcall", "mul_*", "imul*",
+    "far_jmp", "far_call", "noncanon_call", "noncanon_call_mem", "noncanon_lcall", "mul_*", "imul*",
 };
 
 static bool host_intel;

@@ -71,6 +71,7 @@ typedef struct JitGen {
     JitBuf b;
     TCGContext *s;
     uint32_t idx;              /* op being lowered */
+    uint32_t skip_ops;         /* ops after idx the lowering consumed */
     TCGTemp *owner[16];        /* temp held by each host register */
     uint32_t locked;           /* registers the current op still needs */
     unsigned evict_rr;         /* round-robin start for eviction */
@@ -140,6 +141,9 @@ void ra_sync_globals(JitGen *g);
 void ra_before_call(JitGen *g, bool drop_globals);
 /* At a branch or label: everything live in memory (registers stay valid). */
 void ra_bb_end(JitGen *g);
+/* The globals whose value is only in a register: their registers and env
+ * displacements (16 at most); returns how many. */
+unsigned ra_dirty_globals(JitGen *g, uint8_t *regs, int32_t *disps);
 /* After a label: nothing is known to be in registers. */
 void ra_forget(JitGen *g);
 

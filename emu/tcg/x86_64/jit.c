@@ -250,6 +250,8 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
         case INDEX_op_brcond:
             terminal = jit_lower_brcond(g, op);
             ra_op_end(g, op);
+            i += g->skip_ops;       /* a cold raise taken out of line */
+            g->skip_ops = 0;
             continue;
         case INDEX_op_exit_tb:
             emit_exit(g, op->args[0]);

@@ -559,6 +559,114 @@ void jit_branch_label(JitGen *g, int cc, const TCGLabel *l)
     g->nfix++;
 }
 
+/*
+ * Cold raises.  The translator guards a check with
+ *     brcond ok-condition, L ; call raise_*(env, consts) ; set_label L
+ * (a non-canonical jump target, say).  Lowered as written, the call sits
+ * in the main path behind a taken branch, and the label ends the basic
+ * block: every register is written back and reloaded after it.  A call
+ * that never returns (TCG_CALL_NO_RETURN) goes out of line instead: the
+ * inverse jcc leads to a stub that stores the globals then only in
+ * registers and the insn_start values, then calls the helper; the main
+ * path goes on with its registers as they are.
+ */
+typedef struct ColdRaise {
+    size_t jcc_at;
+    const void *func;
+    unsigned nargs, ndirty;
+    bool arg_env[6];
+    uint64_t arg[6];
+    uint8_t dreg[16];
+    int32_t ddisp[16];
+    bool have_insn;
+    uint64_t pc, cc_op;
+} ColdRaise;
+
+static __thread ColdRaise *colds;
+static __thread uint32_t ncold, cold_cap;
+
+/* The call after the brcond at g->idx, if the three ops are a cold raise. */
+static const TCGOp *cold_raise_call(JitGen *g, const TCGOp *op)
+{
+    TCGContext *s = g->s;
+    uint32_t i = g->idx;
+    const TCGLabel *l = tcg_op_label(op, 3);
+    if (i + 2 >= s->nb_ops) {
+        return NULL;
+    }
+    const TCGOp *call = &s->ops[i + 1], *lab = &s->ops[i + 2];
+    if (call->opc != INDEX_op_call || lab->opc != INDEX_op_set_label ||
+        tcg_op_label(lab, 0) != l || call->call_oargs != 0 || call->call_iargs > 6 ||
+        !(tcg_op_helper(call)->flags & TCG_CALL_NO_RETURN)) {
+        return NULL;
+    }
+    for (unsigned k = 0; k < call->call_iargs; k++) {
+        TCGTemp *t = T(call, k);
+        if (!is_const(t) && t != s->env) {
+            return NULL;
+        }
+    }
+    for (uint32_t k = 0; k < s->nb_ops; k++) {   /* no other way to L */
+        const TCGOp *o = &s->ops[k];
+        if (k != i && ((o->opc == INDEX_op_brcond && tcg_op_label(o, 3) == l) ||
+                       (o->opc == INDEX_op_br && tcg_op_label(o, 0) == l))) {
+            return NULL;
+        }
+    }
+    return call;
+}
+
+static void lower_cold_raise(JitGen *g, const Cmp *k, const TCGOp *call)
+{
+    if (ncold == cold_cap) {
+        cold_cap = cold_cap ? cold_cap * 2 : 8;
+        colds = g_renew(ColdRaise, colds, cold_cap);
+    }
+    ColdRaise *c = &colds[ncold++];
+    c->func = tcg_op_helper(call)->func;
+    c->nargs = call->call_iargs;
+    for (unsigned i = 0; i < c->nargs; i++) {
+        TCGTemp *t = T(call, i);
+        c->arg_env[i] = t == g->s->env;
+        c->arg[i] = c->arg_env[i] ? 0 : t->val;
+    }
+    c->ndirty = ra_dirty_globals(g, c->dreg, c->ddisp);
+    c->have_insn = g->have_insn;
+    c->pc = g->insn_pc;
+    c->cc_op = g->insn_cc_op;
+    c->jcc_at = jit_jcc32(&g->b, cmp_emit(g, k) ^ 1);
+}
+
+static void emit_cold_raises(JitGen *g)
+{
+    JitBuf *b = &g->b;
+    for (uint32_t i = 0; i < ncold; i++) {
+        const ColdRaise *c = &colds[i];
+        jit_patch_rel32(b, c->jcc_at, jit_buf_offset(b));
+        for (unsigned k = 0; k < c->ndirty; k++) {
+            jit_st64(b, c->dreg[k], REG_ENV, c->ddisp[k]);
+        }
+        if (c->have_insn) {
+            jit_movi(b, REG_TMP, c->pc);
+            jit_st64(b, REG_TMP, REG_ENV, slot_disp(ENV_SLOT(insn_pc)));
+            jit_movi(b, REG_TMP, c->cc_op);
+            jit_st64(b, REG_TMP, REG_ENV, slot_disp(ENV_SLOT(insn_cc_op)));
+        }
+        for (unsigned k = 0; k < c->nargs; k++) {
+            if (c->arg_env[k]) {
+                jit_mov_rr(b, arg_regs[k], REG_ENV);
+            } else {
+                jit_movi(b, arg_regs[k], c->arg[k]);
+            }
+        }
+        jit_movi(b, REG_TMP, (uint64_t)(uintptr_t)c->func);
+        jit_call_r(b, REG_TMP);     /* rsp is 16-byte aligned in TB code */
+        jit_byte(b, 0x0f);          /* ud2: it does not return */
+        jit_byte(b, 0x0b);
+    }
+    ncold = 0;
+}
+
 bool jit_lower_brcond(JitGen *g, const TCGOp *op)
 {
     TCGTemp *a = T(op, 0), *b = T(op, 1);
@@ -573,6 +681,12 @@ bool jit_lower_brcond(JitGen *g, const TCGOp *op)
         return true;
     }
     Cmp k = cmp_prepare(g, c, a, b);
+    const TCGOp *call = cold_raise_call(g, op);
+    if (call) {
+        lower_cold_raise(g, &k, call);
+        g->skip_ops = 2;    /* the call and the label */
+        return false;
+    }
     ra_bb_end(g);
     jit_branch_label(g, cmp_emit(g, &k), l);
     return false;
@@ -728,6 +842,7 @@ void jit_emit_slow_paths(JitGen *g)
 {
     JitBuf *b = &g->b;
     jit_vec_emit_stubs(g);
+    emit_cold_raises(g);
     for (uint32_t i = 0; i < g->nslow; i++) {
         const SlowPath *sp = &g->slow[i];
         jit_patch_rel32(b, sp->jcc_at, jit_buf_offset(b));

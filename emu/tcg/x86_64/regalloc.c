@@ -228,6 +228,20 @@ void ra_before_call(JitGen *g, bool drop_globals)
     }
 }
 
+unsigned ra_dirty_globals(JitGen *g, uint8_t *regs, int32_t *disps)
+{
+    unsigned n = 0;
+    for (int r = 0; r < 16; r++) {
+        TCGTemp *t = g->owner[r];
+        if (t && t->kind == TEMP_GLOBAL && !ti_of(g, t)->mem_ok) {
+            regs[n] = (uint8_t)r;
+            disps[n] = home_disp(t->slot);
+            n++;
+        }
+    }
+    return n;
+}
+
 void ra_bb_end(JitGen *g)
 {
     for (int r = 0; r < 16; r++) {
