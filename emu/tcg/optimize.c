@@ -890,9 +890,14 @@ static void backward_pass(OptState *o)
     }
     /* live[nw..2nw): the set of all globals (globals come first) */
     uint64_t *gmask = o->live + nw;
-    memset(gmask, 0, nw * sizeof(uint64_t));
-    for (uint32_t i = 0; i < s->nb_globals; i++) {
-        bit_set(gmask, i);
+    {
+        /* bits [0, nb_globals): whole words, then the partial one */
+        size_t full = s->nb_globals / 64;
+        memset(gmask, 0xff, full * sizeof(uint64_t));
+        memset(gmask + full, 0, (nw - full) * sizeof(uint64_t));
+        if (s->nb_globals % 64) {
+            gmask[full] = (1ull << (s->nb_globals % 64)) - 1;
+        }
     }
     memcpy(o->live, gmask, nw * sizeof(uint64_t));
     memset(o->label_seen, 0, nl);
