@@ -14,7 +14,10 @@
  *     movdqu [env + d], xmm0        (VEX: all 32 bytes of ymm0, whose upper
  *                                    half VEX.128 zeroed, as the guest rule)
  * otherwise it is its fallback helper call.  xmm0-xmm3 are scratch: nothing
- * is kept in vector registers across ops (C code may clobber them).
+ * is kept in vector registers across ops (C code may clobber them).  A
+ * vec_ret op's result is a GPR: the instruction's own (VEC_RGPR), its
+ * flags (VEC_FLAGS: pushfq; pop), or for the string compares (VEC_STR,
+ * emit_str) the flags and ECX, the host registers they use reserved.
  *
  * MXCSR (VEC_FP ops).  The native path is taken only while the guest has
  * every exception masked (a runtime test of env->mxcsr in front of each op);
