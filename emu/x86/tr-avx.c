@@ -215,10 +215,10 @@ static bool gen_avx_vec(DisasContext *s, X86Insn *insn, const AvxOpDesc *g, int 
         lo = hi = tcg_constant_i64(0);
     } else {
         unsigned size = g->esize ? g->esize : rm->size;
-        TCGv addr = gen_lea(s), q[4];
         if (size != 1 && size != 2 && size != 4 && size != 8 && size != 16 && size != 32) {
             return false;
         }
+        TCGv addr = gen_lea(s), q[4];
         /* every load before anything is written: a fault changes nothing */
         for (unsigned i = 0; i < (size + 7) / 8; i++) {
             TCGv a = addr;
