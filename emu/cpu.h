@@ -127,6 +127,8 @@ typedef struct CPUX86State {
 
     X86YMMReg xmm[16];
     uint64_t mxcsr;
+    X86YMMReg vtmp;       /* not guest state: a 32-byte memory source of a VEX
+                           * vec op, stored by the IR (emu/x86/tr-sse.c) */
 
     /* x87 and MMX (MMX aliases the mantissas of fpregs). */
     X86FPReg fpregs[8];

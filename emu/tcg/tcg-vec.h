@@ -18,6 +18,9 @@
  *   32 bytes of d (VEX.128 zeroes bits 255:128, as the host does); a legacy
  *   form writes the low 16, or only the low 8 or 4 (VEC_DW: a scalar
  *   instruction keeps the rest of d), reading VEC_BW bytes of a register b.
+ *   vec_ret forms return a GPR (VEC_RGPR) or flags (VEC_FLAGS, VEC_STR)
+ *   instead of writing d; the string compares also return ECX or write
+ *   XMM0, and may read EAX/EDX (VEC_STR, VEC_ECX, VEC_LENS).
  *   VEC_FP: the instruction reads the MXCSR (rounding, DAZ, FTZ) and ORs
  *   exception flags into it; a native run is exact only while every
  *   exception is masked (the MXCSR at env offset `mx`), otherwise the
@@ -54,6 +57,16 @@
                                                  * VEC_W its REX.W (CVTSI2SS/SD) */
 #define VEC_RGPR        (1ull << 42)            /* vec_ret: the result is the GPR of
                                                  * ModRM.reg, d not written (CVT*2SI) */
+#define VEC_STR         (1ull << 43)            /* vec_ret of a string compare
+                                                 * (PCMPxSTRx, a = reg, b = rm): the result
+                                                 * is CF|ZF|SF|OF of the host EFLAGS, and
+                                                 * without VEC_ECX the instruction's
+                                                 * implicit XMM0 is stored at d (16 bytes) */
+#define VEC_ECX         (1ull << 44)            /* VEC_STR: the instruction writes ECX; the
+                                                 * result has it in bits 63:32 */
+#define VEC_LENS        (1ull << 45)            /* VEC_STR: the instruction reads EAX/EDX
+                                                 * (VEC_W: RAX/RDX), loaded from the env
+                                                 * offsets of the mx field (VEC_LENS_OFFS) */
 #define VEC_DW_SHIFT    36                      /* legacy: bytes of d read and written */
 #define VEC_BW_SHIFT    38                      /* legacy: bytes of a register b read */
 enum { VEC_W16, VEC_W8, VEC_W4 };               /* VEC_DW/VEC_BW codes */
@@ -78,6 +91,11 @@ enum {
 #define VEC_OFF_A(o)  ((int32_t)(((o) >> 16) & 0xffff))
 #define VEC_OFF_B(o)  ((int32_t)(((o) >> 32) & 0xffff))
 #define VEC_OFF_MX(o) ((int32_t)(((o) >> 48) & 0xffff))
+/* VEC_LENS: the mx field holds the env byte offsets (< 256) of the two
+ * length registers instead */
+#define VEC_LENS_OFFS(ax, dx) ((uint64_t)(ax) | ((uint64_t)(dx) << 8))
+#define VEC_OFF_LEN_AX(o) ((int32_t)(((o) >> 48) & 0xff))
+#define VEC_OFF_LEN_DX(o) ((int32_t)(((o) >> 56) & 0xff))
 
 /* Emit a vec op; fallback is a 5-argument helper without result (vec) or
  * with one (vec_ret, ret = its result). */

@@ -138,6 +138,45 @@ uint64_t helper_avx_ret(CPUX86State *env, uint64_t fn, uint64_t ctl, uint64_t ad
 
 #define NBYTES(ctl) (((ctl) & AF_L) ? 32 : 16)
 
+/* An AVX op as an X86VecFn (AVX_VEC_OPS): r from zero, written whole (a
+ * VEX.128 result has bits 255:128 zero, as helper_avx leaves them). */
+static uint64_t avx_as_vop(AvxFn f, CPUX86State *env, X86YMMReg *d, const X86YMMReg *a,
+                           const X86YMMReg *b, uint32_t imm, unsigned msize)
+{
+    X86YMMReg r, v = *a, w = *b, old = *d, x;
+    uint64_t ctl = AVX_CTL(0, 0, 0, 0, imm & 0xff, msize) | ((imm & VF_256) ? AF_L : 0);
+    uint64_t ret;
+
+    memset(&r, 0, sizeof(r));
+    memset(&x, 0, sizeof(x));
+    ret = f(env, &r, &v, &w, &old, &x, ctl);
+    *d = r;
+    return ret;
+}
+
+#define AVX_VOP(name, fn, msize)                                                          \
+    uint64_t vop_avx_##name(CPUX86State *env, X86YMMReg *d, const X86YMMReg *a,           \
+                            const X86YMMReg *b, uint32_t imm)                             \
+    {                                                                                     \
+        return avx_as_vop(avx_##fn, env, d, a, b, imm, msize);                            \
+    }
+AVXOP(broadcast); AVXOP(permd); AVXOP(permq); AVXOP(perm2x128); AVXOP(insert128);
+AVXOP(pblendd); AVXOP(psllvd); AVXOP(psllvq); AVXOP(psrlvd); AVXOP(psrlvq); AVXOP(psravd);
+AVX_VOP(broadcast1, broadcast, 1)
+AVX_VOP(broadcast2, broadcast, 2)
+AVX_VOP(broadcast4, broadcast, 4)
+AVX_VOP(broadcast8, broadcast, 8)
+AVX_VOP(permd, permd, 0)
+AVX_VOP(permq, permq, 0)
+AVX_VOP(perm2x128, perm2x128, 0)
+AVX_VOP(insert128, insert128, 0)
+AVX_VOP(pblendd, pblendd, 0)
+AVX_VOP(psllvd, psllvd, 0)
+AVX_VOP(psllvq, psllvq, 0)
+AVX_VOP(psrlvd, psrlvd, 0)
+AVX_VOP(psrlvq, psrlvq, 0)
+AVX_VOP(psravd, psravd, 0)
+
 /* ---- broadcasts, permutes, inserts ---- */
 
 /* r = the low msize bytes of w, repeated */

@@ -61,6 +61,22 @@ typedef uint64_t (*AvxFn)(CPUX86State *env, X86YMMReg *r, const X86YMMReg *v,
 #define AVX_IMM(c)   ((unsigned)((c) >> 16) & 0xff)
 #define AVX_MSIZE(c) ((unsigned)((c) >> 24) & 63)
 
+/*
+ * The integer and move ops that the JIT may run as their own host
+ * instruction (tr-avx.c, A_VEC lines) are vec IR ops (emu/tcg/tcg-vec.h),
+ * whose meaning is helper_vex (sse_helper.h) with these X86VecFn adapters:
+ * d = op(a = VEX.vvvv, b = r/m), imm = imm8 | VF_256.  The broadcasts
+ * carry their element size in the name.
+ */
+#define AVX_VEC_OPS(X) \
+    X(broadcast1) X(broadcast2) X(broadcast4) X(broadcast8) \
+    X(permd) X(permq) X(perm2x128) X(insert128) X(pblendd) \
+    X(psllvd) X(psllvq) X(psrlvd) X(psrlvq) X(psravd)
+#define X(name) uint64_t vop_avx_##name(CPUX86State *env, X86YMMReg *d, const X86YMMReg *a, \
+                                        const X86YMMReg *b, uint32_t imm);
+AVX_VEC_OPS(X)
+#undef X
+
 uint64_t helper_avx(CPUX86State *env, uint64_t fn, uint64_t ctl, uint64_t addr);
 uint64_t helper_avx_ret(CPUX86State *env, uint64_t fn, uint64_t ctl, uint64_t addr);
 extern const TCGHelperInfo helper_info_avx, helper_info_avx_ret;

@@ -16,7 +16,8 @@
  * Implicit operands are read from env by the vec ops: PBLENDVB/BLENDVPS/
  * BLENDVPD take the mask register number from imm[7:4] (0 = XMM0 for the
  * legacy forms, the is4 register for VEX), PCMPESTRx read rAX/rDX (VF_W64
- * selects 64 bits) and PCMPxSTRI/M write ECX or XMM0 through env.
+ * selects 64 bits), PCMPxSTRM write XMM0 through env and return the
+ * flags, PCMPxSTRI return ECX << 32 | flags (the translator writes ECX).
  */
 #ifndef EMU_X86_SSE4_OPS_H
 #define EMU_X86_SSE4_OPS_H

@@ -905,22 +905,23 @@ static uint64_t pcmpstr_lengths(CPUX86State *env, const X86YMMReg *a, const X86Y
     return flags;
 }
 
-/* Index result in ECX (zero-extended into RCX). */
+/* The index result for ECX, returned as ECX << 32 | flags (the translator
+ * writes both, as it does the host instruction's, emu/tcg/tcg-vec.h). */
 static uint64_t pcmpstri(CPUX86State *env, const X86YMMReg *a, const X86YMMReg *b,
                          uint32_t imm, bool expl)
 {
     unsigned res;
     uint64_t flags = pcmpstr_lengths(env, a, b, imm, expl, &res);
-    int n = (imm & 1) ? 8 : 16;
+    uint64_t idx;
 
     if (!res) {
-        env->regs[R_ECX] = n;
+        idx = (imm & 1) ? 8 : 16;
     } else if (imm & 0x40) {
-        env->regs[R_ECX] = 31 - __builtin_clz(res);
+        idx = 31 - __builtin_clz(res);
     } else {
-        env->regs[R_ECX] = __builtin_ctz(res);
+        idx = __builtin_ctz(res);
     }
-    return flags;
+    return idx << 32 | flags;
 }
 
 /* Mask result in XMM0: bits, or expanded to elements (imm[6]). */

@@ -19,7 +19,6 @@ HELPER_INFO(vec, 0, 5, false);
 HELPER_INFO(vec_ret, 0, 5, true);
 HELPER_INFO(vex, 0, 5, false);
 HELPER_INFO(vex_ret, 0, 5, true);
-HELPER_INFO(vex_bhi, 0, 3, false);
 HELPER_INFO(sse_misaligned, 0, 1, false);
 HELPER_INFO(ldmxcsr, 0, 2, false);
 HELPER_INFO(maskmov, 0, 5, false);
@@ -141,16 +140,6 @@ uint64_t helper_vec_ret(CPUX86State *env, uint64_t fn, uint64_t ctl, uint64_t b_
 static __thread int64_t vex_defer = -1;
 static void mxcsr_commit(CPUX86State *env, uint32_t flags);
 
-/* Upper half of a 32-byte memory source, parked by the call right before
- * helper_vex (same thread, nothing in between). */
-static __thread uint64_t vex_bhi[2];
-
-void helper_vex_bhi(CPUX86State *env, uint64_t b2, uint64_t b3)
-{
-    vex_bhi[0] = b2;
-    vex_bhi[1] = b3;
-}
-
 /* r = fn on each 128-bit lane (VX_LANES), on each half of b's low lane
  * widened (VX_WIDEN), or on each lane of b narrowed to 64 bits (VX_NARROW). */
 static uint64_t vex_split(CPUX86State *env, X86VecFn f, uint64_t ctl, X86YMMReg *r,
@@ -200,11 +189,12 @@ uint64_t helper_vex(CPUX86State *env, uint64_t fn, uint64_t ctl, uint64_t b_lo, 
 
     if (ctl & VX_BREG) {
         b = env->xmm[(ctl >> VX_BREG_SHIFT) & 15];
+    } else if (ctl & VX_BTMP) {
+        b = env->vtmp;
     } else {
         b.q[0] = b_lo;
         b.q[1] = b_hi;
-        b.q[2] = (ctl & VX_BHI) ? vex_bhi[0] : 0;
-        b.q[3] = (ctl & VX_BHI) ? vex_bhi[1] : 0;
+        b.q[2] = b.q[3] = 0;
     }
     r = *d;   /* 128-bit ops write 16 bytes: the rest stays (or is zeroed below) */
     if (ctl & (VX_LANES | VX_WIDEN | VX_NARROW)) {

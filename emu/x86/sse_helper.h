@@ -31,8 +31,8 @@
  *
  * VEX forms (AVX/AVX2) go through helper_vex: d, a and b may all differ,
  * VF_256 selects 32-byte width, and the VX_* bits of its ctl word say
- * where b comes from (a register, or two value arguments plus the upper
- * 16 bytes parked by helper_vex_bhi for a 32-byte memory operand), whether
+ * where b comes from (a register, two value arguments, or env->vtmp where
+ * the IR stored a 32-byte memory operand), whether
  * the VEX.128 rule "bits 255:128 of the destination become zero" applies,
  * and whether a 128-bit-only vec op (the host-instruction FP ops) is run
  * once per 128-bit lane.
@@ -66,14 +66,15 @@ extern const TCGHelperInfo helper_info_vec_ret;  /* returns fn's value */
 
 /*
  * VEX forms: d = fn(a, b) like helper_vec, with ctl = VEC_CTL(d, a, immf)
- * plus the VX_* bits below.  b is env->xmm[breg] (VX_BREG) or {b_lo, b_hi}
- * with bytes 16..31 from the last helper_vex_bhi call (VX_BHI) or zero.
+ * plus the VX_* bits below.  b is env->xmm[breg] (VX_BREG), env->vtmp
+ * (VX_BTMP: the IR stored a 32-byte memory operand there) or {b_lo, b_hi}
+ * with bytes 16..31 zero.
  * The destination is written only after fn returned (an FP exception or a
  * fault leaves it unchanged).
  */
 #define VX_BREG_SHIFT 32
 #define VX_BREG    (1ull << 37)  /* b = all of env->xmm[(ctl >> 32) & 15] */
-#define VX_BHI     (1ull << 38)  /* b bytes 16..31 from helper_vex_bhi */
+#define VX_BTMP    (1ull << 38)  /* b = all of env->vtmp */
 #define VX_ZUPPER  (1ull << 39)  /* VEX.128: zero bits 255:128 of d afterwards */
 #define VX_LANES   (1ull << 40)  /* 256-bit op of a 128-bit-only fn: once per lane */
 #define VX_WIDEN   (1ull << 41)  /* 256-bit result, lane i = fn(b.q[i]) (VCVTPS2PD y) */
@@ -82,8 +83,7 @@ extern const TCGHelperInfo helper_info_vec_ret;  /* returns fn's value */
                                   * writes XMM0 itself): d is not written back */
 uint64_t helper_vex(CPUX86State *env, uint64_t fn, uint64_t ctl, uint64_t b_lo, uint64_t b_hi);
 uint64_t helper_vex_ret(CPUX86State *env, uint64_t fn, uint64_t ctl, uint64_t b_lo, uint64_t b_hi);
-void helper_vex_bhi(CPUX86State *env, uint64_t b2, uint64_t b3);
-extern const TCGHelperInfo helper_info_vex, helper_info_vex_ret, helper_info_vex_bhi;
+extern const TCGHelperInfo helper_info_vex, helper_info_vex_ret;
 
 /* #GP (SIGSEGV SI_KERNEL) for a misaligned 16-byte SSE memory operand. */
 void helper_sse_misaligned(CPUX86State *env);

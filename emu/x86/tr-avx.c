@@ -18,6 +18,8 @@
 #include "translate.h"
 #include "avx_helper.h"
 #include "cpu-model.h"
+#include "sse_helper.h"
+#include "emu/tcg/tcg-vec.h"
 
 static inline TCGv env_arg(void)
 {
@@ -34,35 +36,36 @@ enum {
 #define A_REG_AVX2  0x01  /* register source needs AVX2 (VBROADCASTSS/SD) */
 #define A_MEMONLY   0x02  /* the W operand must be memory */
 #define A_TEST      0x04  /* no destination; the result is ZF/CF (VTEST) */
+#define A_VEC       0x08  /* integer/move op the JIT may run natively (vop_avx_*) */
 
 /*
  * X(MNEMONIC, helper op, feature, shape, element/broadcast size or 0, flags)
  */
 #define AVX_OPS(X) \
-    X(VBROADCASTSS, broadcast, AVX, S_VW, 4, A_REG_AVX2)  /* all singles = W.s[0] */ \
-    X(VBROADCASTSD, broadcast, AVX, S_VW, 8, A_REG_AVX2)  /* all doubles = W.d[0] */ \
+    X(VBROADCASTSS, broadcast, AVX, S_VW, 4, A_REG_AVX2 | A_VEC) /* all singles = W.s[0] */ \
+    X(VBROADCASTSD, broadcast, AVX, S_VW, 8, A_REG_AVX2 | A_VEC) /* all doubles = W.d[0] */ \
     X(VBROADCASTF128, broadcast, AVX, S_VW, 16, A_MEMONLY) /* both lanes = m128 */ \
     X(VBROADCASTI128, broadcast, AVX2, S_VW, 16, A_MEMONLY) \
-    X(VPBROADCASTB, broadcast, AVX2, S_VW, 1, 0)          /* all bytes = W.b[0] */ \
-    X(VPBROADCASTW, broadcast, AVX2, S_VW, 2, 0) \
-    X(VPBROADCASTD, broadcast, AVX2, S_VW, 4, 0) \
-    X(VPBROADCASTQ, broadcast, AVX2, S_VW, 8, 0) \
-    X(VPERMD, permd, AVX2, S_VHW, 0, 0)                   /* d.l[i] = W.l[H.l[i] & 7] */ \
-    X(VPERMPS, permd, AVX2, S_VHW, 0, 0) \
-    X(VPERMQ, permq, AVX2, S_VW, 0, 0)                    /* d.q[i] = W.q[imm field i] */ \
-    X(VPERMPD, permq, AVX2, S_VW, 0, 0) \
-    X(VPERM2F128, perm2x128, AVX, S_VHW, 0, 0)            /* lanes from H/W or 0 per imm */ \
-    X(VPERM2I128, perm2x128, AVX2, S_VHW, 0, 0) \
-    X(VINSERTF128, insert128, AVX, S_VHW, 0, 0)           /* d = H with lane imm = W */ \
-    X(VINSERTI128, insert128, AVX2, S_VHW, 0, 0) \
-    X(VPBLENDD, pblendd, AVX2, S_VHW, 0, 0)               /* dwords: imm bit ? W : H */ \
+    X(VPBROADCASTB, broadcast, AVX2, S_VW, 1, A_VEC)      /* all bytes = W.b[0] */ \
+    X(VPBROADCASTW, broadcast, AVX2, S_VW, 2, A_VEC) \
+    X(VPBROADCASTD, broadcast, AVX2, S_VW, 4, A_VEC) \
+    X(VPBROADCASTQ, broadcast, AVX2, S_VW, 8, A_VEC) \
+    X(VPERMD, permd, AVX2, S_VHW, 0, A_VEC)               /* d.l[i] = W.l[H.l[i] & 7] */ \
+    X(VPERMPS, permd, AVX2, S_VHW, 0, A_VEC) \
+    X(VPERMQ, permq, AVX2, S_VW, 0, A_VEC)                /* d.q[i] = W.q[imm field i] */ \
+    X(VPERMPD, permq, AVX2, S_VW, 0, A_VEC) \
+    X(VPERM2F128, perm2x128, AVX, S_VHW, 0, A_VEC)        /* lanes from H/W or 0 per imm */ \
+    X(VPERM2I128, perm2x128, AVX2, S_VHW, 0, A_VEC) \
+    X(VINSERTF128, insert128, AVX, S_VHW, 0, A_VEC)       /* d = H with lane imm = W */ \
+    X(VINSERTI128, insert128, AVX2, S_VHW, 0, A_VEC) \
+    X(VPBLENDD, pblendd, AVX2, S_VHW, 0, A_VEC)           /* dwords: imm bit ? W : H */ \
     X(VTESTPS, vtestps, AVX, S_VW, 0, A_TEST)             /* ZF, CF from sign bits */ \
     X(VTESTPD, vtestpd, AVX, S_VW, 0, A_TEST) \
-    X(VPSLLVD, psllvd, AVX2, S_VHW, 0, 0)                 /* H << W per dword */ \
-    X(VPSLLVQ, psllvq, AVX2, S_VHW, 0, 0) \
-    X(VPSRLVD, psrlvd, AVX2, S_VHW, 0, 0)                 /* H >> W per dword, logical */ \
-    X(VPSRLVQ, psrlvq, AVX2, S_VHW, 0, 0) \
-    X(VPSRAVD, psravd, AVX2, S_VHW, 0, 0)                 /* H >> W per dword, arithmetic */ \
+    X(VPSLLVD, psllvd, AVX2, S_VHW, 0, A_VEC)             /* H << W per dword */ \
+    X(VPSLLVQ, psllvq, AVX2, S_VHW, 0, A_VEC) \
+    X(VPSRLVD, psrlvd, AVX2, S_VHW, 0, A_VEC)             /* H >> W per dword, logical */ \
+    X(VPSRLVQ, psrlvq, AVX2, S_VHW, 0, A_VEC) \
+    X(VPSRAVD, psravd, AVX2, S_VHW, 0, A_VEC)             /* H >> W per dword, arithmetic */ \
     X(VCVTPH2PS, cvtph2ps, F16C, S_VW, 0, 0)              /* singles = halves */ \
     FMA_LINES(X)
 
@@ -145,6 +148,107 @@ static unsigned imm_of(const X86Insn *insn, int k)
            ? (unsigned)insn->ops[k].imm & 0xff : 0;
 }
 
+/* ---- host lowering (the vec IR op, emu/tcg/tcg-vec.h) ----
+ *
+ * A_VEC lines are VEX.66 instructions with a host form taking registers
+ * only (the broadcasts' m8..m64 forms too: the IR loads the element, the
+ * host broadcasts it from a register): a `vec` op whose meaning is
+ * helper_vex with the line's vop_avx_* adapter (avx_helper.h), loading a
+ * memory source in the IR first as tr-sse.c does (a 32-byte one through
+ * env->vtmp).  The host runs it when it has AVX2 (integer and moves: no
+ * MXCSR).
+ */
+
+#define XMM_OFF(r) ((uint64_t)offsetof(CPUX86State, xmm[(r) & 15]))
+
+static X86VecFn avx_vec_fn(AvxFn fn, unsigned esize)
+{
+    static const struct { AvxFn fn; X86VecFn vop; } map[] = {
+        { avx_permd, vop_avx_permd }, { avx_permq, vop_avx_permq },
+        { avx_perm2x128, vop_avx_perm2x128 }, { avx_insert128, vop_avx_insert128 },
+        { avx_pblendd, vop_avx_pblendd }, { avx_psllvd, vop_avx_psllvd },
+        { avx_psllvq, vop_avx_psllvq }, { avx_psrlvd, vop_avx_psrlvd },
+        { avx_psrlvq, vop_avx_psrlvq }, { avx_psravd, vop_avx_psravd },
+    };
+    if (fn == avx_broadcast) {
+        switch (esize) {
+        case 1: return vop_avx_broadcast1;
+        case 2: return vop_avx_broadcast2;
+        case 4: return vop_avx_broadcast4;
+        case 8: return vop_avx_broadcast8;
+        default: return NULL;
+        }
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(map); i++) {
+        if (map[i].fn == fn) {
+            return map[i].vop;
+        }
+    }
+    return NULL;
+}
+
+/* An A_VEC line as a vec op; false if it has none (then the caller emits
+ * the helper_avx call). */
+static bool gen_avx_vec(DisasContext *s, X86Insn *insn, const AvxOpDesc *g, int d, int v,
+                        const X86Operand *rm, unsigned imm)
+{
+    X86VecFn vop = avx_vec_fn(g->fn, g->esize);
+    bool l = insn->vex_l, a3 = g->shape == S_VHW;
+    bool has_imm = insn->ops[insn->nb_ops - 1].kind == X86_OPK_IMM;
+    uint64_t xf = l ? 0 : VX_ZUPPER, boff = 0, desc;
+    TCGv lo, hi;
+
+    if (!vop || insn->map < X86_MAP_0F38 || insn->map > X86_MAP_0F3A) {
+        return false;
+    }
+    desc = insn->opcode | ((uint64_t)(insn->map - X86_MAP_ONE) << VEC_MAP_SHIFT) |
+           ((uint64_t)1 << VEC_PP_SHIFT) | VEC_VEX | (l ? VEC_L : 0) |
+           (insn->vex_w ? VEC_W : 0) | (a3 ? VEC_A3 : 0) |
+           ((uint64_t)VEC_HF_AVX2 << VEC_FEAT_SHIFT);
+    if (has_imm) {
+        desc |= VEC_IMM | ((uint64_t)(imm & 0xff) << VEC_IMM_SHIFT);
+    }
+    if (rm->kind == X86_OPK_XMM) {
+        xf |= VX_BREG | ((uint64_t)rm->reg << VX_BREG_SHIFT);
+        desc |= VEC_BREG;
+        boff = XMM_OFF(rm->reg);
+        lo = hi = tcg_constant_i64(0);
+    } else {
+        unsigned size = g->esize ? g->esize : rm->size;
+        if (size != 1 && size != 2 && size != 4 && size != 8 && size != 16 && size != 32) {
+            return false;
+        }
+        TCGv addr = gen_lea(s), q[4];
+        /* every load before anything is written: a fault changes nothing */
+        for (unsigned i = 0; i < (size + 7) / 8; i++) {
+            TCGv a = addr;
+            q[i] = tcg_temp_new();
+            if (i) {
+                a = tcg_temp_new();
+                tcg_gen_addi_i64(a, addr, 8 * i);
+            }
+            gen_ld(s, q[i], a, size < 8 ? size : 8, false);
+        }
+        if (size == 32) {
+            for (int i = 0; i < 4; i++) {
+                tcg_gen_mov_i64(cpu_vtmp[i], q[i]);
+            }
+            xf |= VX_BTMP;
+            desc |= VEC_BREG;
+            boff = offsetof(CPUX86State, vtmp);
+            lo = hi = tcg_constant_i64(0);
+        } else {
+            lo = q[0];
+            hi = size == 16 ? q[1] : tcg_constant_i64(0);
+        }
+    }
+    int a = a3 ? v : d;
+    tcg_gen_vec(env_arg(), tcg_constant_i64((uint64_t)(uintptr_t)vop),
+                tcg_constant_i64(VEC_CTL(d, a, (imm & 0xff) | (l ? VF_256 : 0)) | xf), lo, hi,
+                desc, VEC_OFFS(XMM_OFF(d), XMM_OFF(a), boff, 0), &helper_info_vex);
+    return true;
+}
+
 /* The generic emitter for the AVX_OPS lines. */
 static void gen_avx_op(DisasContext *s, X86Insn *insn)
 {
@@ -185,6 +289,9 @@ static void gen_avx_op(DisasContext *s, X86Insn *insn)
         TCGv f = gen_avx_call(s, g->fn, true, d, 0, rm, 0, 0, 0, AF_NOWRITE);
         tcg_gen_mov_i64(cpu_cc_src, f);
         set_cc_op(s, CC_OP_EFLAGS);
+        return;
+    }
+    if ((g->flags & A_VEC) && gen_avx_vec(s, insn, g, d, v, rm, imm)) {
         return;
     }
     gen_avx_call(s, g->fn, false, d, v, rm, 0, imm, g->esize, 0);

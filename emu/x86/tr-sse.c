@@ -308,8 +308,10 @@ static void gen_mmx_wait_mem(const X86Insn *insn)
  * A vec op whose XMM/YMM form is the same instruction on the host is
  * emitted as a `vec` IR op: the backend may run that instruction natively
  * (docs/jit.md, "Vector and FP"); its meaning stays the helper call.  Not
- * lowered: GPR/MMX operands or results, flag results, implicit XMM0
- * (BLENDV*), and 32-byte memory sources.
+ * lowered: MMX operands, GPR operands and results other than those of the
+ * host instruction's own ModRM (vec_gpr_src/dst), flag results other than
+ * COMIS*, PTEST and PCMPxSTRx, implicit XMM0 (BLENDV*).  A 32-byte memory
+ * source is stored to env->vtmp and read from there as a register.
  */
 
 /* Vec ops that read or write MXCSR (rounding, DAZ/FTZ, exception flags). */
@@ -358,17 +360,30 @@ static bool vec_gpr_dst(unsigned mn)
            mn == X86_MN_MOVMSKPD || mn == X86_MN_PEXTRW;
 }
 
+/* PCMPxSTRx: the VEC_STR bits of the host instruction (0 for others).
+ * The I forms write ECX, the E forms read rAX/rDX (tcg-vec.h). */
+static uint64_t vec_str_bits(unsigned mn)
+{
+    switch (mn) {
+    case X86_MN_PCMPISTRI: return VEC_STR | VEC_ECX;
+    case X86_MN_PCMPESTRI: return VEC_STR | VEC_ECX | VEC_LENS;
+    case X86_MN_PCMPISTRM: return VEC_STR;
+    case X86_MN_PCMPESTRM: return VEC_STR | VEC_LENS;
+    default: return 0;
+    }
+}
+
 static bool vec_lowerable(unsigned mn, const SSEVecOp *g)
 {
     if (vec_gpr_src(mn) || vec_gpr_dst(mn)) {
         return true;
     }
+    if (g->flags & G_FLAGS) {   /* EFLAGS of the host instruction */
+        return mn == X86_MN_COMISS || mn == X86_MN_UCOMISS || mn == X86_MN_COMISD ||
+               mn == X86_MN_UCOMISD || mn == X86_MN_PTEST || vec_str_bits(mn);
+    }
     if (g->flags & (G_RET | G_W)) {
         return false;
-    }
-    if (g->flags & G_FLAGS) {   /* only COMIS*: EFLAGS of the host instruction */
-        return mn == X86_MN_COMISS || mn == X86_MN_UCOMISS || mn == X86_MN_COMISD ||
-               mn == X86_MN_UCOMISD;
     }
     switch (mn) {
     case X86_MN_PBLENDVB: case X86_MN_BLENDVPS: case X86_MN_BLENDVPD:   /* XMM0 / is4 */
@@ -418,6 +433,8 @@ static uint64_t vec_scalar_widths(unsigned mn)
         return VEC_FLAGS | ((uint64_t)VEC_W4 << VEC_DW_SHIFT) | ((uint64_t)VEC_W4 << VEC_BW_SHIFT);
     case X86_MN_COMISD: case X86_MN_UCOMISD:
         return VEC_FLAGS | ((uint64_t)VEC_W8 << VEC_DW_SHIFT) | ((uint64_t)VEC_W8 << VEC_BW_SHIFT);
+    case X86_MN_PTEST:
+        return VEC_FLAGS;
     default:
         return 0;
     }
@@ -477,6 +494,16 @@ static uint64_t vec_desc_common(const X86Insn *insn, unsigned base, const X86Ope
 
 #define XMM_OFF(r) ((uint64_t)offsetof(CPUX86State, xmm[(r) & 15]))
 #define MXCSR_OFF  ((uint64_t)offsetof(CPUX86State, mxcsr))
+#define VTMP_OFF   ((uint64_t)offsetof(CPUX86State, vtmp))
+/* PCMPESTRx: the mx field holds where the lengths are (VEC_LENS) */
+#define LENS_OFF   VEC_LENS_OFFS(offsetof(CPUX86State, regs[R_EAX]), \
+                                 offsetof(CPUX86State, regs[R_EDX]))
+
+/* The mx field of offs: the MXCSR, or the length registers of PCMPESTRx. */
+static uint64_t vec_mx_off(uint64_t desc)
+{
+    return (desc & VEC_LENS) ? LENS_OFF : MXCSR_OFF;
+}
 
 /* Legacy SSE form: desc for tcg_gen_vec, or 0 if it has no host form. */
 static uint64_t vec_legacy_desc(const X86Insn *insn, const SSEVecOp *g, int feature,
@@ -515,19 +542,35 @@ static uint64_t vec_legacy_desc(const X86Insn *insn, const SSEVecOp *g, int feat
     if (!ok) {
         return 0;
     }
-    if ((vec_gpr_src(insn->mnemonic) || vec_gpr_dst(insn->mnemonic)) && (insn->rex & 8)) {
-        desc |= VEC_W;   /* r/m64 forms */
+    uint64_t str = vec_str_bits(insn->mnemonic);
+    if ((vec_gpr_src(insn->mnemonic) || vec_gpr_dst(insn->mnemonic) || (str & VEC_LENS)) &&
+        (insn->rex & 8)) {
+        desc |= VEC_W;   /* r/m64 forms, 64-bit lengths */
     }
     desc |= (uint64_t)pp << VEC_PP_SHIFT;
     desc |= (uint64_t)vec_host_feature(feature) << VEC_FEAT_SHIFT;
-    desc |= vec_scalar_widths(insn->mnemonic);
-    *offs = VEC_OFFS(d->kind == X86_OPK_XMM ? XMM_OFF(d->reg) : 0,
-                     d->kind == X86_OPK_XMM ? XMM_OFF(d->reg) : 0,
-                     src->kind == X86_OPK_XMM ? XMM_OFF(src->reg) : 0, MXCSR_OFF);
+    desc |= vec_scalar_widths(insn->mnemonic) | str;
+    /* d: the register written (XMM0 for PCMPxSTRM); a: the first source */
+    uint64_t doff = d->kind == X86_OPK_XMM ? XMM_OFF(d->reg) : 0;
+    *offs = VEC_OFFS(str ? XMM_OFF(0) : doff, doff,
+                     src->kind == X86_OPK_XMM ? XMM_OFF(src->reg) : 0, vec_mx_off(desc));
     return desc;
 }
 
 /* ---- the generic vec emitter ---- */
+
+/* A G_FLAGS result: the arithmetic flags, and for PCMPxSTRI the index
+ * (its vec ops return ECX << 32 | flags, sse4-ops.h). */
+static void gen_flags_result(DisasContext *s, unsigned mn, TCGv ret)
+{
+    if (vec_str_bits(mn) & VEC_ECX) {
+        tcg_gen_shri_i64(cpu_regs[R_ECX], ret, 32);   /* <= 16: zero-extended */
+        tcg_gen_ext32u_i64(cpu_cc_src, ret);
+    } else {
+        tcg_gen_mov_i64(cpu_cc_src, ret);
+    }
+    set_cc_op(s, CC_OP_EFLAGS);
+}
 
 static void gen_sse_vec(DisasContext *s, X86Insn *insn)
 {
@@ -650,8 +693,7 @@ static void gen_sse_vec(DisasContext *s, X86Insn *insn)
     } else if (g->flags & G_RET) {
         gen_write_gpr(s, d->reg, false, (immf & VF_W64) ? 8 : 4, ret);
     } else if (g->flags & G_FLAGS) {
-        tcg_gen_mov_i64(cpu_cc_src, ret);
-        set_cc_op(s, CC_OP_EFLAGS);
+        gen_flags_result(s, insn->mnemonic, ret);
     }
 }
 
@@ -1087,21 +1129,29 @@ static uint64_t vec_vex_desc(const X86Insn *insn, unsigned base, const X86Operan
     int pp = vex_pp(insn);
     bool ok;
 
-    if (d->kind != X86_OPK_XMM || pp < 0 || (xf & (VX_BHI | VX_NODEST)) ||
-        vec_gpr_src(base) || vec_gpr_dst(base) ||   /* legacy forms only */
+    if (d->kind != (vec_gpr_dst(base) ? X86_OPK_GPR : X86_OPK_XMM) || pp < 0 ||
+        vec_gpr_src(base) ||   /* VCVTSI2SS/SD: legacy forms only */
+        (base == X86_MN_PEXTRW && insn->map != X86_MAP_0F) ||   /* r/m destination */
         !vec_lowerable(base, g) || vec_host_feature(g->feature) == VEC_HF_NB) {
         return 0;
     }
     bool has_imm = insn->nb_ops > 2 && insn->ops[insn->nb_ops - 1].kind == X86_OPK_IMM;
-    uint64_t desc = vec_desc_common(insn, base, src, immf & 0xff, has_imm, &ok);
+    X86Operand bsrc = *src;
+    if (xf & VX_BTMP) {
+        bsrc.kind = X86_OPK_XMM;   /* a 32-byte memory source: read from env->vtmp */
+    }
+    uint64_t desc = vec_desc_common(insn, base, &bsrc, immf & 0xff, has_imm, &ok);
     if (!ok) {
         return 0;
     }
     desc |= VEC_VEX | ((uint64_t)pp << VEC_PP_SHIFT);
     desc |= (wide ? VEC_L : 0) | (insn->vex_w ? VEC_W : 0) | (a ? VEC_A3 : 0);
     desc |= (uint64_t)(wide && vex_needs_avx2(base) ? VEC_HF_AVX2 : VEC_HF_AVX) << VEC_FEAT_SHIFT;
-    *offs = VEC_OFFS(XMM_OFF(d->reg), XMM_OFF(a ? a->reg : d->reg),
-                     src->kind == X86_OPK_XMM ? XMM_OFF(src->reg) : 0, MXCSR_OFF);
+    desc |= (vec_scalar_widths(base) & (VEC_RGPR | VEC_FLAGS)) | vec_str_bits(base);
+    uint64_t doff = d->kind == X86_OPK_XMM ? XMM_OFF(d->reg) : 0;
+    *offs = VEC_OFFS((desc & VEC_STR) ? XMM_OFF(0) : doff, a ? XMM_OFF(a->reg) : doff,
+                     (xf & VX_BTMP) ? VTMP_OFF : src->kind == X86_OPK_XMM ? XMM_OFF(src->reg) : 0,
+                     vec_mx_off(desc));
     return desc;
 }
 
@@ -1213,12 +1263,15 @@ static void gen_vex_vec(DisasContext *s, X86Insn *insn, unsigned base)
         break;
     case X86_OPK_MEM: {
         if (src->size == 32) {
+            /* all loads first (a fault writes nothing), then env->vtmp,
+             * which the op reads as a register */
             TCGv q[4];
             gen_src_q(s, src, 4, 0, q);
-            tcg_gen_call3(&helper_info_vex_bhi, NULL, env_arg(), q[2], q[3]);
-            xf |= VX_BHI;
-            lo = q[0];
-            hi = q[1];
+            for (int i = 0; i < 4; i++) {
+                tcg_gen_mov_i64(cpu_vtmp[i], q[i]);
+            }
+            xf |= VX_BTMP;
+            lo = hi = tcg_constant_i64(0);
         } else {
             lo = tcg_temp_new();
             hi = tcg_temp_new();
@@ -1240,8 +1293,10 @@ static void gen_vex_vec(DisasContext *s, X86Insn *insn, unsigned base)
         env_arg(), tcg_constant_i64((uint64_t)(uintptr_t)fn),
         tcg_constant_i64(VEC_CTL(dreg, areg, immf) | xf), lo, hi,
     };
-    uint64_t offs = 0, desc = ret ? 0 : vec_vex_desc(insn, base, a, src, wide, immf, xf, &offs);
-    if (desc) {
+    uint64_t offs = 0, desc = vec_vex_desc(insn, base, a, src, wide, immf, xf, &offs);
+    if (desc && ret) {
+        tcg_gen_vec_ret(ret, args[0], args[1], args[2], lo, hi, desc, offs, &helper_info_vex_ret);
+    } else if (desc) {
         tcg_gen_vec(args[0], args[1], args[2], lo, hi, desc, offs, &helper_info_vex);
     } else {
         tcg_gen_callN(ret ? &helper_info_vex_ret : &helper_info_vex, ret, 5, args);
@@ -1253,8 +1308,7 @@ static void gen_vex_vec(DisasContext *s, X86Insn *insn, unsigned base)
             gen_write_gpr(s, d->reg, false, (immf & VF_W64) ? 8 : 4, ret);
         }
     } else if (g->flags & G_FLAGS) {
-        tcg_gen_mov_i64(cpu_cc_src, ret);
-        set_cc_op(s, CC_OP_EFLAGS);
+        gen_flags_result(s, base, ret);
     }
     if (base == X86_MN_PCMPESTRM || base == X86_MN_PCMPISTRM) {
         gen_zero_upper(0);   /* the implicit VEX.128 destination XMM0 */

@@ -19,6 +19,7 @@ __thread TCGv cpu_rip, cpu_cc_dst, cpu_cc_src, cpu_cc_src2, cpu_cc_op;
 __thread TCGv cpu_df, cpu_eflags, cpu_fs_base, cpu_gs_base;
 __thread TCGv cpu_xmm[16][4];
 __thread TCGv cpu_mxcsr;
+__thread TCGv cpu_vtmp[4];
 
 static __thread bool x86_tr_initialized;
 
@@ -77,6 +78,10 @@ void x86_translate_init(void)
         }
     }
     cpu_mxcsr = tcg_global_slot(ENV_SLOT(mxcsr), "mxcsr");
+    for (int i = 0; i < 4; i++) {
+        static const char *const vtmp_names[4] = { "vtmp_0", "vtmp_1", "vtmp_2", "vtmp_3" };
+        cpu_vtmp[i] = tcg_global_slot(ENV_SLOT(vtmp.q[i]), vtmp_names[i]);
+    }
 }
 
 static inline TCGv tcg_env(void)

@@ -54,6 +54,19 @@
     CASE("vpalignr ymm0, ymm1, ymm2, 4", (jit_vex_rr(b, 1, 3, false, true, 0x0F, 0, 1, 2), jit_byte(b, 4))) \
     CASE("vcmpgt_oqps ymm0, ymm1, ymm2", (jit_vex_rr(b, 0, 1, false, true, 0xC2, 0, 1, 2), jit_byte(b, 0x1e))) \
     CASE("vcvtpd2ps xmm0, ymm2", jit_vex_rr(b, 1, 1, false, true, 0x5A, 0, 0, 2)) \
+    CASE("vpinsrq xmm2, xmm2, r10, 1", (jit_vex_rr(b, 1, 3, true, false, 0x22, 2, 2, R10), jit_byte(b, 1))) \
+    CASE("vinsertf128 ymm2, ymm2, xmm3, 1", (jit_vex_rr(b, 1, 3, false, true, 0x18, 2, 2, 3), jit_byte(b, 1))) \
+    CASE("vpmovmskb eax, ymm2", jit_vex_rr(b, 1, 1, false, true, 0xD7, RAX, 0, 2)) \
+    CASE("vpmovmskb r9d, xmm2", jit_vex_rr(b, 1, 1, false, false, 0xD7, R9, 0, 2)) \
+    CASE("vmovmskpd r12d, ymm2", jit_vex_rr(b, 1, 1, false, true, 0x50, R12, 0, 2)) \
+    CASE("vcvttsd2si r8, xmm2", jit_vex_rr(b, 3, 1, true, false, 0x2C, R8, 0, 2)) \
+    CASE("vptest ymm0, ymm2", jit_vex_rr(b, 1, 2, false, true, 0x17, 0, 0, 2)) \
+    CASE("ptest xmm0, xmm1", jit_sse_rr(b, 1, 2, false, 0x17, 0, 1)) \
+    CASE("pcmpistri xmm1, xmm2, 0xc", (jit_sse_rr(b, 1, 3, false, 0x63, 1, 2), jit_byte(b, 0x0c))) \
+    CASE("pcmpestri xmm1, xmm2, 0x18", (jit_sse_rr(b, 1, 3, false, 0x61, 1, 2), jit_byte(b, 0x18))) \
+    CASE("pcmpestrm xmm1, xmm2, 0x40", (jit_sse_rr(b, 1, 3, true, 0x60, 1, 2), jit_byte(b, 0x40))) \
+    CASE("vpcmpistrm xmm1, xmm2, 0x44", (jit_vex_rr(b, 1, 3, false, false, 0x62, 1, 0, 2), jit_byte(b, 0x44))) \
+    CASE("vpcmpestri xmm1, xmm2, 0x3a", (jit_vex_rr(b, 1, 3, true, false, 0x61, 1, 0, 2), jit_byte(b, 0x3a))) \
     CASE("ldmxcsr dword ptr [rbp + 0x318]", jit_ldmxcsr(b, RBP, 0x318)) \
     CASE("stmxcsr dword ptr [rbp + 0x318]", jit_stmxcsr(b, RBP, 0x318)) \
     CASE("ldmxcsr dword ptr [r11]", jit_ldmxcsr(b, R11, 0)) \

@@ -14,7 +14,10 @@
  *     movdqu [env + d], xmm0        (VEX: all 32 bytes of ymm0, whose upper
  *                                    half VEX.128 zeroed, as the guest rule)
  * otherwise it is its fallback helper call.  xmm0-xmm3 are scratch: nothing
- * is kept in vector registers across ops (C code may clobber them).
+ * is kept in vector registers across ops (C code may clobber them).  A
+ * vec_ret op's result is a GPR: the instruction's own (VEC_RGPR), its
+ * flags (VEC_FLAGS: pushfq; pop), or for the string compares (VEC_STR,
+ * emit_str) the flags and ECX, the host registers they use reserved.
  *
  * MXCSR (VEC_FP ops).  The native path is taken only while the guest has
  * every exception masked (a runtime test of env->mxcsr in front of each op);
@@ -234,8 +237,19 @@ static int cached_reg(JitGen *g, int32_t slot)
 static void load_x(JitGen *g, bool vex, int x, int32_t off, unsigned bytes)
 {
     JitBuf *b = &g->b;
-    int rlo = cached_reg(g, off / 8), rhi = bytes == 16 ? cached_reg(g, off / 8 + 1) : -1;
+    int rlo = cached_reg(g, off / 8), rhi = bytes >= 16 ? cached_reg(g, off / 8 + 1) : -1;
 
+    if (bytes == 32 && vex && rlo >= 0 && rhi >= 0) {
+        int r2 = cached_reg(g, off / 8 + 2), r3 = cached_reg(g, off / 8 + 3);
+        if (r2 >= 0 && r3 >= 0) {
+            /* typically a 32-byte memory source the IR just stored to env */
+            load_x_gprs(b, true, x, rlo, rhi);
+            load_x_gprs(b, true, x + 1, r2, r3);
+            jit_vex_rr(b, 1, 3, false, true, 0x18, x, x, x + 1);   /* vinsertf128 x, x, x+1, 1 */
+            jit_byte(b, 1);
+            return;
+        }
+    }
     if (bytes <= 8 && rlo >= 0) {
         mov_x_r(b, vex, bytes == 8, x, rlo);
     } else if (bytes == 16 && rlo >= 0 && rhi >= 0) {
@@ -259,6 +273,54 @@ static void load_x(JitGen *g, bool vex, int x, int32_t off, unsigned bytes)
     }
 }
 
+/* rd = the arithmetic flags of the host instruction just run, masked. */
+static void flags_to(JitBuf *b, int rd, int32_t mask)
+{
+    jit_byte(b, 0x9C);                                              /* pushfq */
+    jit_pop(b, rd);
+    jit_alu_ri(b, 0, EXT_AND, rd, mask);
+}
+
+/*
+ * PCMPxSTRx (VEC_STR): a in xmm1, b in xmm2, the lengths (VEC_LENS) in
+ * rax/rdx, which the caller reserved as it did rcx (VEC_ECX):
+ *     (v)pcmpXstrX xmm1, xmm2, imm8     ; ECX or XMM0, flags
+ *     pushfq; pop rd; and rd, CF|ZF|SF|OF   (AF and PF are cleared)
+ *     shl rcx, 32; or rd, rcx           (I forms)
+ *     movdqu [env + d], xmm0            (M forms)
+ */
+static void emit_str(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rhi, int rd)
+{
+    JitBuf *b = &g->b;
+    bool vex = desc & VEC_VEX, w = desc & VEC_W;
+
+    load_x(g, vex, 1, VEC_OFF_A(offs), 16);
+    if (desc & VEC_BREG) {
+        load_x(g, vex, 2, VEC_OFF_B(offs), 16);
+    } else {
+        load_x_gprs(b, vex, 2, rlo, rhi);
+    }
+    if (desc & VEC_LENS) {
+        jit_ld64(b, RAX, REG_ENV, VEC_OFF_LEN_AX(offs));
+        jit_ld64(b, RDX, REG_ENV, VEC_OFF_LEN_DX(offs));
+    }
+    if (vex) {
+        jit_vex_rr(b, VEC_PP(desc), VEC_MAP(desc), w, false, VEC_OPC(desc), 1, 0, 2);
+    } else {
+        jit_sse_rr(b, VEC_PP(desc), VEC_MAP(desc), w, VEC_OPC(desc), 1, 2);
+    }
+    jit_byte(b, VEC_IMM8(desc));
+    flags_to(b, rd, 0x8c1);
+    if (desc & VEC_ECX) {
+        jit_shift_ri(b, P_W, EXT_SHL, RCX, 32);
+        jit_op_rr(b, OPC_OR | P_W, rd, RCX);
+    } else if (vex) {
+        jit_vex_rm(b, 2, 1, false, false, 0x7F, 0, 0, REG_ENV, VEC_OFF_D(offs));  /* vmovdqu */
+    } else {
+        jit_sse_rm(b, 2, 1, false, 0x7F, 0, REG_ENV, VEC_OFF_D(offs));            /* movdqu */
+    }
+}
+
 /* The host instruction itself: load, operate, store (see the top). */
 static void emit_native(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rhi, int rd)
 {
@@ -267,12 +329,36 @@ static void emit_native(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rh
     unsigned pp = VEC_PP(desc), map = VEC_MAP(desc);
     int32_t d = VEC_OFF_D(offs), a = VEC_OFF_A(offs), bo = VEC_OFF_B(offs);
 
+    if (desc & VEC_STR) {
+        emit_str(g, desc, offs, rlo, rhi, rd);
+        return;
+    }
     if (desc & VEC_VEX) {
-        load_x(g, true, 1, a, l ? 32 : 16);
+        /* a: the vvvv source, the group forms' rm, or the first operand
+         * of a flags result (in xmm0); unused otherwise */
+        if (desc & VEC_FLAGS) {
+            load_x(g, true, 0, a, l ? 32 : 16);
+        } else if (desc & (VEC_A3 | VEC_GROUP)) {
+            load_x(g, true, 1, a, l ? 32 : 16);
+        }
         if (desc & VEC_BREG) {
             load_x(g, true, 2, bo, l ? 32 : 16);
         } else {
             load_x_gprs(b, true, 2, rlo, rhi);
+        }
+        if (desc & (VEC_RGPR | VEC_FLAGS)) {
+            /* VPMOVMSKB/VMOVMSKPx/VCVT*2SI rd, x/ymm2; VPTEST/VCOMISx x/ymm0, x/ymm2 */
+            jit_vex_rr(b, pp, map, w, l, VEC_OPC(desc), (desc & VEC_RGPR) ? rd : 0, 0, 2);
+            if (desc & VEC_IMM) {
+                jit_byte(b, VEC_IMM8(desc));   /* VPEXTRW */
+            }
+            if (desc & VEC_FLAGS) {
+                flags_to(b, rd, 0x45);   /* ZF|PF|CF; the others are cleared */
+            }
+            if (l) {
+                jit_vzeroupper(b);
+            }
+            return;
         }
         if (desc & VEC_GROUP) {
             jit_vex_rr(b, pp, map, w, l, VEC_OPC(desc), VEC_EXT(desc), 0, 1);
@@ -322,10 +408,8 @@ static void emit_native(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rh
         jit_byte(b, VEC_IMM8(desc));
     }
     if (desc & VEC_FLAGS) {
-        /* COMIS*: rd = ZF|PF|CF (the other arithmetic flags are cleared) */
-        jit_byte(b, 0x9C);                                          /* pushfq */
-        jit_pop(b, rd);
-        jit_alu_ri(b, P_W, EXT_AND, rd, 0x45);
+        /* COMIS*, PTEST: rd = ZF|PF|CF (the other arithmetic flags are cleared) */
+        flags_to(b, rd, 0x45);
         return;
     }
 store:
@@ -362,6 +446,13 @@ void jit_lower_vec(JitGen *g, const TCGOp *op)
     int rlo = -1, rhi = -1, rd = -1;
 
     ra_sync_globals(g);     /* the op reads registers in env */
+    if (desc & VEC_ECX) {
+        ra_take(g, RCX);    /* written by the instruction */
+    }
+    if (desc & VEC_LENS) {
+        ra_take(g, RAX);    /* read by it */
+        ra_take(g, RDX);
+    }
     if (!(desc & VEC_BREG)) {
         rlo = ra_in(g, blo);
         if (!(tcg_temp_is_const(bhi) && bhi->val == 0)) {
@@ -400,11 +491,12 @@ void jit_lower_vec(JitGen *g, const TCGOp *op)
 
     /* Cached copies of what the op wrote are stale: the destination's
      * slots and the MXCSR's. */
+    bool writes_d = !(desc & (VEC_FLAGS | VEC_RGPR | VEC_STR)) ||
+                    (desc & (VEC_STR | VEC_ECX)) == VEC_STR;
     for (int r = 0; r < 16; r++) {
         TCGTemp *t = g->owner[r];
         if (t && t->kind == TEMP_GLOBAL &&
-            ((!(desc & (VEC_FLAGS | VEC_RGPR)) &&
-              (int32_t)t->slot >= d / 8 && (int32_t)t->slot < d / 8 + 4) ||
+            ((writes_d && (int32_t)t->slot >= d / 8 && (int32_t)t->slot < d / 8 + 4) ||
              (fp && (int32_t)t->slot == mx / 8))) {
             ra_drop(g, t);
         }
