@@ -77,6 +77,7 @@ void x86_translate_init(void)
         }
     }
     cpu_mxcsr = tcg_global_slot(ENV_SLOT(mxcsr), "mxcsr");
+    tr_string_init();
 }
 
 static inline TCGv tcg_env(void)

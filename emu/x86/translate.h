@@ -43,6 +43,8 @@ extern __thread TCGv cpu_rip, cpu_cc_dst, cpu_cc_src, cpu_cc_src2, cpu_cc_op;
 extern __thread TCGv cpu_df, cpu_eflags, cpu_fs_base, cpu_gs_base;
 extern __thread TCGv cpu_xmm[16][4];   /* cpu_xmm[r][i] = env->xmm[r].q[i] */
 extern __thread TCGv cpu_mxcsr;
+/* Registers tr-string.c's globals (called by x86_translate_init). */
+void tr_string_init(void);
 
 /* ---- operands ---- */
 /* Effective address of insn->mem (segment base added, 0x67 truncation). */
