@@ -55,6 +55,9 @@ static void cpu_restore_insn_state(CPUX86State *env)
     if (env->insn_cc_op != CC_OP_DYNAMIC) {
         env->cc_op = env->insn_cc_op;
     }
+    /* A fault inside a REPE/REPNE CMPS/SCAS: RFLAGS of before it stay
+     * (emu/x86/tr-string.c). */
+    env->rep_cc_op = 0;
 }
 
 void cpu_loop_exit_restore(CPUX86State *env, int excp)
@@ -378,6 +381,14 @@ static int __attribute__((noinline)) cpu_exec_loop(CPUX86State *env, bool one_in
             }
             __atomic_store_n(&env->exit_request, 0, __ATOMIC_SEQ_CST);
             env->cur_tb = NULL;
+            if (env->rep_cc_op) {
+                /* A REPE/REPNE CMPS/SCAS interrupted: its flags so far
+                 * become RFLAGS, it starts over later (tr-string.c). */
+                env->cc_dst = env->rep_cc_dst;
+                env->cc_src = env->rep_cc_src;
+                env->cc_op = env->rep_cc_op;
+                env->rep_cc_op = 0;
+            }
             tb_vcpu_offline(jc);
             return EXCP_INTERRUPT;
         }

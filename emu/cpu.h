@@ -138,6 +138,11 @@ typedef struct CPUX86State {
     uint64_t fptags;      /* bit i set = register i empty */
     uint64_t fpop, fpip, fpdp;
 
+    /* Flags of a REPE/REPNE CMPS/SCAS under way, not yet in cc_* (which
+     * a fault inside it keeps): rep_cc_op is CC_OP_SUB* then, else 0
+     * (emu/x86/tr-string.c). */
+    uint64_t rep_cc_dst, rep_cc_src, rep_cc_op;
+
     uint64_t tmp[EMU_MAX_TEMPS];
     /* ---- end of slot-addressable part ---- */
 

@@ -216,7 +216,12 @@ HELPER_INFO(cc_compute_c, TCG_CALL_NO_RWG_SE, 4, true);
 uint64_t cpu_get_eflags(CPUX86State *env)
 {
     uint64_t f = env->eflags & ~(uint64_t)(CC_ARITH_MASK | DF_MASK);
-    f |= helper_cc_compute_all(env->cc_dst, env->cc_src, env->cc_src2, env->cc_op);
+    if (env->rep_cc_op) {
+        /* between iterations of a REPE/REPNE CMPS/SCAS (tr-string.c) */
+        f |= helper_cc_compute_all(env->rep_cc_dst, env->rep_cc_src, 0, env->rep_cc_op);
+    } else {
+        f |= helper_cc_compute_all(env->cc_dst, env->cc_src, env->cc_src2, env->cc_op);
+    }
     if ((int64_t)env->df < 0) {
         f |= DF_MASK;
     }
@@ -229,6 +234,7 @@ void cpu_set_eflags(CPUX86State *env, uint64_t eflags)
     env->cc_dst = 0;
     env->cc_src2 = 0;
     env->cc_op = CC_OP_EFLAGS;
+    env->rep_cc_op = 0;     /* no REP flags pending over these */
     env->df = (eflags & DF_MASK) ? (uint64_t)-1 : 1;
     env->eflags = (eflags & ~(uint64_t)(CC_ARITH_MASK | DF_MASK)) | 0x2;
 }

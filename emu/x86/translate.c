@@ -82,6 +82,7 @@ void x86_translate_init(void)
         static const char *const vtmp_names[4] = { "vtmp_0", "vtmp_1", "vtmp_2", "vtmp_3" };
         cpu_vtmp[i] = tcg_global_slot(ENV_SLOT(vtmp.q[i]), vtmp_names[i]);
     }
+    tr_string_init();
 }
 
 static inline TCGv tcg_env(void)

@@ -44,6 +44,8 @@ extern __thread TCGv cpu_df, cpu_eflags, cpu_fs_base, cpu_gs_base;
 extern __thread TCGv cpu_xmm[16][4];   /* cpu_xmm[r][i] = env->xmm[r].q[i] */
 extern __thread TCGv cpu_mxcsr;
 extern __thread TCGv cpu_vtmp[4];   /* env->vtmp: scratch of VEX vec ops (tr-sse.c) */
+/* Registers tr-string.c's globals (called by x86_translate_init). */
+void tr_string_init(void);
 
 /* ---- operands ---- */
 /* Effective address of insn->mem (segment base added, 0x67 truncation). */
