@@ -16,8 +16,8 @@
  *   [ slot 0 | slot 1 | slot 2 | ...          ]  rw-, MAP_SHARED: code is written
  *   rx_base + jit_wx_delta
  *
- * A freed slot's pages go back to the kernel (fallocate PUNCH_HOLE) and
- * the slot is reused.  Because the views are MAP_SHARED, a fork child
+ * A freed slot's pages go back to the kernel (MADV_REMOVE) and the slot
+ * is reused.  Because the views are MAP_SHARED, a fork child
  * would share the cache with its parent: the child gets a copy in a new
  * memfd mapped at the same addresses (jit_cache_fork_child).
  */
@@ -61,7 +61,6 @@ static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 /* split-wx state */
 static int wx_request = -1;         /* -accel's choice; -1: EMU_JIT_SPLIT_WX */
 static bool wx_on;                  /* the cache is split (set at init) */
-static int wx_fd = -1;
 static uint8_t *wx_rx;              /* RX view; RW view at wx_rx + jit_wx_delta */
 static size_t wx_nslots;
 static JitSegment **wx_slots;       /* segment in each slot, or NULL */
@@ -73,11 +72,19 @@ static __attribute__((noreturn)) void wx_fail(const char *what)
     exit(1);
 }
 
+/* The memfd is open only until both views map it (the guest must not see
+ * a descriptor natively absent); one made at a fork in a threaded guest
+ * is moved out of the way of the other threads' open()s. */
 static int wx_memfd(void)
 {
     int fd = memfd_create("emu-jit-code", MFD_CLOEXEC | MFD_EXEC);
     if (fd < 0 && errno == EINVAL) {
         fd = memfd_create("emu-jit-code", MFD_CLOEXEC);     /* before Linux 6.3 */
+    }
+    int hi = fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 256) : -1;
+    if (hi >= 0) {
+        close(fd);
+        fd = hi;
     }
     return fd;
 }
@@ -128,14 +135,15 @@ static void wx_init(void)
 {
     wx_nslots = CLAMP(WX_SPAN / seg_size, 8, 4096);
     wx_slots = g_new0(JitSegment *, wx_nslots);
-    wx_fd = wx_memfd();
-    if (wx_fd < 0) {
+    int fd = wx_memfd();
+    if (fd < 0) {
         wx_fail("memfd_create");
     }
-    if (ftruncate(wx_fd, (off_t)(wx_nslots * seg_size)) != 0) {
+    if (ftruncate(fd, (off_t)(wx_nslots * seg_size)) != 0) {
         wx_fail("ftruncate");
     }
-    wx_map_views(wx_fd, false);
+    wx_map_views(fd, false);
+    close(fd);
 }
 
 /* A new memfd holding what every live slot holds now (the cache must not
@@ -195,8 +203,7 @@ static void seg_unmap(JitSegment *s)
 {
     if (wx_on) {
         /* give the pages back; the slot reads as zeros until reused */
-        fallocate(wx_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-                  (off_t)((size_t)s->slot * seg_size), (off_t)seg_size);
+        madvise(jit_rw(s->base), seg_size, MADV_REMOVE);
         wx_slots[s->slot] = NULL;
     } else {
         munmap(s->base, seg_size);
@@ -251,8 +258,7 @@ void jit_cache_fork_child(void)
         wx_fail("cannot copy the code cache for a fork child");
     }
     wx_map_views(fd, true);
-    close(wx_fd);
-    wx_fd = fd;
+    close(fd);
     wx_fork_fd = -1;
 }
 
