@@ -42,6 +42,8 @@
 #define SEG_HEAD   64       /* room for the epilogue copy */
 /* split-wx: address space of each view (slots of seg_size) */
 #define WX_SPAN    (16ull << 30)
+/* split-wx: both views prefaulted this much ahead of the bump pointer */
+#define WX_POPULATE (256u << 10)
 
 struct JitSegment {
     uint8_t *base;          /* RX address */
@@ -49,6 +51,7 @@ struct JitSegment {
     unsigned live;          /* TBs not yet freed */
     bool retired;           /* no longer active: unmap when live == 0 */
     unsigned slot;          /* split-wx: its slot in the memfd */
+    size_t populated;       /* split-wx: bytes of both views prefaulted */
 };
 
 intptr_t jit_wx_delta;
@@ -298,11 +301,28 @@ uint8_t *jit_cache_init(void (*emit_tramp)(JitBuf *b), void (*emit_epi)(JitBuf *
     return tramp;
 }
 
+/* A new code page of a shared mapping takes two faults (a write in the
+ * RW view, then the first run in the RX one), slower than an anonymous
+ * one's: map the next chunk of both views at once. */
+static void wx_populate(JitSegment *s)
+{
+    if (s->used + WX_POPULATE / 2 <= s->populated || s->populated >= seg_size) {
+        return;
+    }
+    size_t len = MIN(WX_POPULATE, seg_size - s->populated);
+    madvise(jit_rw(s->base + s->populated), len, MADV_POPULATE_WRITE);
+    madvise(s->base + s->populated, len, MADV_POPULATE_READ);
+    s->populated += len;
+}
+
 void jit_cache_begin(JitBuf *b, const uint8_t **epilogue)
 {
     pthread_mutex_lock(&cache_lock);
     if (cur == NULL) {
         cur = seg_new();
+    }
+    if (wx_on) {
+        wx_populate(cur);
     }
     b->start = b->p = jit_rw(cur->base + cur->used + sizeof(JitCode));
     b->end = jit_rw(cur->base + seg_size);
