@@ -5,7 +5,8 @@ Runs a guest that waits on its stdin (tests/wx/wx-wait.c, forking first)
 and reads emu's /proc/PID/maps from outside (emu shows the guest its own
 view of /proc/self/maps): with split-wx no mapping may be writable and
 executable, the code cache must be one memfd mapped r-xs and rw-s, and
-the fork child's memfd must not be its parent's.  Without split-wx the
+the fork child's memfd must not be its parent's; also in a program a
+guest execs (emu passes -accel on).  Without split-wx the
 same check must find the RWX cache (so it can fail).  Also the option
 errors: split-wx=maybe, split-wx with backend=interp.
 
@@ -81,8 +82,10 @@ def finish(p, what):
         fail('%s: exit status %d, stderr %r' % (what, rc, err))
 
 
-def check_split(emu, guest, opts, env, what):
-    p, pids = run_waiting([emu] + opts + [guest, 'fork'], env, 2)
+def check_split(emu, guest, opts, env, what, via_exec=False):
+    # via_exec: the guest is exec'd by a shell under emu (-accel passed on)
+    cmd = ['/bin/sh', '-c', 'exec "$0" fork', guest] if via_exec else [guest, 'fork']
+    p, pids = run_waiting([emu] + opts + cmd, env, 2)
     try:
         memfds = []
         for pid in pids:
@@ -136,6 +139,9 @@ def main():
     check_split(emu, guest, ['-accel', 'tcg,backend=jit,split-wx=on'], clean_env(),
                 '-accel split-wx=on')
     check_split(emu, guest, [], clean_env(EMU_JIT_SPLIT_WX='1'), 'EMU_JIT_SPLIT_WX=1')
+    if os.path.exists('/bin/sh'):
+        check_split(emu, guest, ['-accel', 'tcg,split-wx=on'], clean_env(),
+                    'split-wx=on, after a guest execve', via_exec=True)
     check_rwx_default(emu, guest)
     check_error(emu, guest, ['-accel', 'tcg,split-wx=maybe'], ['split-wx', "'maybe'"])
     check_error(emu, guest, ['-accel', 'tcg,backend=interp,split-wx=on'],
