@@ -239,6 +239,9 @@ void cpu_exec_init_vcpu(CPUX86State *env)
 
 void cpu_exec_fork_child(CPUX86State *env)
 {
+    if (tcg_backend->fork_child) {
+        tcg_backend->fork_child();
+    }
     tb_vcpus_fork_child(env->tb_jmp_cache);
     vclock_fork_child(env);
     perfmap_after_fork();

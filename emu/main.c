@@ -74,8 +74,11 @@ static void usage(FILE *f)
 "  -perfmap               write /tmp/perf-PID.map naming each TB's host code\n"
 "                         by its guest address, for perf report (QEMU_PERFMAP)\n"
 "  -plugin FILE[,ARG=VAL...]  load a TCG plugin (repeatable)\n"
-"  -accel tcg[,backend=jit|interp]  translation backend: host JIT (default)\n"
-"                               or IR interpreter (also EMU_BACKEND)\n"
+"  -accel tcg[,backend=jit|interp][,split-wx=on|off]\n"
+"                         translation backend: host JIT (default) or IR\n"
+"                         interpreter (also EMU_BACKEND); split-wx=on maps the\n"
+"                         JIT's code twice, never writable and executable at\n"
+"                         once (default off; also EMU_JIT_SPLIT_WX=1)\n"
 "  -seed N                seed for AT_RANDOM and getrandom: deterministic runs\n"
 "                         (QEMU_RAND_SEED)\n"
 "  -icount [shift=]N[,sleep=on|off]  virtual clock: time and RDTSC advance\n"
@@ -206,9 +209,13 @@ static void opt_icount(EmuOptions *o, const char *arg)
     }
 }
 
+/* -accel tcg[,backend=jit|interp][,split-wx=on|off] (QEMU's syntax).
+ * Repeated -accel options add up, the last value of a property winning;
+ * a guest execve passes their sum on (o->accel_arg). */
 static void opt_accel(EmuOptions *o, const char *arg)
 {
-    o->accel_arg = arg;
+    static char *backend;       /* backend= so far, or NULL */
+    static int split_wx = -1;   /* split-wx= so far (0, 1), or -1 */
     gchar **parts = g_strsplit(arg, ",", -1);
     if (parts[0] == NULL || strcmp(parts[0], "tcg") != 0) {
         die("unsupported accelerator '%s' (only tcg)", parts[0] ? parts[0] : "");
@@ -219,11 +226,36 @@ static void opt_accel(EmuOptions *o, const char *arg)
             if (!tcg_backend_select(b)) {
                 die("backend '%s' is not available (interp, jit)", b);
             }
+            g_free(backend);
+            backend = g_strdup(b);
+        } else if (g_str_has_prefix(*p, "split-wx=")) {
+            const char *v = *p + strlen("split-wx=");
+            if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0) {
+                die("-accel split-wx: invalid value '%s' (on, off)", v);
+            }
+            split_wx = strcmp(v, "on") == 0;
         } else {
             die("unknown -accel property '%s'", *p);
         }
     }
     g_strfreev(parts);
+    if (split_wx == 1) {
+        /* the backend in effect: backend=, else EMU_BACKEND (emu/tb.c) */
+        const char *b = backend ? backend : getenv("EMU_BACKEND");
+        if (b && strcmp(b, "interp") == 0) {
+            die("-accel split-wx=on needs backend=jit (the interpreter makes no host code)");
+        }
+        if (!tcg_jit_split_wx(true)) {
+            die("-accel split-wx=on: cannot create the code cache's memfd: %s",
+                strerror(errno));
+        }
+    } else if (split_wx == 0) {
+        tcg_jit_split_wx(false);
+    }
+    o->accel_arg = g_strdup_printf("tcg%s%s%s", backend ? ",backend=" : "",
+                                   backend ? backend : "",
+                                   split_wx < 0 ? "" : split_wx ? ",split-wx=on"
+                                                                : ",split-wx=off");
 }
 
 /* Defaults from QEMU's environment variables. */

@@ -42,6 +42,9 @@ typedef struct TCGBackend {
     bool (*restore_insn)(void *code, uintptr_t host_pc, uint64_t *pc, uint64_t *cc_op);
     /* Print the host form of code (for -d out_asm); may be NULL. */
     void (*dump_code)(void *code, FILE *f);
+    /* In a fork child (own address space), before any code runs: make the
+     * code memory the child's own (split-wx shares it); may be NULL. */
+    void (*fork_child)(void);
 } TCGBackend;
 
 /*
@@ -68,6 +71,11 @@ typedef struct TCGBackend {
 extern const TCGBackend tcg_backend_interp;
 /* The host x86_64 JIT (emu/tcg/x86_64/, docs/jit.md). */
 extern const TCGBackend tcg_backend_jit;
+/* The JIT's code cache as one memfd mapped twice, read+execute and
+ * read+write, never both (-accel tcg,split-wx=on; else EMU_JIT_SPLIT_WX=1
+ * decides; docs/jit.md).  Call before the first translation.  Returns
+ * false, errno set, if the host cannot (memfd_create fails). */
+bool tcg_jit_split_wx(bool on);
 
 /* Make the backend called name ("interp", "jit") the one the core uses
  * (emu/tb.c's tcg_backend).  Returns false for an unknown name.  Without a

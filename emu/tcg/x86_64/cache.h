@@ -9,7 +9,16 @@
  * retired segment is unmapped when its last TB is freed — quiescent
  * reclamation (emu/tb.c) frees a retired TB once no vCPU can run it — so
  * normally at most two segments exist, briefly.  Segment size:
- * EMU_JIT_CACHE_KB (default 64 MiB).  Mappings are RWX.
+ * EMU_JIT_CACHE_KB (default 64 MiB).
+ *
+ * Mappings: one RWX mapping per segment by default.  With split-wx
+ * (-accel tcg,split-wx=on or EMU_JIT_SPLIT_WX=1; docs/jit.md, "W^X split
+ * cache") the segments are slots of one memfd mapped twice, read+execute
+ * where code runs and read+write where it is written, at a constant
+ * distance: jit_rw()/jit_rx() convert.  Every address the rest of the JIT
+ * and the core keep (code handles, entries, epilogues, host pcs) is an RX
+ * address; only the writers (a JitBuf, a chaining patch, a header) use the
+ * RW alias.
  */
 #ifndef EMU_TCG_X86_64_CACHE_H
 #define EMU_TCG_X86_64_CACHE_H
@@ -33,17 +42,42 @@ typedef struct JitCode {
     uint8_t code[];     /* 16-byte aligned */
 } JitCode;
 
-/* Map the entry trampoline page (once): returns it and its size.  emit_epi
- * writes the exit epilogue at the start of every new segment. */
-uint8_t *jit_cache_init(size_t *tramp_size, void (*emit_epi)(JitBuf *b));
+/* RW address minus RX address of the same code byte: 0 unless split-wx. */
+extern intptr_t jit_wx_delta;
+
+/* The writable alias of code address rx (itself unless split-wx). */
+static inline void *jit_rw(const void *rx)
+{
+    return (uint8_t *)(uintptr_t)rx + jit_wx_delta;
+}
+/* The address at which the code written at rw runs. */
+static inline void *jit_rx(const void *rw)
+{
+    return (uint8_t *)(uintptr_t)rw - jit_wx_delta;
+}
+
+/* Map the code cache (once) and the entry trampoline, which emit_tramp
+ * writes (it ends up read+execute only): returns the trampoline's
+ * address.  emit_epi writes the exit epilogue at the start of every new
+ * segment.  Exits with a message if split-wx is on and the host cannot
+ * (memfd_create or the mappings fail). */
+uint8_t *jit_cache_init(void (*emit_tramp)(JitBuf *b), void (*emit_epi)(JitBuf *b));
 /* Start a translation: *b covers the free part of the active segment, after
- * room for the header; *epilogue is that segment's epilogue.  Takes the
- * cache lock until commit. */
+ * room for the header (b writes the RW view; b->rx_off leads to the RX
+ * one); *epilogue is that segment's epilogue (RX).  Takes the cache lock
+ * until commit. */
 void jit_cache_begin(JitBuf *b, const uint8_t **epilogue);
-/* Finish: returns the handle, or NULL if b overflowed (segment full: the
- * caller returns NULL to the core, which flushes and retries). */
-JitCode *jit_cache_commit(JitBuf *b);
+/* Finish: writes the header (hdr's size, jmp_off, map_off, map_n; seg is
+ * filled in) and returns the handle (RX), or NULL if b overflowed
+ * (segment full: the caller returns NULL to the core, which flushes and
+ * retries). */
+JitCode *jit_cache_commit(JitBuf *b, const JitCode *hdr);
 /* The code of h is no longer reachable. */
 void jit_cache_free(JitCode *h);
+/* In a fork child (separate address space), before any code runs: the
+ * split-wx views are MAP_SHARED, so give the child a private copy of the
+ * cache at the same addresses (the copy was taken at the fork, under the
+ * locks, when glibc's fork ran the atfork handlers; else now). */
+void jit_cache_fork_child(void);
 
 #endif

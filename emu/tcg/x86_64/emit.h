@@ -9,6 +9,9 @@
  * escape bytes, prefixes and operand size, QEMU-style: `P_0F | 0xAF` is
  * imul r, r/m; `P_W | 0x03` is add r64, r/m64.
  *
+ * The buffer may be a writable alias of where the code runs (split-wx):
+ * rel32s to absolute targets are computed from the run address.
+ *
  * Writing past the end of the buffer is not an error here: the buffer
  * records the overflow and keeps counting, and the caller gives up on the
  * whole translation (code cache full).
@@ -31,6 +34,9 @@ typedef struct JitBuf {
     uint8_t *p;       /* next byte to write */
     uint8_t *end;     /* limit: bytes at or past it are not written */
     bool overflow;    /* something did not fit */
+    /* the bytes run at their address here + rx_off (split-wx code cache:
+     * written through the RW view, run from the RX one; else 0) */
+    intptr_t rx_off;
 } JitBuf;
 
 /* Opcode flags. */
@@ -81,6 +87,11 @@ enum {
 static inline size_t jit_buf_offset(const JitBuf *b)
 {
     return (size_t)(b->p - b->start);
+}
+/* The address at which the next byte will run (rel32 targets are RX). */
+static inline const uint8_t *jit_buf_rx(const JitBuf *b)
+{
+    return b->p + b->rx_off;
 }
 static inline void jit_byte(JitBuf *b, uint8_t v)
 {
@@ -150,7 +161,8 @@ size_t jit_jcc32(JitBuf *b, int cc);
 size_t jit_jmp32(JitBuf *b);
 /* Point the rel32 at offset `at` to offset `target` of the same buffer. */
 void jit_patch_rel32(JitBuf *b, size_t at, size_t target);
-/* jmp/jcc straight to an absolute host address (within +-2 GiB). */
+/* jmp straight to an absolute host address (within +-2 GiB; relative
+ * to where the jmp runs, jit_buf_rx). */
 void jit_jmp_abs(JitBuf *b, const void *target);
 
 static inline bool jit_fits_s32(uint64_t v)

@@ -103,7 +103,7 @@ static void emit_goto_tb(JitGen *g, unsigned slot)
     }
     /* one nop of 1-3 bytes (TB code starts 16-byte aligned, so this
      * depends on the TB alone) */
-    switch (((uintptr_t)g->b.p + 1) & 3) {
+    switch (((uintptr_t)jit_buf_rx(&g->b) + 1) & 3) {
     case 1:     /* 3 bytes: nop dword [rax] */
         jit_byte(&g->b, 0x0f);
         jit_byte(&g->b, 0x1f);
@@ -191,7 +191,8 @@ bool jit_chain(void *code, unsigned slot, void *dest)
     if (rel != (int32_t)rel) {
         return false;
     }
-    __atomic_store_n((uint32_t *)(void *)field, (uint32_t)(int32_t)rel, __ATOMIC_RELEASE);
+    /* code runs at field (RX); with split-wx it is written at its alias */
+    __atomic_store_n((uint32_t *)jit_rw(field), (uint32_t)(int32_t)rel, __ATOMIC_RELEASE);
     return true;
 }
 
@@ -289,14 +290,13 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
         jit_patch_rel32(&g->b, g->fix[i].at, pos);
     }
 
-    JitCode *h = jit_cache_commit(&g->b);
-    if (h) {
-        h->jmp_off[0] = g->jmp_off[0];
-        h->jmp_off[1] = g->jmp_off[1];
-        h->size = (uint32_t)code_size;      /* the map is not code */
-        h->map_off = (uint32_t)map_off;
-        h->map_n = g->nimap;
-    }
+    JitCode hdr = {
+        .size = (uint32_t)code_size,        /* the map is not code */
+        .jmp_off = { g->jmp_off[0], g->jmp_off[1] },
+        .map_off = (uint32_t)map_off,
+        .map_n = g->nimap,
+    };
+    JitCode *h = jit_cache_commit(&g->b, &hdr);
     if (h && host_size) {
         *host_size = h->size;
     }
@@ -317,4 +317,5 @@ const TCGBackend tcg_backend_jit = {
     .code_entry = jit_code_entry,
     .restore_insn = jit_restore_insn,
     .dump_code = jit_dump_code,
+    .fork_child = jit_cache_fork_child,
 };

@@ -1,7 +1,8 @@
 /*
  * emu/tcg/x86_64/prologue.c — entering and leaving generated code.
  *
- * One entry trampoline in its own page, shared by all TBs:
+ * One entry trampoline in its own page (read+execute once written), shared
+ * by all TBs:
  *
  *   jit_enter(env, code):   push rbx rbp r12 r13 r14 r15   (all callee-saved)
  *                           sub rsp, 8         rsp % 16 == 0 inside TB code
@@ -37,6 +38,21 @@ void jit_emit_epilogue(JitBuf *b)
 
 static unsigned (*jit_enter)(CPUX86State *env, const void *code);
 
+static void emit_enter(JitBuf *b)
+{
+    for (int i = 0; i < 6; i++) {
+        jit_push(b, saved_regs[i]);
+    }
+    jit_alu_ri(b, P_W, EXT_SUB, RSP, 8);
+    jit_mov_rr(b, REG_ENV, RDI);
+    jit_movi(b, REG_GBASE, (uint64_t)(uintptr_t)&guest_base);
+    jit_ld64(b, REG_GBASE, REG_GBASE, 0);
+    jit_movi(b, REG_LIMIT, (uint64_t)(uintptr_t)&guest_addr_limit);
+    jit_ld64(b, REG_LIMIT, REG_LIMIT, 0);
+    jit_alu_ri(b, P_W, EXT_SUB, REG_LIMIT, 8);
+    jit_jmp_r(b, RSI);
+}
+
 void jit_init_once(void)
 {
     static gsize done;
@@ -47,21 +63,7 @@ void jit_init_once(void)
     jit_have_bmi2 = __builtin_cpu_supports("bmi2") && !getenv("EMU_JIT_NO_BMI2");
     jit_have_popcnt = __builtin_cpu_supports("popcnt") && !getenv("EMU_JIT_NO_POPCNT");
 
-    size_t size;
-    uint8_t *t = jit_cache_init(&size, jit_emit_epilogue);
-    JitBuf b = { .start = t, .p = t, .end = t + size };
-    for (int i = 0; i < 6; i++) {
-        jit_push(&b, saved_regs[i]);
-    }
-    jit_alu_ri(&b, P_W, EXT_SUB, RSP, 8);
-    jit_mov_rr(&b, REG_ENV, RDI);
-    jit_movi(&b, REG_GBASE, (uint64_t)(uintptr_t)&guest_base);
-    jit_ld64(&b, REG_GBASE, REG_GBASE, 0);
-    jit_movi(&b, REG_LIMIT, (uint64_t)(uintptr_t)&guest_addr_limit);
-    jit_ld64(&b, REG_LIMIT, REG_LIMIT, 0);
-    jit_alu_ri(&b, P_W, EXT_SUB, REG_LIMIT, 8);
-    jit_jmp_r(&b, RSI);
-    g_assert(!b.overflow);
+    uint8_t *t = jit_cache_init(emit_enter, jit_emit_epilogue);
     jit_enter = (unsigned (*)(CPUX86State *, const void *))(void *)t;
     g_once_init_leave(&done, 1);
 }
