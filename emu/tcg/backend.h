@@ -61,9 +61,12 @@ typedef struct TCGBackend {
  */
 /*
  * Backends that chain (chain != NULL) keep, in the code they generate:
- *  - at each TB's entry: leave with TB_EXIT_REQUESTED (env->rip = the TB's
- *    pc) if env->exit_request is set, then store the TB in env->cur_tb
- *    (s->tb at translation);
+ *  - at each TB's entry: store the TB in env->cur_tb (s->tb at
+ *    translation);
+ *  - a chained jump to a guest pc not above the TB's own, and the
+ *    tb_jmp_fast lookup below, first test env->exit_request and take the
+ *    TB's normal exit instead when it is set (every cycle of chained code
+ *    passes such a point, so a request reaches the loop in bounded time);
  *  - TB_EXIT_NOCHAIN exits may first look env->rip up in env->tb_jmp_fast
  *    (then in tcg_lookup_code) and jump to the code found instead of
  *    leaving.

@@ -94,7 +94,6 @@ typedef struct JitGen {
     InsnMapEntry *imap;        /* host offset -> guest instruction */
     uint32_t nimap, imap_cap;
     uint32_t jmp_off[2];
-    size_t req_jcc;            /* rel32 of the entry's jne to its exit stub */
 } JitGen;
 
 /* Host features used for instruction selection (detected at start-up). */

@@ -68,28 +68,25 @@ static void gen_prepare(JitGen *g, TCGContext *s)
 
 #define ENV_OFF(field) ((int32_t)offsetof(CPUX86State, field))
 
-/* Every TB starts with: leave if env->exit_request is set (signals,
- * kicks: chained TBs never pass cpu_exec's loop), then say which TB runs
- * (faults and early exits need it). */
+/* Every TB starts by saying which TB runs (faults and early exits need
+ * it).  Exit requests (signals, kicks) are not checked here but where
+ * chained code can go on for ever: at backward direct jumps and before
+ * indirect-jump lookups (emit_exit_check); jit_exec checks before
+ * entering. */
 static void emit_tb_entry(JitGen *g)
 {
     TranslationBlock *tb = g->s->tb;
-    jit_op_rm(&g->b, P_W | 0x83, EXT_CMP, REG_ENV, ENV_OFF(exit_request));
-    jit_byte(&g->b, 0);
-    g->req_jcc = jit_jcc32(&g->b, JCC_NE);
     jit_movi(&g->b, REG_TMP, (uint64_t)(uintptr_t)tb);
     jit_st64(&g->b, REG_TMP, REG_ENV, ENV_OFF(cur_tb));
 }
 
-/* The entry's exit request: rip = this TB's pc, TB_EXIT_REQUESTED. */
-static void emit_exit_request_stub(JitGen *g)
+/* if (env->exit_request) jump to the rel32 returned (patched by the
+ * caller to a normal exit of the TB: the loop then meets the request). */
+static size_t emit_exit_check(JitGen *g)
 {
-    TranslationBlock *tb = g->s->tb;
-    jit_patch_rel32(&g->b, g->req_jcc, jit_buf_offset(&g->b));
-    jit_movi(&g->b, REG_TMP, tb ? tb->pc : 0);
-    jit_st64(&g->b, REG_TMP, REG_ENV, ENV_OFF(rip));
-    jit_movi(&g->b, RAX, TB_EXIT_REQUESTED);
-    jit_jmp_abs(&g->b, g->epilogue);
+    jit_op_rm(&g->b, P_W | 0x83, EXT_CMP, REG_ENV, ENV_OFF(exit_request));
+    jit_byte(&g->b, 0);
+    return jit_jcc32(&g->b, JCC_NE);
 }
 
 /* goto_tb: a jmp whose rel32 (4-byte aligned, so that it is patched
@@ -100,6 +97,13 @@ static void emit_goto_tb(JitGen *g, unsigned slot)
     ra_sync_globals(g);
     if (!g->chain || slot > 1 || g->jmp_off[slot]) {
         return;
+    }
+    /* Any cycle of chained TBs has a jump to a pc not above its source's
+     * (or an indirect one): checking there bounds the time to the loop. */
+    TranslationBlock *tb = g->s->tb;
+    size_t req = SIZE_MAX;
+    if (tb && tb->jmp_target[slot] <= tb->pc) {
+        req = emit_exit_check(g);
     }
     /* one nop of 1-3 bytes (TB code starts 16-byte aligned, so this
      * depends on the TB alone) */
@@ -120,6 +124,9 @@ static void emit_goto_tb(JitGen *g, unsigned slot)
     size_t at = jit_jmp32(&g->b);
     jit_patch_rel32(&g->b, at, jit_buf_offset(&g->b));
     g->jmp_off[slot] = (uint32_t)at;
+    if (req != SIZE_MAX) {
+        jit_patch_rel32(&g->b, req, jit_buf_offset(&g->b));   /* the slot's exit */
+    }
 }
 
 static void emit_exit(JitGen *g, uint64_t value)
@@ -129,7 +136,19 @@ static void emit_exit(JitGen *g, uint64_t value)
         /* rip is dynamic: straight into its TB if env->tb_jmp_fast has it
          * (backend.h), else if the core's jump cache has it */
         JitBuf *b = &g->b;
-        jit_ld64(b, REG_TMP, REG_ENV, ENV_OFF(rip));
+        size_t req = emit_exit_check(g);
+        int rip_reg = -1;
+        for (int r = 0; r < 16; r++) {
+            const TCGTemp *t = g->owner[r];
+            if (t && t->kind == TEMP_GLOBAL && t->slot == ENV_SLOT(rip)) {
+                rip_reg = r;    /* just stored: no reload through memory */
+            }
+        }
+        if (rip_reg >= 0) {
+            jit_mov_rr(b, REG_TMP, rip_reg);
+        } else {
+            jit_ld64(b, REG_TMP, REG_ENV, ENV_OFF(rip));
+        }
         jit_mov_rr(b, RAX, REG_TMP);
         jit_shift_ri(b, P_W, EXT_SHR, RAX, TCG_JMP_FAST_BITS);
         jit_op_rr(b, P_W | OPC_XOR, RAX, REG_TMP);
@@ -148,6 +167,7 @@ static void emit_exit(JitGen *g, uint64_t value)
         jit_op_rm(&g->b, P_W | OPC_LEA, RAX, RAX, (int32_t)offsetof(JitCode, code));
         jit_jmp_r(&g->b, RAX);
         jit_patch_rel32(&g->b, miss, jit_buf_offset(&g->b));
+        jit_patch_rel32(&g->b, req, jit_buf_offset(&g->b));
     }
     jit_movi(&g->b, RAX, value);
     jit_jmp_abs(&g->b, g->epilogue);
@@ -269,9 +289,8 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
         /* Falling off the end of the IR: leave without chaining. */
         emit_exit(g, TB_EXIT_NOCHAIN);
     }
-    /* before the slow paths: tests/jit's golden table counts the code up
-     * to the last jump to the epilogue as the TB's main body */
-    emit_exit_request_stub(g);
+    /* tests/jit's golden table counts the code up to the last jump to the
+     * epilogue as the TB's main body: the slow paths come after it */
     jit_emit_slow_paths(g);
     size_t code_size = jit_buf_offset(&g->b);
     while (jit_buf_offset(&g->b) & 7) {

@@ -70,6 +70,10 @@ void jit_init_once(void)
 
 unsigned jit_exec(CPUX86State *env, void *code)
 {
-    /* exit_request: every TB's entry code checks it (jit.c) */
+    /* Chained code checks exit_request only at backward jumps and
+     * indirect ones (jit.c): nothing may run once it is set. */
+    if (__atomic_load_n(&env->exit_request, __ATOMIC_ACQUIRE)) {
+        return TB_EXIT_REQUESTED;
+    }
     return jit_enter(env, ((JitCode *)code)->code);
 }
