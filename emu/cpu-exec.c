@@ -151,13 +151,17 @@ static void host_fault_fatal(int sig, siginfo_t *si, void *uc_void)
 
 /* A host fault in generated code: the guest instruction it belongs to
  * (inline accesses leave env->insn_* to this, backend.h). */
-static void cpu_restore_host_pc(CPUX86State *env, TranslationBlock *tb, uintptr_t host_pc)
+static void cpu_restore_host_pc(CPUX86State *env, TranslationBlock *tb, ucontext_t *uc)
 {
     uint64_t pc, cc_op;
+    uintptr_t host_pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
     if (tcg_backend->restore_insn && tb->code &&
         tcg_backend->restore_insn(tb->code, host_pc, &pc, &cc_op)) {
         env->insn_pc = pc;
         env->insn_cc_op = cc_op;
+        if (tcg_backend->fault_context) {
+            tcg_backend->fault_context(env, uc);
+        }
     }
 }
 
@@ -184,7 +188,7 @@ static void host_fault_handler(int sig, siginfo_t *si, void *uc_void)
     switch (r) {
     case MM_FAULT_RETRY:
         if (cur && cur->invalid && !(cur->flags & TB_FLAG_ONE_INSN)) {
-            cpu_restore_host_pc(env, cur, (uintptr_t)uc->uc_mcontext.gregs[REG_RIP]);
+            cpu_restore_host_pc(env, cur, uc);
             /* The rest of this TB is stale.  The faulting instruction has
              * not written architectural state yet (front-end rule), so
              * restart it on its own. */
@@ -195,7 +199,7 @@ static void host_fault_handler(int sig, siginfo_t *si, void *uc_void)
     case MM_FAULT_BUS:
         if (env && in_guest_code) {
             if (cur) {
-                cpu_restore_host_pc(env, cur, (uintptr_t)uc->uc_mcontext.gregs[REG_RIP]);
+                cpu_restore_host_pc(env, cur, uc);
             }
             env->fault_write = is_write;
             env->fault_host_err = (int)uc->uc_mcontext.gregs[REG_ERR];

@@ -40,6 +40,10 @@ typedef struct TCGBackend {
      * such accesses do not store, see below) and return true.  May be
      * NULL (the backend stores them before every access). */
     bool (*restore_insn)(void *code, uintptr_t host_pc, uint64_t *pc, uint64_t *cc_op);
+    /* After restore_insn found host_pc in code: move what the code keeps
+     * only in host registers (the JIT's pending instruction count) from
+     * the interrupted context uc (a ucontext_t) to env.  May be NULL. */
+    void (*fault_context)(struct CPUX86State *env, void *uc);
     /* Print the host form of code (for -d out_asm); may be NULL. */
     void (*dump_code)(void *code, FILE *f);
     /* In a fork child (own address space), before any code runs: make the

@@ -10,7 +10,8 @@
  *   r15  guest_base
  *   r11  scratch of the op being lowered (never allocated)
  *   rsp  16-byte aligned in TB code (the entry trampoline makes it so)
- * Allocatable: rax rcx rdx rsi rdi r8 r9 r10 (caller-saved), rbx r12 r13.
+ * Allocatable: rax rcx rdx rsi rdi r8 r9 r10 (caller-saved), rbx r12;
+ * r13 holds the pending instruction count (REG_ICOUNT).
  */
 #ifndef EMU_TCG_X86_64_JIT_INTERNAL_H
 #define EMU_TCG_X86_64_JIT_INTERNAL_H
@@ -32,7 +33,14 @@ struct CPUX86State;
                            (1u << RDI) | (1u << R8) | (1u << R9) | (1u << R10) | \
                            (1u << R11))
 #define ALLOC_MASK ((CALLER_SAVED_MASK & ~(1u << R11)) | (1u << RBX) | \
-                    (1u << R12) | (1u << R13))
+                    (1u << R12))
+/* The pending count of counter slot 0 (the bundled counter's): TBs add to
+ * this register, not to memory (a read-modify-write per TB of one cell is
+ * a store-forwarding chain); it is added to the cell and cleared in the
+ * epilogue, before calls to C that can raise or read counters
+ * (jit_flush_icount), and by the fault handler from the interrupted
+ * context (jit_fault_context). */
+#define REG_ICOUNT R13
 
 /* Where a temp's value is. */
 typedef struct TempInfo {
@@ -143,6 +151,10 @@ void ra_bb_end(JitGen *g);
 /* The globals whose value is only in a register: their registers and env
  * displacements (16 at most); returns how many. */
 unsigned ra_dirty_globals(JitGen *g, uint8_t *regs, int32_t *disps);
+/* Add REG_ICOUNT to counter slot 0's cell and clear it (uses r11). */
+void jit_flush_icount(JitBuf *b);
+/* TCGBackend.fault_context: REG_ICOUNT of the faulting code into env. */
+void jit_fault_context(struct CPUX86State *env, void *uc);
 /* After a label: nothing is known to be in registers. */
 void ra_forget(JitGen *g);
 

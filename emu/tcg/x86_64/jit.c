@@ -335,6 +335,7 @@ const TCGBackend tcg_backend_jit = {
     .chain = jit_chain,
     .code_entry = jit_code_entry,
     .restore_insn = jit_restore_insn,
+    .fault_context = jit_fault_context,
     .dump_code = jit_dump_code,
     .fork_child = jit_cache_fork_child,
 };

@@ -102,7 +102,8 @@ static const int8_t arg_regs[6] = { RDI, RSI, RDX, RCX, R8, R9 };
  * rsp is 16-byte aligned at the call (it is in all TB code).
  */
 static void emit_call(JitGen *g, const void *func, TCGTemp *ret, TCGTemp **args,
-                      const uint64_t *imm, unsigned n, bool is_helper, bool drop_globals)
+                      const uint64_t *imm, unsigned n, bool is_helper, bool drop_globals,
+                      bool flush_icount)
 {
     int src[6];
     g_assert(n <= 6);
@@ -121,6 +122,9 @@ static void emit_call(JitGen *g, const void *func, TCGTemp *ret, TCGTemp **args,
         jit_store_insn_start(g);
     }
     ra_before_call(g, drop_globals);
+    if (flush_icount) {
+        jit_flush_icount(&g->b);    /* C may read the counter or raise */
+    }
     for (unsigned i = 0; i < n; i++) {
         if (src[i] >= 0) {
             jit_push(&g->b, src[i]);
@@ -162,7 +166,8 @@ static void lower_call(JitGen *g, const TCGOp *op)
         args[i] = T(op, no + i);
     }
     emit_call(g, info->func, no ? T(op, 0) : NULL, args, NULL, ni, true,
-              !(info->flags & TCG_CALL_NO_WRITE_GLOBALS));
+              !(info->flags & TCG_CALL_NO_WRITE_GLOBALS),
+              !(info->flags & TCG_CALL_NO_SIDE_EFFECTS));
 }
 
 /* d = jit_helper_binop(opc, a, b): the rare ops without a native form. */
@@ -170,7 +175,7 @@ static void lower_binop_call(JitGen *g, const TCGOp *op)
 {
     TCGTemp *args[3] = { NULL, T(op, 1), T(op, 2) };
     uint64_t imm[3] = { op->opc, 0, 0 };
-    emit_call(g, (const void *)jit_helper_binop, T(op, 0), args, imm, 3, false, false);
+    emit_call(g, (const void *)jit_helper_binop, T(op, 0), args, imm, 3, false, false, false);
 }
 
 /* ---- arithmetic ---- */
@@ -327,7 +332,7 @@ static void lower_unary(JitGen *g, const TCGOp *op)
     if (opc == INDEX_op_ctpop && !jit_have_popcnt) {
         TCGTemp *args[3] = { NULL, a, a };
         uint64_t imm[3] = { opc, 0, 0 };
-        emit_call(g, (const void *)jit_helper_binop, d, args, imm, 3, false, false);
+        emit_call(g, (const void *)jit_helper_binop, d, args, imm, 3, false, false, false);
         return;
     }
     int ra = ra_in(g, a);
@@ -659,6 +664,7 @@ static void emit_cold_raises(JitGen *g)
                 jit_movi(b, arg_regs[k], c->arg[k]);
             }
         }
+        jit_flush_icount(b);
         jit_movi(b, REG_TMP, (uint64_t)(uintptr_t)c->func);
         jit_call_r(b, REG_TMP);     /* rsp is 16-byte aligned in TB code */
         jit_byte(b, 0x0f);          /* ud2: it does not return */
@@ -801,6 +807,7 @@ void jit_stub_enter(JitBuf *b, bool have_insn, uint64_t pc, uint64_t cc_op)
         jit_push(b, saved_regs[k]);
     }
     jit_alu_ri(b, P_W, EXT_SUB, RSP, 8);
+    jit_flush_icount(b);    /* the C code may raise (longjmp) */
     if (have_insn) {
         jit_movi(b, REG_TMP, pc);
         jit_st64(b, REG_TMP, REG_ENV, slot_disp(ENV_SLOT(insn_pc)));
@@ -872,6 +879,10 @@ static void lower_add_counter(JitGen *g, const TCGOp *op)
     uint64_t base = op->args[0], stride = op->args[1], imm = op->args[2];
     JitBuf *b = &g->b;
     int k = tcg_counter_slot ? tcg_counter_slot((void *)(uintptr_t)base, stride) : -1;
+    if (k == 0 && jit_fits_s32(imm)) {
+        jit_alu_ri(b, P_W, EXT_ADD, REG_ICOUNT, (int32_t)imm);   /* pending: REG_ICOUNT */
+        return;
+    }
     if (k >= 0 && jit_fits_s32(imm)) {
         /* r11 = env->counter_ptr[k]; add qword [r11], imm */
         jit_ld64(b, REG_TMP, REG_ENV,

@@ -9,7 +9,9 @@
  *                           rbp = env, r15 = guest_base,
  *                           r14 = guest_addr_limit - 8
  *                           jmp code
- *   epilogue:               add rsp, 8; pop r15 r14 r13 r12 rbp rbx; ret
+ *                           r13 = 0 (the pending instruction count)
+ *   epilogue:               counter slot 0 += r13 (jit_flush_icount)
+ *                           add rsp, 8; pop r15 r14 r13 r12 rbp rbx; ret
  *
  * A TB leaves with eax = its TB_EXIT_* value and a jmp to the epilogue,
  * of which every code cache segment has a copy at its start.
@@ -17,6 +19,7 @@
  * the callee-saved registers as they were there.
  */
 #include <stdlib.h>
+#include <ucontext.h>
 #include <glib.h>
 
 #include "emu/cpu.h"
@@ -27,8 +30,21 @@ bool jit_have_bmi2, jit_have_popcnt;
 
 static const int8_t saved_regs[6] = { RBX, RBP, R12, R13, R14, R15 };
 
+void jit_flush_icount(JitBuf *b)
+{
+    /* test r13, r13; jz 1f; mov r11, [rbp + counter_ptr[0]];
+     * add [r11], r13; xor r13d, r13d; 1: */
+    jit_op_rr(b, P_W | OPC_TEST, REG_ICOUNT, REG_ICOUNT);
+    size_t skip = jit_jcc32(b, JCC_E);
+    jit_ld64(b, REG_TMP, REG_ENV, (int32_t)offsetof(CPUX86State, counter_ptr));
+    jit_op_rm(b, P_W | 0x01, REG_ICOUNT, REG_TMP, 0);
+    jit_op_rr(b, OPC_XOR, REG_ICOUNT, REG_ICOUNT);
+    jit_patch_rel32(b, skip, jit_buf_offset(b));
+}
+
 void jit_emit_epilogue(JitBuf *b)
 {
+    jit_flush_icount(b);
     jit_alu_ri(b, P_W, EXT_ADD, RSP, 8);
     for (int i = 5; i >= 0; i--) {
         jit_pop(b, saved_regs[i]);
@@ -44,6 +60,7 @@ static void emit_enter(JitBuf *b)
         jit_push(b, saved_regs[i]);
     }
     jit_alu_ri(b, P_W, EXT_SUB, RSP, 8);
+    jit_op_rr(b, OPC_XOR, REG_ICOUNT, REG_ICOUNT);
     jit_mov_rr(b, REG_ENV, RDI);
     jit_movi(b, REG_GBASE, (uint64_t)(uintptr_t)&guest_base);
     jit_ld64(b, REG_GBASE, REG_GBASE, 0);
@@ -66,6 +83,16 @@ void jit_init_once(void)
     uint8_t *t = jit_cache_init(emit_enter, jit_emit_epilogue);
     jit_enter = (unsigned (*)(CPUX86State *, const void *))(void *)t;
     g_once_init_leave(&done, 1);
+}
+
+void jit_fault_context(struct CPUX86State *env, void *uc_void)
+{
+    ucontext_t *uc = uc_void;
+    uint64_t n = (uint64_t)uc->uc_mcontext.gregs[REG_R13];   /* REG_ICOUNT */
+    if (n) {
+        *env->counter_ptr[0] += n;
+        uc->uc_mcontext.gregs[REG_R13] = 0;
+    }
 }
 
 unsigned jit_exec(CPUX86State *env, void *code)

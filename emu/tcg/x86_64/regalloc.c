@@ -21,7 +21,7 @@
 
 /* Allocation order: caller-saved first, callee-saved last. */
 static const int8_t alloc_order[] = {
-    RAX, RCX, RDX, RSI, RDI, R8, R9, R10, RBX, R12, R13,
+    RAX, RCX, RDX, RSI, RDI, R8, R9, R10, RBX, R12,
 };
 
 static inline int32_t home_disp(int32_t slot)
