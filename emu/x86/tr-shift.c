@@ -197,13 +197,7 @@ static void gen_shift(DisasContext *s, X86Insn *insn, int kind)
         if (is_const && c == 1) {
             op = CC_OP_SHLB + ot;   /* exact as is: OF = MSB(v) ^ MSB(res) */
         } else if (is_const) {
-            /* OF from the value itself, lazily (CC_OP_SHLN) */
-            gen_store_operand(s, d, res, addr);
-            tcg_gen_mov_i64(cpu_cc_dst, res);
-            tcg_gen_mov_i64(cpu_cc_src, src);
-            tcg_gen_mov_i64(cpu_cc_src2, val);
-            set_cc_op(s, CC_OP_SHLNB + ot);
-            return;
+            op = CC_OP_SHLNB + ot;  /* OF from the value in cc_src2, lazily */
         } else {
             TCGv cf = tcg_temp_new();
             tcg_gen_extract_i64(cf, src, bits - 1, 1);
@@ -227,6 +221,9 @@ static void gen_shift(DisasContext *s, X86Insn *insn, int kind)
     }
     gen_store_operand(s, d, res, addr);
     set_shift_flags(s, op, res, src, is_const, cnt);
+    if (op >= CC_OP_SHLNB && op <= CC_OP_SHLNQ) {
+        tcg_gen_mov_i64(cpu_cc_src2, val);
+    }
 }
 
 void gen_SHL(DisasContext *s, X86Insn *insn) { gen_shift(s, insn, SH_SHL); }

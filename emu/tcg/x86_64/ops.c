@@ -564,6 +564,19 @@ void jit_branch_label(JitGen *g, int cc, const TCGLabel *l)
     g->nfix++;
 }
 
+/* env->insn_pc = pc, env->insn_cc_op = cc_op (uses r11) */
+static void emit_insn_values(JitBuf *b, uint64_t pc, uint64_t cc_op)
+{
+    jit_movi(b, REG_TMP, pc);
+    jit_st64(b, REG_TMP, REG_ENV, slot_disp(ENV_SLOT(insn_pc)));
+    if (jit_fits_s32(cc_op)) {
+        jit_st64i(b, REG_ENV, slot_disp(ENV_SLOT(insn_cc_op)), (int32_t)cc_op);
+    } else {
+        jit_movi(b, REG_TMP, cc_op);
+        jit_st64(b, REG_TMP, REG_ENV, slot_disp(ENV_SLOT(insn_cc_op)));
+    }
+}
+
 /*
  * Cold raises.  The translator guards a check with
  *     brcond ok-condition, L ; call raise_*(env, consts) ; set_label L
@@ -652,10 +665,7 @@ static void emit_cold_raises(JitGen *g)
             jit_st64(b, c->dreg[k], REG_ENV, c->ddisp[k]);
         }
         if (c->have_insn) {
-            jit_movi(b, REG_TMP, c->pc);
-            jit_st64(b, REG_TMP, REG_ENV, slot_disp(ENV_SLOT(insn_pc)));
-            jit_movi(b, REG_TMP, c->cc_op);
-            jit_st64(b, REG_TMP, REG_ENV, slot_disp(ENV_SLOT(insn_cc_op)));
+            emit_insn_values(b, c->pc, c->cc_op);
         }
         for (unsigned k = 0; k < c->nargs; k++) {
             if (c->arg_env[k]) {
@@ -705,14 +715,7 @@ void jit_store_insn_start(JitGen *g)
     if (!g->have_insn || g->insn_stored) {
         return;
     }
-    jit_movi(&g->b, REG_TMP, g->insn_pc);
-    jit_st64(&g->b, REG_TMP, REG_ENV, slot_disp(ENV_SLOT(insn_pc)));
-    if (jit_fits_s32(g->insn_cc_op)) {
-        jit_st64i(&g->b, REG_ENV, slot_disp(ENV_SLOT(insn_cc_op)), (int32_t)g->insn_cc_op);
-    } else {
-        jit_movi(&g->b, REG_TMP, g->insn_cc_op);
-        jit_st64(&g->b, REG_TMP, REG_ENV, slot_disp(ENV_SLOT(insn_cc_op)));
-    }
+    emit_insn_values(&g->b, g->insn_pc, g->insn_cc_op);
     g->insn_stored = true;
 }
 
@@ -809,10 +812,7 @@ void jit_stub_enter(JitBuf *b, bool have_insn, uint64_t pc, uint64_t cc_op)
     jit_alu_ri(b, P_W, EXT_SUB, RSP, 8);
     jit_flush_icount(b);    /* the C code may raise (longjmp) */
     if (have_insn) {
-        jit_movi(b, REG_TMP, pc);
-        jit_st64(b, REG_TMP, REG_ENV, slot_disp(ENV_SLOT(insn_pc)));
-        jit_movi(b, REG_TMP, cc_op);
-        jit_st64(b, REG_TMP, REG_ENV, slot_disp(ENV_SLOT(insn_cc_op)));
+        emit_insn_values(b, pc, cc_op);
     }
 }
 
