@@ -15,7 +15,10 @@
  * interrupts a long REPE CMPSB between iterations: its handler sees the
  * flags of the last completed iteration, and when the REP then faults,
  * the flags are those at its restart after the handler (the instruction
- * began again there), not those before the first iteration.
+ * began again there), not those before the first iteration.  Whether a
+ * tick lands inside the REP at all depends on the machine's speed (a fast
+ * host may finish every REP first), so this part prints only whether what
+ * was seen is right, never whether it was seen.
  *
  * Addresses are printed relative to the string area.  A host timer tick
  * inside a REP restarts it too (with the intermediate flags), so each case
@@ -360,19 +363,29 @@ static void irq_test(void)
         }
         timer_off();
     }
-    if (!irq_hit) {
-        printf("irq: no interrupt inside the REP in %d attempts\n", attempts);
-        return;
+    /* Whether a tick lands inside the REP depends on the machine's speed,
+     * so the output must not: it says whether what was seen is right.
+     * Between iterations RFLAGS holds the last iteration's flags (equal
+     * bytes: ZF|PF); the REP restarted from there and then faulted at the
+     * guard page, which keeps the flags it was (re)started with (AMD hosts
+     * may show the last iteration's, accepted there only, as above). */
+    uint64_t start_fl = irq_hit ? irq_rfl : 0x8d5 | 0x202;
+    int irq_ok = !irq_hit ||
+                 (irq_rcx > 100 && irq_rcx <= IRQ_LEN + 100 - 1 && (irq_rfl & FL_MASK) == 0x044);
+    uint64_t fault_fl = res.st.rfl & FL_MASK;
+    int fault_fl_ok = fault_fl == (start_fl & FL_MASK) || (!host_intel && fault_fl == 0x044);
+    printf("irq: interrupt state as expected: %d\n", irq_ok);
+    if (!irq_ok) {
+        printf("irq: interrupted at rcx=%llu with flags %03llx\n", (unsigned long long)irq_rcx,
+               (unsigned long long)(irq_rfl & FL_MASK));
     }
     /* si_addr / registers relative to irq_b's end (the guard page) */
-    printf("irq: interrupted with rcx in range: %d, flags then %03llx\n",
-           irq_rcx > 100 && irq_rcx <= IRQ_LEN + 100 - 1,
-           (unsigned long long)(irq_rfl & FL_MASK));
-    printf("irq: then sig=%d code=%d addr=%+lld rip=%+lld rcx=%lld rsi=%+lld rdi=%+lld rfl=%03llx\n",
+    printf("irq: then sig=%d code=%d addr=%+lld rip=%+lld rcx=%lld rsi=%+lld rdi=%+lld, "
+           "flags as started: %d\n",
            res.faulted, res.code, (long long)(res.addr - rel((uint64_t)irq_b + IRQ_LEN)),
            (long long)res.rip, (long long)res.st.rcx,
            (long long)(res.st.rsi - (uint64_t)irq_a), (long long)(res.st.rdi - (uint64_t)irq_b),
-           (unsigned long long)(res.st.rfl & FL_MASK));
+           fault_fl_ok);
 }
 
 int main(void)
