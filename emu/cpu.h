@@ -166,6 +166,11 @@ typedef struct CPUX86State {
     /* Generated code's indirect-jump table: TB_JMP_CACHE_SIZE entries of
      * { guest pc, host code address } (emu/tb-internal.h TBFastEntry). */
     void *tb_jmp_fast;
+    /* Set by generated code while the host MXCSR holds the guest's (a run
+     * of native FP vec ops spanning guest accesses, emu/tcg/x86_64/vec.c):
+     * a fault in between takes the guest's flags from the interrupted
+     * context, the access slow path from the register itself. */
+    uint8_t jit_mx_live;
     /* add_counter targets of this vCPU: slot k = base_k + cpu_index *
      * stride_k for the (base, stride) pairs registered with
      * tcg_counter_slot (emu/tb.c), so generated code adds in two

@@ -41,7 +41,8 @@ typedef struct TCGBackend {
      * NULL (the backend stores them before every access). */
     bool (*restore_insn)(void *code, uintptr_t host_pc, uint64_t *pc, uint64_t *cc_op);
     /* After restore_insn found host_pc in code: move what the code keeps
-     * only in host registers (the JIT's pending instruction count) from
+     * only in host registers (the JIT's pending instruction count, the
+     * guest's MXCSR inside a run of FP ops) from
      * the interrupted context uc (a ucontext_t) to env.  May be NULL. */
     void (*fault_context)(struct CPUX86State *env, void *uc);
     /* Print the host form of code (for -d out_asm); may be NULL. */

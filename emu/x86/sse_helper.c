@@ -19,7 +19,7 @@ HELPER_INFO(vec, 0, 5, false);
 HELPER_INFO(vec_ret, 0, 5, true);
 HELPER_INFO(vex, 0, 5, false);
 HELPER_INFO(vex_ret, 0, 5, true);
-HELPER_INFO(sse_misaligned, 0, 1, false);
+HELPER_INFO(sse_misaligned, TCG_CALL_NO_RETURN, 1, false);
 HELPER_INFO(ldmxcsr, 0, 2, false);
 HELPER_INFO(maskmov, 0, 5, false);
 HELPER_INFO(mmx_wait, 0, 1, false);

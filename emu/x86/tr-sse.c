@@ -223,16 +223,20 @@ static gpointer sse_vec_build(gpointer unused)
 
 /* ---- operand helpers ---- */
 
-/* Branch around a #GP unless addr is 16-byte aligned. */
-static void gen_check_align16(DisasContext *s, TCGv addr)
+/* Branch around a #GP unless addr is aligned to size (16 or 32): a test
+ * of the low bits (one host `test`), the raise out of line (no return). */
+static void gen_check_align(DisasContext *s, TCGv addr, int size)
 {
     TCGLabel *ok = gen_new_label();
-    TCGv t = tcg_temp_new();
 
-    tcg_gen_andi_i64(t, addr, 15);
-    tcg_gen_brcondi_i64(TCG_COND_EQ, t, 0, ok);
+    tcg_gen_brcondi_i64(TCG_COND_TSTEQ, addr, (uint64_t)size - 1, ok);
     tcg_gen_call1(&helper_info_sse_misaligned, NULL, env_arg());
     gen_set_label(ok);
+}
+
+static void gen_check_align16(DisasContext *s, TCGv addr)
+{
+    gen_check_align(s, addr, 16);
 }
 
 /* Load size (2, 4, 8 or 16) bytes at addr into lo/hi (zero-extended). */
@@ -1046,17 +1050,6 @@ static void gen_zero_upper(int reg)
     tcg_gen_movi_i64(cpu_xmm[reg][3], 0);
 }
 
-/* Branch around a #GP unless addr is aligned to size (16 or 32). */
-static void gen_check_align(DisasContext *s, TCGv addr, int size)
-{
-    TCGLabel *ok = gen_new_label();
-    TCGv t = tcg_temp_new();
-
-    tcg_gen_andi_i64(t, addr, (uint64_t)size - 1);
-    tcg_gen_brcondi_i64(TCG_COND_EQ, t, 0, ok);
-    tcg_gen_call1(&helper_info_sse_misaligned, NULL, env_arg());
-    gen_set_label(ok);
-}
 
 /* nq qwords of an XMM/YMM register (the globals) or of memory (loaded). */
 static void gen_src_q(DisasContext *s, const X86Operand *op, int nq, int align, TCGv *q)

@@ -133,6 +133,12 @@ void jit_st64i(JitBuf *b, int base, int32_t disp, int32_t v)
     jit_u32(b, (uint32_t)v);
 }
 
+void jit_st8i(JitBuf *b, int base, int32_t disp, uint8_t v)
+{
+    jit_op_rm(b, 0xC6, 0, base, disp);
+    jit_byte(b, v);
+}
+
 void jit_alu_ri(JitBuf *b, unsigned w, int ext, int r, int32_t imm)
 {
     if (jit_fits_s8(imm)) {

@@ -132,6 +132,7 @@ void jit_movi(JitBuf *b, int d, uint64_t v);               /* shortest mov d, im
 void jit_ld64(JitBuf *b, int d, int base, int32_t disp);   /* mov d, [base+disp] */
 void jit_st64(JitBuf *b, int s, int base, int32_t disp);   /* mov [base+disp], s */
 void jit_st64i(JitBuf *b, int base, int32_t disp, int32_t v); /* mov qword [base+disp], simm32 */
+void jit_st8i(JitBuf *b, int base, int32_t disp, uint8_t v);  /* mov byte [base+disp], imm8 */
 
 /* Group-1 ALU with an immediate: opc r64, imm (ext = EXT_*). */
 void jit_alu_ri(JitBuf *b, unsigned w, int ext, int r, int32_t imm);

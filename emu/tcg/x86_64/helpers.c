@@ -13,7 +13,8 @@
 #include "emu/tcg/internal.h"
 #include "jit-internal.h"
 
-uint64_t jit_helper_ld(void *env, uint64_t addr, uint64_t memop)
+/* The access itself; the caller has put the host MXCSR back (vec.c). */
+static uint64_t helper_ld(void *env, uint64_t addr, uint64_t memop)
 {
     unsigned size = 1u << (memop & MO_SIZE);
     if (addr > guest_addr_limit - size) {
@@ -31,13 +32,30 @@ uint64_t jit_helper_ld(void *env, uint64_t addr, uint64_t memop)
     }
 }
 
+/* An access slow path may be reached inside a run of FP ops, with the
+ * guest's MXCSR in the host register: C code runs under the host's, and a
+ * fault it raises must find the guest's flags in env. */
+uint64_t jit_helper_ld(void *env, uint64_t addr, uint64_t memop)
+{
+    bool mx = jit_mx_suspend(env);
+    uint64_t v = helper_ld(env, addr, memop);
+    if (mx) {
+        jit_mx_resume(env);
+    }
+    return v;
+}
+
 void jit_helper_st(void *env, uint64_t addr, uint64_t val, uint64_t memop)
 {
+    bool mx = jit_mx_suspend(env);
     unsigned size = 1u << (memop & MO_SIZE);
     if (addr > guest_addr_limit - size) {
         cpu_raise_access_fault(env, addr, 1);
     }
     memcpy((void *)(guest_base + (uintptr_t)addr), &val, size);   /* little-endian host */
+    if (mx) {
+        jit_mx_resume(env);
+    }
 }
 
 uint64_t jit_helper_binop(uint64_t opc, uint64_t a, uint64_t b)

@@ -153,6 +153,13 @@ void ra_bb_end(JitGen *g);
 unsigned ra_dirty_globals(JitGen *g, uint8_t *regs, int32_t *disps);
 /* Add REG_ICOUNT to counter slot 0's cell and clear it (uses r11). */
 void jit_flush_icount(JitBuf *b);
+/* The MXCSR generated code runs with outside runs of FP ops (vec.c). */
+uint32_t jit_host_mxcsr(void);
+/* C code reached from inside a run of FP ops (env->jit_mx_live): the
+ * guest's MXCSR into env and the host's into the register (returns
+ * whether a run was live); jit_mx_resume goes back into the run. */
+bool jit_mx_suspend(struct CPUX86State *env);
+void jit_mx_resume(struct CPUX86State *env);
 /* TCGBackend.fault_context: REG_ICOUNT of the faulting code into env. */
 void jit_fault_context(struct CPUX86State *env, void *uc);
 /* After a label: nothing is known to be in registers. */

@@ -93,6 +93,13 @@ void jit_fault_context(struct CPUX86State *env, void *uc_void)
         *env->counter_ptr[0] += n;
         uc->uc_mcontext.gregs[REG_R13] = 0;
     }
+    /* Inside a run of FP ops (vec.c): the guest's MXCSR with the flags
+     * the run has raised is the interrupted context's. */
+    if (env->jit_mx_live && uc->uc_mcontext.fpregs) {
+        env->mxcsr = uc->uc_mcontext.fpregs->mxcsr;
+        uc->uc_mcontext.fpregs->mxcsr = jit_host_mxcsr();
+        env->jit_mx_live = 0;
+    }
 }
 
 unsigned jit_exec(CPUX86State *env, void *code)

@@ -27,15 +27,21 @@
  * keeps the exact unmasked semantics (#XM, tininess, no result written).
  * The host MXCSR is switched to the guest's (`ldmxcsr [env->mxcsr]`) and
  * back (`stmxcsr [env->mxcsr]; ldmxcsr host`) once per *run* of FP vec ops
- * that only pure integer IR ops separate (those cannot fault, call out to
- * anything that reads MXCSR or read the MXCSR global): a run never spans a
- * guest access, helper call, branch or label, so C code and fault paths
- * always see the host MXCSR and env->mxcsr is exact wherever it is read.
- * stmxcsr waits for the FP work in flight (about 13 ns on the Zen 5 host
- * of docs/jit.md, ldmxcsr overlaps): a run pays it once, not once per op.
- * The masks cannot change inside a
- * run, so its tests agree: either every op of a run takes its native path
- * (the first switches, the last switches back) or every op its stub.
+ * that only pure integer IR ops and guest accesses separate (those cannot
+ * call out to anything that reads MXCSR or read the MXCSR global): a run
+ * never spans a helper call, branch or label.  stmxcsr waits for the FP
+ * work in flight (about 13 ns on the Zen 5 host of docs/jit.md; ldmxcsr
+ * overlaps): a run pays it once, not once per op or per access (n-body's
+ * inner loop: 6 runs per iteration became 1, 0.77 s -> 0.5 s).  A run that
+ * spans an access sets env->jit_mx_live while it is open, so that C code
+ * never sees the guest's MXCSR and env->mxcsr is exact wherever it is
+ * read: the access slow path (helpers.c) stores the register into env and
+ * runs under the host's (jit_mx_suspend/resume), and a host fault at the
+ * access takes the guest's MXCSR from the interrupted context
+ * (jit_fault_context).  The masks cannot change inside a run, so its
+ * tests agree: either every op of a run takes its native path (the first
+ * switches, the last switches back) or every op its stub (and the marker
+ * stays clear).
  * The host value restored is the MXCSR the process started with (generated
  * code runs with it: C code never changes it lastingly).
  */
@@ -67,8 +73,9 @@ typedef struct VecStub {
 
 static __thread VecStub *stubs;
 static __thread uint32_t nstubs, stubs_cap;
-/* The host MXCSR holds the guest's (a run of FP ops is open). */
-static __thread bool mx_open;
+/* The host MXCSR holds the guest's (a run of FP ops is open), and the run
+ * set env->jit_mx_live (it spans a guest access). */
+static __thread bool mx_open, mx_marked;
 
 static bool host_has[VEC_HF_NB];
 static uint32_t host_mxcsr;
@@ -92,6 +99,32 @@ static gpointer vec_init(gpointer unused)
     return NULL;
 }
 
+uint32_t jit_host_mxcsr(void)
+{
+    g_once(&vec_once, vec_init, NULL);
+    return host_mxcsr;
+}
+
+bool jit_mx_suspend(CPUX86State *env)
+{
+    if (!env->jit_mx_live) {
+        return false;
+    }
+    uint32_t v;
+    __asm__ volatile("stmxcsr %0" : "=m"(v));
+    env->mxcsr = v;
+    env->jit_mx_live = 0;
+    __asm__ volatile("ldmxcsr %0" : : "m"(host_mxcsr));
+    return true;
+}
+
+void jit_mx_resume(CPUX86State *env)
+{
+    uint32_t v = (uint32_t)env->mxcsr;
+    __asm__ volatile("ldmxcsr %0" : : "m"(v));
+    env->jit_mx_live = 1;
+}
+
 bool jit_vec_host_has(unsigned f)
 {
     g_once(&vec_once, vec_init, NULL);
@@ -108,43 +141,87 @@ static bool native_ok(uint64_t desc)
     return jit_vec_host_has(VEC_FEAT(desc));
 }
 
-/* Whether a run of FP vec ops continues after op idx: the next op that
- * emits code is a native FP vec op, with only pure integer ops (no calls
- * but integer C functions, no faults, no MXCSR global) in between. */
+/* What an op means to an open run of FP vec ops. */
+enum RunOp {
+    RUN_PASS,     /* emits no code, or pure integer code (no calls but integer
+                   * C functions, no faults, no MXCSR global) */
+    RUN_ACCESS,   /* a guest access: its fault and slow paths know runs */
+    RUN_FP,       /* a native FP vec op */
+    RUN_END,      /* anything else: the run must be closed before it */
+};
+
+static enum RunOp run_op(const TCGOp *op, int32_t mx_slot)
+{
+    switch (op->opc) {
+    case INDEX_op_nop:
+    case INDEX_op_insn_start:
+    case INDEX_op_discard:
+    case INDEX_op_add_counter:
+        return RUN_PASS;
+    case INDEX_op_qemu_ld:
+    case INDEX_op_qemu_st:
+        return RUN_ACCESS;
+    case INDEX_op_vec:
+    case INDEX_op_vec_ret: {
+        uint64_t desc = op->args[(op->opc == INDEX_op_vec_ret) + 5];
+        if (!native_ok(desc)) {
+            return RUN_END;
+        }
+        return (desc & VEC_FP) ? RUN_FP : RUN_PASS;   /* integer: inline, no MXCSR */
+    }
+    default:
+        break;
+    }
+    if (tcg_op_defs[op->opc].flags != 0) {
+        return RUN_END;
+    }
+    unsigned n = tcg_op_nb_oargs(op) + tcg_op_nb_iargs(op);
+    for (unsigned k = 0; k < n; k++) {
+        TCGTemp *t = T(op, k);
+        if (t->kind == TEMP_GLOBAL && (int32_t)t->slot == mx_slot) {
+            return RUN_END;
+        }
+    }
+    return RUN_PASS;
+}
+
+/* Whether a run of FP vec ops continues after op idx: another native FP
+ * vec op follows with only RUN_PASS and RUN_ACCESS ops in between. */
 static bool run_continues(JitGen *g, int32_t mx_slot)
 {
     TCGContext *s = g->s;
     for (uint32_t j = g->idx + 1; j < s->nb_ops; j++) {
-        const TCGOp *op = &s->ops[j];
-        switch (op->opc) {
-        case INDEX_op_nop:
-        case INDEX_op_insn_start:
-        case INDEX_op_discard:
-        case INDEX_op_add_counter:
-            continue;
-        case INDEX_op_vec:
-        case INDEX_op_vec_ret: {
-            uint64_t desc = op->args[(op->opc == INDEX_op_vec_ret) + 5];
-            if (!native_ok(desc)) {
-                return false;
-            }
-            if (desc & VEC_FP) {
-                return true;
-            }
-            continue;   /* integer: inline, no MXCSR */
-        }
+        switch (run_op(&s->ops[j], mx_slot)) {
+        case RUN_FP:
+            return true;
+        case RUN_END:
+            return false;
         default:
             break;
         }
-        if (tcg_op_defs[op->opc].flags != 0) {
-            return false;
-        }
-        unsigned n = tcg_op_nb_oargs(op) + tcg_op_nb_iargs(op);
-        for (unsigned k = 0; k < n; k++) {
-            TCGTemp *t = T(op, k);
-            if (t->kind == TEMP_GLOBAL && (int32_t)t->slot == mx_slot) {
-                return false;
+    }
+    return false;
+}
+
+/* Whether the run opened at op idx has a guest access inside it. */
+static bool run_spans_access(JitGen *g, int32_t mx_slot)
+{
+    TCGContext *s = g->s;
+    bool access = false;
+    for (uint32_t j = g->idx + 1; j < s->nb_ops; j++) {
+        switch (run_op(&s->ops[j], mx_slot)) {
+        case RUN_FP:
+            if (access) {
+                return true;
             }
+            break;
+        case RUN_ACCESS:
+            access = true;
+            break;
+        case RUN_END:
+            return false;
+        default:
+            break;
         }
     }
     return false;
@@ -475,12 +552,19 @@ void jit_lower_vec(JitGen *g, const TCGOp *op)
         if (!mx_open) {
             jit_ldmxcsr(b, REG_ENV, mx);
             mx_open = true;
+            mx_marked = run_spans_access(g, mx / 8);
+            if (mx_marked) {
+                jit_st8i(b, REG_ENV, (int32_t)offsetof(CPUX86State, jit_mx_live), 1);
+            }
         }
         emit_native(g, desc, offs, rlo, rhi, rd);
         if (!run_continues(g, mx / 8)) {
             jit_stmxcsr(b, REG_ENV, mx);
             jit_movi(b, REG_TMP, (uint64_t)(uintptr_t)&host_mxcsr);
             jit_ldmxcsr(b, REG_TMP, 0);
+            if (mx_marked) {
+                jit_st8i(b, REG_ENV, (int32_t)offsetof(CPUX86State, jit_mx_live), 0);
+            }
             mx_open = false;
         }
         add_stub(g, jcc, op, no, rd, wl, wh);
