@@ -32,7 +32,8 @@ typedef struct JitSegment JitSegment;
 /* Header in front of every TB's code (the backend's code handle). */
 typedef struct JitCode {
     uint32_t size;      /* bytes of code after the header */
-    uint32_t pad;
+    uint32_t loop_off;  /* a TB jumping to itself: where that jump goes
+                         * (after the entry's loads, jit.c), or 0 */
     JitSegment *seg;    /* the segment holding it */
     /* goto_tb slot n: offset in code of its jmp's 4-byte aligned rel32
      * (patched to chain), or 0 if the TB has no such slot */

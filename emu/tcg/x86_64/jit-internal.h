@@ -48,6 +48,7 @@ typedef struct TempInfo {
     bool mem_ok;       /* its home slot holds the current value */
     int32_t home;      /* env slot (globals: fixed; TB temps: -1 until spilled) */
     int32_t last_use;  /* TB temps: index of the last op using it */
+    bool loop_seen;    /* globals: met by loop_select (jit.c) */
 } TempInfo;
 
 /* A guest access whose bounds check failed: the out-of-line call. */
@@ -75,6 +76,13 @@ typedef struct LabelFix {
     uint32_t label;
 } LabelFix;
 
+/* What each host register holds (JitGen.owner's shape). */
+typedef TCGTemp *LabelRegs[16];
+
+/* At most this many globals are kept in registers across a TB's jump to
+ * itself (of the 10 allocatable registers). */
+#define JIT_LOOP_GLOBALS 6
+
 typedef struct JitGen {
     JitBuf b;
     TCGContext *s;
@@ -89,6 +97,11 @@ typedef struct JitGen {
     uint32_t nfree_homes, next_home;
     size_t *label_pos;
     uint32_t label_cap;
+    /* Branches to each label, and for a label with one, the registers'
+     * contents at that branch (all clean then): when code before the label
+     * cannot fall into it, they still hold those values there. */
+    uint16_t *label_refs;
+    LabelRegs *label_regs;
     LabelFix *fix;
     uint32_t nfix, fix_cap;
     SlowPath *slow;
@@ -102,6 +115,15 @@ typedef struct JitGen {
     InsnMapEntry *imap;        /* host offset -> guest instruction */
     uint32_t nimap, imap_cap;
     uint32_t jmp_off[2];
+    /* A TB whose goto_tb slot loop_slot (or -1) jumps to its own start:
+     * the globals loop_t[] it reads are loaded into loop_r[] once, at its
+     * entry, and the slot is chained to loop_off, just after those loads,
+     * with them put back into those registers (jit.c). */
+    int loop_slot;
+    unsigned nloop;
+    TCGTemp *loop_t[JIT_LOOP_GLOBALS];
+    int8_t loop_r[JIT_LOOP_GLOBALS];
+    uint32_t loop_off;
 } JitGen;
 
 /* Host features used for instruction selection (detected at start-up). */
@@ -164,6 +186,16 @@ void jit_mx_resume(struct CPUX86State *env);
 void jit_fault_context(struct CPUX86State *env, void *uc);
 /* After a label: nothing is known to be in registers. */
 void ra_forget(JitGen *g);
+/* At a branch to a label l: remember what the registers hold, if l has no
+ * other branch to it. */
+void ra_note_branch(JitGen *g, const TCGLabel *l);
+/* At label l that code before it cannot fall into: the registers hold
+ * what its only branch saw (globals and constants; all clean), if it has
+ * one; else nothing is known. */
+void ra_enter_label(JitGen *g, const TCGLabel *l);
+/* Globals t[i] (all clean) into registers r[i] (distinct), from the
+ * registers they are in or from env; then nothing is known. */
+void ra_place_globals(JitGen *g, TCGTemp *const *t, const int8_t *r, unsigned n);
 
 /* ---- ops.c ---- */
 void jit_lower_op(JitGen *g, const TCGOp *op);

@@ -11,6 +11,7 @@
  * only before an op that can fault or call out, once per guest instruction
  * and again after a label (paths joining there may not have stored them).
  */
+#include <stdlib.h>
 #include <glib.h>
 
 #include <stddef.h>
@@ -36,9 +37,12 @@ static void gen_prepare(JitGen *g, TCGContext *s)
     if (g->label_cap < s->nb_labels) {
         g->label_cap = MAX(s->nb_labels, 64);
         g->label_pos = g_renew(size_t, g->label_pos, g->label_cap);
+        g->label_refs = g_renew(uint16_t, g->label_refs, g->label_cap);
+        g->label_regs = g_renew(LabelRegs, g->label_regs, g->label_cap);
     }
     for (uint32_t i = 0; i < s->nb_labels; i++) {
         g->label_pos[i] = SIZE_MAX;
+        g->label_refs[i] = 0;
     }
     for (uint32_t i = 0; i < s->nb_temps; i++) {
         TCGTemp *t = &s->temps[i];
@@ -47,11 +51,17 @@ static void gen_prepare(JitGen *g, TCGContext *s)
         ti->mem_ok = t->kind != TEMP_TB;
         ti->home = t->kind == TEMP_GLOBAL ? (int32_t)t->slot : -1;
         ti->last_use = -1;
+        ti->loop_seen = false;
     }
     for (uint32_t i = 0; i < s->nb_ops; i++) {
         const TCGOp *op = &s->ops[i];
         if (op->opc == INDEX_op_discard) {
             continue;
+        }
+        if (op->opc == INDEX_op_brcond) {
+            g->label_refs[tcg_op_label(op, 3)->id]++;
+        } else if (op->opc == INDEX_op_br) {
+            g->label_refs[tcg_op_label(op, 0)->id]++;
         }
         unsigned n = tcg_op_nb_oargs(op) + tcg_op_nb_iargs(op);
         for (unsigned k = 0; k < n; k++) {
@@ -89,6 +99,83 @@ static size_t emit_exit_check(JitGen *g)
     return jit_jcc32(&g->b, JCC_NE);
 }
 
+/*
+ * A TB that jumps to its own start (a loop's body) keeps the globals it
+ * reads in registers from one iteration to the next instead of storing
+ * and reloading them through env (a store-forwarding delay on every
+ * loop-carried value): loop_preload loads the first JIT_LOOP_GLOBALS
+ * globals it reads before writing them, after the entry code, and the
+ * self slot is chained to just after those loads (jit_chain), its jump
+ * preceded by moves that put the globals back into the same registers.
+ * Globals are synced to env as at any exit, so every other path into or
+ * out of the TB sees the usual state.
+ */
+/* EMU_JIT_NO_LOOP=1: no loop registers (to compare). */
+static bool getenv_loop_off(void)
+{
+    static int off = -1;
+    if (off < 0) {
+        const char *v = getenv("EMU_JIT_NO_LOOP");
+        off = v && *v && *v != '0';
+    }
+    return off;
+}
+
+static void loop_select(JitGen *g)
+{
+    TCGContext *s = g->s;
+    TranslationBlock *tb = s->tb;
+    g->loop_slot = -1;
+    g->nloop = 0;
+    g->loop_off = 0;
+    if (!g->chain || !tb || getenv_loop_off()) {
+        return;
+    }
+    for (int k = 0; k < 2; k++) {
+        if (tb->jmp_target[k] == tb->pc) {
+            g->loop_slot = k;
+        }
+    }
+    if (g->loop_slot < 0) {
+        return;
+    }
+    /* written[] marks globals written before any read (by temp index) */
+    for (uint32_t i = 0; i < s->nb_ops && g->nloop < JIT_LOOP_GLOBALS; i++) {
+        const TCGOp *op = &s->ops[i];
+        if (op->opc == INDEX_op_discard || op->opc == INDEX_op_insn_start ||
+            op->opc == INDEX_op_nop) {
+            continue;
+        }
+        unsigned no = tcg_op_nb_oargs(op), ni = tcg_op_nb_iargs(op);
+        for (unsigned k = no; k < no + ni && g->nloop < JIT_LOOP_GLOBALS; k++) {
+            TCGTemp *t = tcg_op_temp(op, k);
+            TempInfo *ti = ti_of(g, t);
+            if (t->kind != TEMP_GLOBAL || ti->loop_seen) {
+                continue;
+            }
+            ti->loop_seen = true;
+            g->loop_t[g->nloop++] = t;
+        }
+        for (unsigned k = 0; k < no; k++) {
+            TCGTemp *t = tcg_op_temp(op, k);
+            if (t->kind == TEMP_GLOBAL) {
+                ti_of(g, t)->loop_seen = true;
+            }
+        }
+    }
+}
+
+static void loop_preload(JitGen *g)
+{
+    for (unsigned i = 0; i < g->nloop; i++) {
+        g->loop_r[i] = (int8_t)ra_in(g, g->loop_t[i]);
+    }
+    g->locked = 0;
+    if (g->loop_slot >= 0) {
+        g->loop_off = (uint32_t)jit_buf_offset(&g->b);
+    }
+}
+
 /* goto_tb: a jmp whose rel32 (4-byte aligned, so that it is patched
  * atomically while other vCPUs may run it) first points to the next
  * instruction, the slot's normal exit; jit_chain retargets it. */
@@ -97,6 +184,9 @@ static void emit_goto_tb(JitGen *g, unsigned slot)
     ra_sync_globals(g);
     if (!g->chain || slot > 1 || g->jmp_off[slot]) {
         return;
+    }
+    if ((int)slot == g->loop_slot) {
+        ra_place_globals(g, g->loop_t, g->loop_r, g->nloop);
     }
     /* Any cycle of chained TBs has a jump to a pc not above its source's
      * (or an indirect one): checking there bounds the time to the loop. */
@@ -207,6 +297,9 @@ bool jit_chain(void *code, unsigned slot, void *dest)
     }
     uint8_t *field = h->code + h->jmp_off[slot];
     const uint8_t *target = dest ? ((JitCode *)dest)->code : field + 4;
+    if (dest == code && h->loop_off) {
+        target = h->code + h->loop_off;    /* its loop head (loop_preload) */
+    }
     int64_t rel = (int64_t)(target - (field + 4));
     if (rel != (int32_t)rel) {
         return false;
@@ -230,6 +323,8 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
         g->jmp_off[0] = g->jmp_off[1] = 0;
     }
     emit_tb_entry(g);
+    loop_select(g);
+    loop_preload(g);
 
     for (uint32_t i = 0; i < s->nb_ops; i++) {
         const TCGOp *op = &s->ops[i];
@@ -257,8 +352,10 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
         case INDEX_op_set_label:
             if (!terminal) {
                 ra_bb_end(g);
+                ra_forget(g);
+            } else {
+                ra_enter_label(g, tcg_op_label(op, 0));
             }
-            ra_forget(g);
             g->label_pos[tcg_op_label(op, 0)->id] = jit_buf_offset(&g->b);
             g->insn_stored = false;
             terminal = false;
@@ -266,6 +363,7 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
         case INDEX_op_br:
             ra_bb_end(g);
             jit_branch_label(g, -1, tcg_op_label(op, 0));
+            ra_note_branch(g, tcg_op_label(op, 0));
             terminal = true;
             continue;
         case INDEX_op_brcond:
@@ -312,6 +410,7 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
     JitCode hdr = {
         .size = (uint32_t)code_size,        /* the map is not code */
         .jmp_off = { g->jmp_off[0], g->jmp_off[1] },
+        .loop_off = g->loop_slot >= 0 && g->jmp_off[g->loop_slot] ? g->loop_off : 0,
         .map_off = (uint32_t)map_off,
         .map_n = g->nimap,
     };

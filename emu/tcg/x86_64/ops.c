@@ -694,6 +694,7 @@ bool jit_lower_brcond(JitGen *g, const TCGOp *op)
         }
         ra_bb_end(g);
         jit_branch_label(g, -1, l);
+        ra_note_branch(g, l);
         return true;
     }
     Cmp k = cmp_prepare(g, c, a, b);
@@ -705,6 +706,7 @@ bool jit_lower_brcond(JitGen *g, const TCGOp *op)
     }
     ra_bb_end(g);
     jit_branch_label(g, cmp_emit(g, &k), l);
+    ra_note_branch(g, l);
     return false;
 }
 

@@ -10,10 +10,12 @@
  * Writes to globals stay in registers until an op that can fault or call
  * out, a branch or a label, or the TB's exit (the backend contract in
  * backend.h).  Across a branch or label everything live goes home, so the
- * state at a label is simply "all in memory"; inside a basic block values
- * stay in registers.  Live ranges are [first, last use] in op order
+ * state at a label is simply "all in memory" (but registers still hold
+ * clean copies where the label has one way in: ra_enter_label); inside a
+ * basic block values stay in registers.  Live ranges are [first, last use] in op order
  * (branches only go forward), computed by the driver into last_use.
  */
+#include <string.h>
 #include <glib.h>
 
 #include "emu/cpu.h"
@@ -265,4 +267,78 @@ void ra_forget(JitGen *g)
             g->owner[r] = NULL;
         }
     }
+}
+
+void ra_note_branch(JitGen *g, const TCGLabel *l)
+{
+    if (g->label_refs[l->id] == 1) {
+        memcpy(g->label_regs[l->id], g->owner, sizeof(g->owner));
+    }
+}
+
+void ra_enter_label(JitGen *g, const TCGLabel *l)
+{
+    ra_forget(g);
+    if (g->label_refs[l->id] != 1) {
+        return;
+    }
+    /* ra_bb_end ran before the branch: its globals were clean there and
+     * nothing on the branch's path changed them.  TB temps live on from
+     * their homes. */
+    for (int r = 0; r < 16; r++) {
+        TCGTemp *t = g->label_regs[l->id][r];
+        if (t && (t->kind == TEMP_GLOBAL || t->kind == TEMP_CONST)) {
+            TempInfo *ti = ti_of(g, t);
+            ti->reg = (int8_t)r;
+            ti->mem_ok = true;
+            g->owner[r] = t;
+        }
+    }
+}
+
+void ra_place_globals(JitGen *g, TCGTemp *const *t, const int8_t *r, unsigned n)
+{
+    int8_t src[JIT_LOOP_GLOBALS];
+    bool done[JIT_LOOP_GLOBALS];
+    g_assert(n <= JIT_LOOP_GLOBALS);
+    for (unsigned i = 0; i < n; i++) {
+        g_assert(t[i]->kind == TEMP_GLOBAL && ti_of(g, t[i])->mem_ok);
+        src[i] = ti_of(g, t[i])->reg;
+        done[i] = src[i] == r[i];
+    }
+    /* A parallel move: a register is written only once no pending move
+     * reads it; a cycle is broken by a load from env (every value is
+     * there too), which makes the moves reading that register loads. */
+    for (;;) {
+        int pick = -1, any = -1;
+        for (unsigned i = 0; i < n && pick < 0; i++) {
+            if (done[i]) {
+                continue;
+            }
+            any = (int)i;
+            bool read = false;
+            for (unsigned j = 0; j < n; j++) {
+                read |= !done[j] && j != i && src[j] == r[i];
+            }
+            if (!read) {
+                pick = (int)i;
+            }
+        }
+        if (any < 0) {
+            break;
+        }
+        unsigned i = (unsigned)(pick >= 0 ? pick : any);
+        if (pick >= 0 && src[i] >= 0) {
+            jit_mov_rr(&g->b, r[i], src[i]);
+        } else {
+            jit_ld64(&g->b, r[i], REG_ENV, home_disp(t[i]->slot));
+            for (unsigned j = 0; j < n; j++) {
+                if (src[j] == r[i]) {
+                    src[j] = -1;
+                }
+            }
+        }
+        done[i] = true;
+    }
+    ra_forget(g);
 }
