@@ -21,6 +21,7 @@
 #include "emu/tcg/tcg.h"
 #include "emit.h"
 #include "cache.h"
+#include "vec.h"
 
 struct CPUX86State;
 
@@ -60,6 +61,7 @@ typedef struct SlowPath {
     uint8_t memop;
     bool have_insn;    /* store pc/cc_op to env->insn_* before the call */
     uint64_t pc, cc_op;
+    XCacheState xc;    /* vector values cached in xmm4..7: reloaded after */
 } SlowPath;
 
 /* Which guest instruction the host code from host_off on belongs to:

@@ -326,9 +326,11 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
     loop_select(g);
     loop_preload(g);
 
+    jit_xc_reset();
     for (uint32_t i = 0; i < s->nb_ops; i++) {
         const TCGOp *op = &s->ops[i];
         g->idx = i;
+        jit_xc_note_op(op);
         switch (op->opc) {
         case INDEX_op_nop:
             continue;

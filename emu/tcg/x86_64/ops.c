@@ -732,6 +732,7 @@ static void add_slow(JitGen *g, size_t jcc_at, int addr, int val, bool is_store,
         .val = (int8_t)val, .is_store = is_store, .memop = (uint8_t)memop,
         .have_insn = g->have_insn, .pc = g->insn_pc, .cc_op = g->insn_cc_op,
     };
+    jit_xc_save(&g->slow[g->nslow - 1].xc);
 }
 
 void jit_note_insn(JitGen *g)
@@ -870,6 +871,7 @@ void jit_emit_slow_paths(JitGen *g)
         if (!sp->is_store) {
             jit_stub_result(b, sp->val);
         }
+        jit_xc_reload(b, &sp->xc);
         jit_stub_leave(b, sp->back);
     }
 }

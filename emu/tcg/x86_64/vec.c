@@ -69,6 +69,7 @@ typedef struct VecStub {
     int8_t ret;       /* register of the result (vec_ret), or -1 */
     bool have_insn;
     uint64_t pc, cc_op;
+    XCacheState xc;   /* the cached values after the op: reloaded */
 } VecStub;
 
 static __thread VecStub *stubs;
@@ -254,6 +255,7 @@ static void add_stub(JitGen *g, size_t jcc_at, const TCGOp *op, unsigned no, int
         .ret = (int8_t)ret,
         .have_insn = g->have_insn, .pc = g->insn_pc, .cc_op = g->insn_cc_op,
     };
+    jit_xc_save(&stubs[nstubs - 1].xc);
 }
 
 /* Widths (VEC_DW/VEC_BW codes) in bytes. */
@@ -314,6 +316,11 @@ static int cached_reg(JitGen *g, int32_t slot)
 static void load_x(JitGen *g, bool vex, int x, int32_t off, unsigned bytes)
 {
     JitBuf *b = &g->b;
+    int hit = bytes <= 16 ? jit_xc_find(off, bytes, NULL) : -1;
+    if (hit >= 0) {
+        jit_xc_load(b, vex, x, hit);    /* a result still in a register */
+        return;
+    }
     int rlo = cached_reg(g, off / 8), rhi = bytes >= 16 ? cached_reg(g, off / 8 + 1) : -1;
 
     if (bytes == 32 && vex && rlo >= 0 && rhi >= 0) {
@@ -391,11 +398,36 @@ static void emit_str(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rhi, 
     if (desc & VEC_ECX) {
         jit_shift_ri(b, P_W, EXT_SHL, RCX, 32);
         jit_op_rr(b, OPC_OR | P_W, rd, RCX);
-    } else if (vex) {
-        jit_vex_rm(b, 2, 1, false, false, 0x7F, 0, 0, REG_ENV, VEC_OFF_D(offs));  /* vmovdqu */
     } else {
-        jit_sse_rm(b, 2, 1, false, 0x7F, 0, REG_ENV, VEC_OFF_D(offs));            /* movdqu */
+        if (vex) {
+            jit_vex_rm(b, 2, 1, false, false, 0x7F, 0, 0, REG_ENV, VEC_OFF_D(offs)); /* vmovdqu */
+        } else {
+            jit_sse_rm(b, 2, 1, false, 0x7F, 0, REG_ENV, VEC_OFF_D(offs));           /* movdqu */
+        }
+        jit_xc_wrote(b, vex, VEC_OFF_D(offs), 16, 0);
     }
+}
+
+/* Whether a native vec op after this one, before anything that empties
+ * the register cache (vec-cache.c), reads env offset off: only then is a
+ * result worth a copy in the cache. */
+static bool read_later(JitGen *g, int32_t off)
+{
+    TCGContext *s = g->s;
+    for (uint32_t j = g->idx + 1; j < s->nb_ops; j++) {
+        const TCGOp *op = &s->ops[j];
+        if (op->opc == INDEX_op_vec || op->opc == INDEX_op_vec_ret) {
+            unsigned no = op->opc == INDEX_op_vec_ret;
+            uint64_t offs = op->args[no + 6];
+            if (VEC_OFF_A(offs) == off || VEC_OFF_B(offs) == off || VEC_OFF_D(offs) == off) {
+                return true;
+            }
+        } else if (op->opc == INDEX_op_call || op->opc == INDEX_op_set_label ||
+                   op->opc == INDEX_op_exit_tb || op->opc == INDEX_op_goto_tb) {
+            return false;
+        }
+    }
+    return false;
 }
 
 /* The host instruction itself: load, operate, store (see the top). */
@@ -446,6 +478,7 @@ static void emit_native(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rh
             jit_byte(b, VEC_IMM8(desc));
         }
         jit_vex_rm(b, 2, 1, false, true, 0x7F, 0, 0, REG_ENV, d);   /* vmovdqu [d], ymm0 */
+        jit_xc_wrote(b, true, d, 32, l || !read_later(g, d) ? 0 : 16);
         if (l) {
             jit_vzeroupper(b);   /* no dirty upper state for SSE code after us */
         }
@@ -498,6 +531,8 @@ store:
     } else {
         jit_sse_rm(b, 2, 1, false, 0x7F, 0, REG_ENV, d);            /* movdqu [d], xmm0 */
     }
+    /* a scalar op's upper bytes in xmm0 need not be env's: keep dw only */
+    jit_xc_wrote(b, false, d, dw, read_later(g, d) ? dw : 0);
 }
 
 void jit_lower_vec(JitGen *g, const TCGOp *op)
@@ -508,6 +543,7 @@ void jit_lower_vec(JitGen *g, const TCGOp *op)
 
     if (!native_ok(desc) || !tcg_temp_is_const(T(op, no + 1)) ||
         !tcg_temp_is_const(T(op, no + 2))) {
+        jit_xc_reset();     /* C code: every xmm register may change */
         TCGOp call = *op;
         call.opc = INDEX_op_call;
         call.call_oargs = (uint8_t)no;
@@ -620,6 +656,7 @@ void jit_vec_emit_stubs(JitGen *g)
         if (st->ret >= 0) {
             jit_stub_result(b, st->ret);
         }
+        jit_xc_reload(b, &st->xc);
         jit_stub_leave(b, st->back);
     }
     nstubs = 0;

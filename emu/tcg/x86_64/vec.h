@@ -33,4 +33,32 @@ void jit_vec_emit_stubs(struct JitGen *g);
 /* Whether the host runs vec ops needing host feature f (VEC_HF_*) natively. */
 bool jit_vec_host_has(unsigned f);
 
+/* ---- vec-cache.c: xmm4..xmm7 as copies of guest vector values ---- */
+#define XC_N 4
+#define XC_FIRST 4
+typedef struct XCacheEntry {
+    int32_t off;       /* env offset of the bytes copied */
+    uint8_t bytes;     /* how many (4, 8 or 16); 0: empty */
+} XCacheEntry;
+typedef struct XCacheState {
+    XCacheEntry e[XC_N];   /* entry i is in xmm(XC_FIRST + i) */
+    unsigned next;         /* round-robin replacement */
+} XCacheState;
+/* Nothing cached (a TB's start, or anything that may run C code). */
+void jit_xc_reset(void);
+/* Before lowering op (not vec ops): drop what it may change. */
+void jit_xc_note_op(const struct TCGOp *op);
+/* The xmm register holding at least `bytes` bytes at env offset off, or
+ * -1; *valid (if not NULL) = how many it holds. */
+int jit_xc_find(int32_t off, unsigned bytes, unsigned *valid);
+/* xmm x = cached register hit (movaps, or vmovaps when vex). */
+void jit_xc_load(JitBuf *b, bool vex, int x, int hit);
+/* A vec op stored `span` bytes at env offset off from xmm0, whose low
+ * `valid` bytes are the value now there (0: do not cache it). */
+void jit_xc_wrote(JitBuf *b, bool vex, int32_t off, unsigned span, unsigned valid);
+/* The state now, for a stub that returns here; a stub's reload of it from
+ * env after its C call. */
+void jit_xc_save(XCacheState *st);
+void jit_xc_reload(JitBuf *b, const XCacheState *st);
+
 #endif

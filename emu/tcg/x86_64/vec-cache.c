@@ -1,0 +1,161 @@
+/*
+ * emu/tcg/x86_64/vec-cache.c — host xmm4..xmm7 as a write-through cache of
+ * guest vector values inside a basic block.
+ *
+ * A vec op (vec.c) loads its operands from env into xmm0-xmm3 and stores
+ * its result back to env.  A chain of dependent ops (n-body's mulsd, addsd,
+ * ...) then goes through env between every two of them: a store and a
+ * reload of the same bytes, a store-forwarding delay on the chain.  Here
+ * the result, still in xmm0 after its store, is also copied to one of
+ * xmm4..xmm7 (a register move, free at rename), and the next op that reads
+ * those env bytes takes them from that register instead.  env stays the
+ * authority (every result is still stored), so nothing else changes: an
+ * entry is only ever a copy of what env holds.
+ *
+ * An entry is dropped when anything else may change those env bytes (an
+ * IR write to a global in them, another vec op's result) and all entries
+ * at anything that may run C code or where paths merge (calls, fallback
+ * vec ops, labels): C code may clobber every xmm register.  A branch
+ * keeps them: the code after it is on the same path, its target a label.
+ * Out-of-line stubs that return to the main path (access slow paths,
+ * vector fallbacks) reload the entries live after their op from env once
+ * their C call is done, so the main path finds them either way.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "emu/cpu.h"
+#include "emu/tcg/internal.h"
+#include "jit-internal.h"
+#include "vec.h"
+
+static __thread XCacheState xc;
+
+void jit_xc_reset(void)
+{
+    memset(&xc, 0, sizeof(xc));
+}
+
+void jit_xc_save(XCacheState *st)
+{
+    *st = xc;
+}
+
+static void drop_range(int32_t lo, int32_t hi)
+{
+    for (int i = 0; i < XC_N; i++) {
+        XCacheEntry *e = &xc.e[i];
+        if (e->bytes && e->off < hi && lo < e->off + 16) {
+            e->bytes = 0;
+        }
+    }
+}
+
+int jit_xc_find(int32_t off, unsigned bytes, unsigned *valid)
+{
+    for (int i = 0; i < XC_N; i++) {
+        const XCacheEntry *e = &xc.e[i];
+        if (e->bytes && e->off == off && bytes <= e->bytes) {
+            if (valid) {
+                *valid = e->bytes;
+            }
+            return XC_FIRST + i;
+        }
+    }
+    return -1;
+}
+
+/* movaps/vmovaps dst, src (whole xmm) */
+static void move_x(JitBuf *b, bool vex, int dst, int src)
+{
+    if (vex) {
+        jit_vex_rr(b, 0, 1, false, false, 0x28, dst, 0, src);
+    } else {
+        jit_sse_rr(b, 0, 1, false, 0x28, dst, src);
+    }
+}
+
+void jit_xc_load(JitBuf *b, bool vex, int x, int hit)
+{
+    move_x(b, vex, x, hit);
+}
+
+void jit_xc_wrote(JitBuf *b, bool vex, int32_t off, unsigned span, unsigned valid)
+{
+    drop_range(off, off + (int32_t)span);
+    if (valid == 0) {
+        return;
+    }
+    int k = -1;
+    for (int i = 0; i < XC_N && k < 0; i++) {
+        if (xc.e[i].bytes == 0) {
+            k = i;
+        }
+    }
+    if (k < 0) {
+        k = (int)(xc.next++ % XC_N);
+    }
+    move_x(b, vex, XC_FIRST + k, 0);
+    xc.e[k].off = off;
+    xc.e[k].bytes = (uint8_t)valid;
+}
+
+void jit_xc_note_op(const TCGOp *op)
+{
+    switch (op->opc) {
+    case INDEX_op_nop:
+    case INDEX_op_insn_start:
+    case INDEX_op_discard:
+    case INDEX_op_add_counter:
+    case INDEX_op_vec:          /* vec.c drops and adds what it writes */
+    case INDEX_op_vec_ret:
+        return;
+    case INDEX_op_brcond:       /* the code after it is on the same path; */
+    case INDEX_op_br:           /* its target is a label (below) */
+    case INDEX_op_goto_tb:
+    case INDEX_op_exit_tb:
+        return;
+    case INDEX_op_qemu_ld:
+    case INDEX_op_qemu_st:
+        break;                  /* their slow paths reload the entries */
+    default:
+        if (tcg_op_defs[op->opc].flags != 0) {
+            jit_xc_reset();     /* calls, labels (paths merge), ... */
+            return;
+        }
+        break;
+    }
+    unsigned no = tcg_op_nb_oargs(op);
+    for (unsigned k = 0; k < no; k++) {
+        const TCGTemp *t = tcg_op_temp(op, k);
+        if (t->kind == TEMP_GLOBAL) {
+            drop_range((int32_t)t->slot * 8, (int32_t)t->slot * 8 + 8);
+        }
+    }
+}
+
+/* EMU_JIT_STUB_CLOBBER=1: stubs zero xmm4..xmm7 after their C call, as C
+ * code may (tests/guest/vec-chains: the reload below must then be there). */
+static bool stub_clobber(void)
+{
+    static int on = -1;
+    if (on < 0) {
+        const char *v = getenv("EMU_JIT_STUB_CLOBBER");
+        on = v && *v && *v != '0';
+    }
+    return on;
+}
+
+void jit_xc_reload(JitBuf *b, const XCacheState *st)
+{
+    if (stub_clobber()) {
+        for (int i = 0; i < XC_N; i++) {
+            jit_sse_rr(b, 1, 1, false, 0xEF, XC_FIRST + i, XC_FIRST + i);   /* pxor */
+        }
+    }
+    for (int i = 0; i < XC_N; i++) {
+        if (st->e[i].bytes) {
+            jit_sse_rm(b, 2, 1, false, 0x6F, XC_FIRST + i, REG_ENV, st->e[i].off);   /* movdqu */
+        }
+    }
+}
