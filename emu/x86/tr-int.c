@@ -157,6 +157,8 @@ static void gen_alu(DisasContext *s, X86Insn *insn, int op)
     case ALU_CMP:
         tcg_gen_mov_i64(cpu_cc_src, t1);
         set_cc_op(s, CC_OP_SUBB + sz);
+        s->cc_srcT_next = t0;       /* for a jcc/setcc/cmovcc next */
+        s->cc_srcT_next_op = CC_OP_SUBB + sz;
         break;
     case ALU_SBB:
         tcg_gen_mov_i64(cpu_cc_src, t1);

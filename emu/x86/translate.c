@@ -139,6 +139,7 @@ static HELPER_INFO(raise_fetch_fault, TCG_CALL_NO_RETURN, 2, false);
 
 void set_cc_op(DisasContext *s, CCOp op)
 {
+    s->cc_srcT = NULL;     /* this instruction's flags replace the last one's */
     if (s->cc_op == op) {
         return;
     }
@@ -224,8 +225,11 @@ void gen_compute_eflags_c(DisasContext *s, TCGv dst)
                             ext_new(cpu_cc_src, size, false));
     } else if (op >= CC_OP_SUBB && op <= CC_OP_SUBQ) {
         size = cc_op_bytes(op, CC_OP_SUBB);
-        TCGv src1 = tcg_temp_new();
-        tcg_gen_add_i64(src1, cpu_cc_dst, cpu_cc_src);
+        TCGv src1 = s->cc_srcT;
+        if (src1 == NULL || s->cc_srcT_op != op) {
+            src1 = tcg_temp_new();
+            tcg_gen_add_i64(src1, cpu_cc_dst, cpu_cc_src);
+        }
         tcg_gen_setcond_i64(TCG_COND_LTU, dst, ext_new(src1, size, false),
                             ext_new(cpu_cc_src, size, false));
     } else if ((op >= CC_OP_ADCB && op <= CC_OP_ADCQ) || (op >= CC_OP_SBBB && op <= CC_OP_SBBQ)) {
@@ -346,8 +350,11 @@ static CCPrepare prepare_cc(DisasContext *s, int jcc)
     if (op >= CC_OP_SUBB && op <= CC_OP_SUBQ && b != 0 && b != 5) {
         /* cmp/sub: compare the operands themselves. */
         size = cc_op_bytes(op, CC_OP_SUBB);
-        TCGv src1 = tcg_temp_new();
-        tcg_gen_add_i64(src1, cpu_cc_dst, cpu_cc_src);
+        TCGv src1 = s->cc_srcT;
+        if (src1 == NULL || s->cc_srcT_op != op) {
+            src1 = tcg_temp_new();
+            tcg_gen_add_i64(src1, cpu_cc_dst, cpu_cc_src);
+        }
         switch (b) {
         case 1:
             p = ccp(TCG_COND_LTU, ext_new(src1, size, false), ext_new(cpu_cc_src, size, false));
@@ -702,6 +709,7 @@ static void x86_init_disas_context(DisasContextBase *db, CPUX86State *env)
     s->env = env;
     s->cc_op = CC_OP_DYNAMIC;
     s->cc_op_dirty = false;
+    s->cc_srcT = s->cc_srcT_next = NULL;
 }
 
 static void x86_tb_start(DisasContextBase *db, CPUX86State *env)
@@ -732,6 +740,9 @@ static void x86_translate_insn(DisasContextBase *db, CPUX86State *env)
     int len = x86_decode(buf, n, pc, &s->insn);
 
     s->pc = pc;
+    s->cc_srcT = s->cc_srcT_next;
+    s->cc_srcT_op = s->cc_srcT_next_op;
+    s->cc_srcT_next = NULL;
     if (len == X86_DECODE_TRUNCATED) {
         if (db->num_insns > 1) {
             /* Let it start a TB of its own, which raises the fault. */

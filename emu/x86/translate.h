@@ -34,6 +34,12 @@ typedef struct DisasContext {
     uint64_t next_pc;        /* address of the following instruction */
     CCOp cc_op;              /* what env->cc_op is at this point, statically */
     bool cc_op_dirty;        /* cc_op differs from env->cc_op */
+    /* A CMP/SUB's first operand, for a condition of the next instruction
+     * (cmp; jcc): compared directly instead of rebuilt as cc_dst + cc_src.
+     * cc_srcT is the previous instruction's (NULL if it set none), valid
+     * while cc_op is still cc_srcT_op; cc_srcT_next is this one's. */
+    TCGv cc_srcT, cc_srcT_next;
+    CCOp cc_srcT_op, cc_srcT_next_op;
 } DisasContext;
 
 /* Globals (registered once per thread by x86_translate_init).  Thread-local:
