@@ -160,7 +160,7 @@ static void cpu_restore_host_pc(CPUX86State *env, TranslationBlock *tb, ucontext
         env->insn_pc = pc;
         env->insn_cc_op = cc_op;
         if (tcg_backend->fault_context) {
-            tcg_backend->fault_context(env, uc);
+            tcg_backend->fault_context(env, tb->code, uc);
         }
     }
 }

@@ -41,10 +41,11 @@ typedef struct TCGBackend {
      * NULL (the backend stores them before every access). */
     bool (*restore_insn)(void *code, uintptr_t host_pc, uint64_t *pc, uint64_t *cc_op);
     /* After restore_insn found host_pc in code: move what the code keeps
-     * only in host registers (the JIT's pending instruction count, the
-     * guest's MXCSR inside a run of FP ops) from
+     * only in host registers (the JIT's pending instruction count, globals
+     * written since the last sync, the guest's MXCSR inside a run of FP
+     * ops) from
      * the interrupted context uc (a ucontext_t) to env.  May be NULL. */
-    void (*fault_context)(struct CPUX86State *env, void *uc);
+    void (*fault_context)(struct CPUX86State *env, void *code, void *uc);
     /* Print the host form of code (for -d out_asm); may be NULL. */
     void (*dump_code)(void *code, FILE *f);
     /* In a fork child (own address space), before any code runs: make the
@@ -62,7 +63,9 @@ typedef struct TCGBackend {
  *    restore_insn has been applied; elsewhere they may be stale (the
  *    interpreter writes them lazily, only before such ops);
  *  - every write to a global reaches its env slot, in op order, before the
- *    next op that can fault or call out.
+ *    next op that can fault or call out — or, for a host fault in a
+ *    qemu_ld/st, once fault_context has been applied (the JIT keeps them
+ *    in registers across guest accesses).
  */
 /*
  * Backends that chain (chain != NULL) keep, in the code they generate:

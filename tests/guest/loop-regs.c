@@ -9,8 +9,9 @@
  *    (DEC does not touch CF), so the flags are loop-carried too;
  *  - a loop reading and writing more registers than are kept (all 14 the
  *    asm can name besides rsp/rbp), with push/pop inside;
- *  - a loop that faults part-way (it walks into a PROT_NONE page): the
- *    SIGSEGV handler prints every register from its ucontext;
+ *  - a loop that faults part-way (it walks into a PROT_NONE page), with
+ *    registers changed before the faulting load: the SIGSEGV handler
+ *    prints them from its ucontext;
  *  - a long loop interrupted by SIGALRM ticks (the handler counts them and
  *    stops the loop through memory the loop reads);
  *  - a loop that rewrites its own immediate every iteration (the stored
@@ -141,7 +142,34 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
     siglongjmp(jb, 1);
 }
 
-/* Sum bytes walking up into the guard page: faults in iteration 4096 - 40. */
+/* Sum bytes from start on: rdx and rcx change before the load in each
+ * iteration, so at the fault they hold this iteration's values (emu keeps
+ * them in host registers across the access; the fault handler, or for an
+ * address beyond the guest space the out-of-line access path, must put
+ * them in the guest's state). */
+static void summing_loop(const uint8_t *start)
+{
+    if (sigsetjmp(jb, 1) == 0) {
+        __asm__ volatile("xorl %%eax, %%eax\n\t"
+                         "xorl %%ecx, %%ecx\n\t"
+                         "movl $12345, %%edx\n\t"
+                         "xorl %%r8d, %%r8d\n\t"
+                         "1:\n\t"
+                         "imull $31, %%edx, %%edx\n\t"
+                         "xorl %%r8d, %%edx\n\t"
+                         "incq %%rcx\n\t"
+                         "movzbl (%%rsi), %%r8d\n\t"
+                         "addq %%r8, %%rax\n\t"
+                         "addq $1, %%rsi\n\t"
+                         "jmp 1b"
+                         :
+                         : "S"(start)
+                         : "rax", "rcx", "rdx", "r8", "cc", "memory");
+    }
+}
+
+/* Walking up into the guard page: faults in iteration 4096 - 40; then
+ * from a non-canonical address (#GP in the first iteration). */
 static void faulting_loop(void)
 {
     long pg = sysconf(_SC_PAGESIZE);
@@ -161,22 +189,9 @@ static void faulting_loop(void)
     sa.sa_sigaction = on_segv;
     sa.sa_flags = SA_SIGINFO;
     sigaction(SIGSEGV, &sa, NULL);
-    if (sigsetjmp(jb, 1) == 0) {
-        __asm__ volatile("xorl %%eax, %%eax\n\t"
-                         "xorl %%ecx, %%ecx\n\t"
-                         "movl $12345, %%edx\n\t"
-                         "1:\n\t"
-                         "movzbl (%%rsi), %%r8d\n\t"
-                         "addq %%r8, %%rax\n\t"
-                         "imull $31, %%edx, %%edx\n\t"
-                         "xorl %%r8d, %%edx\n\t"
-                         "incq %%rcx\n\t"
-                         "addq $1, %%rsi\n\t"
-                         "jmp 1b"
-                         :
-                         : "S"(m + 40)
-                         : "rax", "rcx", "rdx", "r8", "cc", "memory");
-    }
+    summing_loop(m + 40);
+    guard = (uint8_t *)0x0000800000000000ull;
+    summing_loop(guard);
     munmap(m, 2 * (size_t)pg);
 }
 

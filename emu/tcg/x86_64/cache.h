@@ -40,6 +40,9 @@ typedef struct JitCode {
     uint32_t jmp_off[2];
     /* the InsnMapEntry table after the code (jit-internal.h) */
     uint32_t map_off, map_n;
+    /* the access map after it (jit.c: the dirty globals at each guest
+     * access, for the fault handler): offset in code, length in words */
+    uint32_t amap_off, amap_len;
     uint8_t code[];     /* 16-byte aligned */
 } JitCode;
 
@@ -68,7 +71,7 @@ uint8_t *jit_cache_init(void (*emit_tramp)(JitBuf *b), void (*emit_epi)(JitBuf *
  * one); *epilogue is that segment's epilogue (RX).  Takes the cache lock
  * until commit. */
 void jit_cache_begin(JitBuf *b, const uint8_t **epilogue);
-/* Finish: writes the header (hdr's size, jmp_off, map_off, map_n; seg is
+/* Finish: writes the header (hdr's fields but seg, which is
  * filled in) and returns the handle (RX), or NULL if b overflowed
  * (segment full: the caller returns NULL to the core, which flushes and
  * retries). */

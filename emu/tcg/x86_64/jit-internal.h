@@ -62,6 +62,9 @@ typedef struct SlowPath {
     bool have_insn;    /* store pc/cc_op to env->insn_* before the call */
     uint64_t pc, cc_op;
     XCacheState xc;    /* vector values cached in xmm4..7: reloaded after */
+    uint8_t ndirty;    /* globals only in registers: stored before the call */
+    uint8_t dreg[16];
+    int32_t ddisp[16];
 } SlowPath;
 
 /* Which guest instruction the host code from host_off on belongs to:
@@ -116,6 +119,11 @@ typedef struct JitGen {
     bool chain;                /* emit patchable goto_tb jumps and lookups */
     InsnMapEntry *imap;        /* host offset -> guest instruction */
     uint32_t nimap, imap_cap;
+    /* Access map: per guest access, {host offset of the access
+     * instruction, n, then n words slot << 8 | host register} of the
+     * globals only in registers there (jit_note_access). */
+    uint32_t *amap;
+    uint32_t namap, amap_cap;
     uint32_t jmp_off[2];
     /* A TB whose goto_tb slot loop_slot (or -1) jumps to its own start:
      * the globals loop_t[] it reads are loaded into loop_r[] once, at its
@@ -184,8 +192,10 @@ uint32_t jit_host_mxcsr(void);
  * whether a run was live); jit_mx_resume goes back into the run. */
 bool jit_mx_suspend(struct CPUX86State *env);
 void jit_mx_resume(struct CPUX86State *env);
-/* TCGBackend.fault_context: REG_ICOUNT of the faulting code into env. */
-void jit_fault_context(struct CPUX86State *env, void *uc);
+/* TCGBackend.fault_context: what the faulting code kept in registers (the
+ * pending count, dirty globals at a guest access, the guest MXCSR) into
+ * env. */
+void jit_fault_context(struct CPUX86State *env, void *code, void *uc);
 /* After a label: nothing is known to be in registers. */
 void ra_forget(JitGen *g);
 /* At a branch to a label l: remember what the registers hold, if l has no
@@ -200,6 +210,8 @@ void ra_enter_label(JitGen *g, const TCGLabel *l);
 void ra_place_globals(JitGen *g, TCGTemp *const *t, const int8_t *r, unsigned n);
 
 /* ---- ops.c ---- */
+/* The next instruction emitted is a guest access (its access map entry). */
+void jit_note_access(JitGen *g);
 void jit_lower_op(JitGen *g, const TCGOp *op);
 /* Store the lazy insn_start values if not yet done. */
 void jit_store_insn_start(JitGen *g);

@@ -71,6 +71,7 @@ static void gen_prepare(JitGen *g, TCGContext *s)
     g->nfix = 0;
     g->nslow = 0;
     g->nimap = 0;
+    g->namap = 0;
     g->have_insn = g->insn_stored = false;
     g->evict_rr = 0;
     ra_start(g);
@@ -403,6 +404,10 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
         jit_u32(&g->b, e->cc_op);
         jit_u64(&g->b, e->pc);
     }
+    size_t amap_off = jit_buf_offset(&g->b);
+    for (uint32_t i = 0; i < g->namap; i++) {
+        jit_u32(&g->b, g->amap[i]);
+    }
     for (uint32_t i = 0; i < g->nfix; i++) {
         size_t pos = g->label_pos[g->fix[i].label];
         g_assert(pos != SIZE_MAX);   /* branch to a label never placed */
@@ -415,6 +420,8 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
         .loop_off = g->loop_slot >= 0 && g->jmp_off[g->loop_slot] ? g->loop_off : 0,
         .map_off = (uint32_t)map_off,
         .map_n = g->nimap,
+        .amap_off = (uint32_t)amap_off,
+        .amap_len = g->namap,
     };
     JitCode *h = jit_cache_commit(&g->b, &hdr);
     if (h && host_size) {

@@ -733,6 +733,8 @@ static void add_slow(JitGen *g, size_t jcc_at, int addr, int val, bool is_store,
         .have_insn = g->have_insn, .pc = g->insn_pc, .cc_op = g->insn_cc_op,
     };
     jit_xc_save(&g->slow[g->nslow - 1].xc);
+    SlowPath *sp = &g->slow[g->nslow - 1];
+    sp->ndirty = (uint8_t)ra_dirty_globals(g, sp->dreg, sp->ddisp);
 }
 
 void jit_note_insn(JitGen *g)
@@ -752,6 +754,26 @@ void jit_note_insn(JitGen *g)
     g->imap[g->nimap++] = (InsnMapEntry){ off, (uint32_t)g->insn_cc_op, g->insn_pc };
 }
 
+/* The next instruction emitted is a guest access: record the globals only
+ * in registers there, which a host fault at it takes from the interrupted
+ * context (jit_fault_context), instead of storing them all before every
+ * access. */
+void jit_note_access(JitGen *g)
+{
+    uint8_t regs[16];
+    int32_t disps[16];
+    unsigned n = ra_dirty_globals(g, regs, disps);
+    if (g->namap + 2 + n > g->amap_cap) {
+        g->amap_cap = MAX(g->amap_cap * 2, g->namap + 2 + n + 64);
+        g->amap = g_renew(uint32_t, g->amap, g->amap_cap);
+    }
+    g->amap[g->namap++] = (uint32_t)jit_buf_offset(&g->b);
+    g->amap[g->namap++] = n;
+    for (unsigned k = 0; k < n; k++) {
+        g->amap[g->namap++] = (uint32_t)(disps[k] / 8) << 8 | regs[k];
+    }
+}
+
 static void lower_qemu_ld(JitGen *g, const TCGOp *op)
 {
     static const unsigned ld_opc[8] = {
@@ -761,12 +783,12 @@ static void lower_qemu_ld(JitGen *g, const TCGOp *op)
     };
     TCGTemp *d = T(op, 0), *a = T(op, 1);
     unsigned memop = (unsigned)op->args[2] & 7;
-    ra_sync_globals(g);
     jit_note_insn(g);
     int ra = ra_in(g, a);
     int rd = dst_from(g, d, a, ra);
     jit_op_rr(&g->b, P_W | OPC_CMP, ra, REG_LIMIT);
     size_t jcc = jit_jcc32(&g->b, JCC_A);
+    jit_note_access(g);
     jit_op_rbi(&g->b, ld_opc[memop] & ~P_BREG, rd, REG_GBASE, ra);
     add_slow(g, jcc, ra, rd, false, memop);
     ra_bind(g, d, rd);
@@ -779,11 +801,11 @@ static void lower_qemu_st(JitGen *g, const TCGOp *op)
     };
     TCGTemp *v = T(op, 0), *a = T(op, 1);
     unsigned memop = (unsigned)op->args[2] & MO_SIZE;
-    ra_sync_globals(g);
     jit_note_insn(g);
     int rv = ra_in(g, v), ra = ra_in(g, a);
     jit_op_rr(&g->b, P_W | OPC_CMP, ra, REG_LIMIT);
     size_t jcc = jit_jcc32(&g->b, JCC_A);
+    jit_note_access(g);
     jit_op_rbi(&g->b, st_opc[memop], rv, REG_GBASE, ra);
     add_slow(g, jcc, ra, rv, true, memop);
 }
@@ -856,6 +878,11 @@ void jit_emit_slow_paths(JitGen *g)
     for (uint32_t i = 0; i < g->nslow; i++) {
         const SlowPath *sp = &g->slow[i];
         jit_patch_rel32(b, sp->jcc_at, jit_buf_offset(b));
+        /* the helper may raise: env must hold every global (they stay
+         * dirty in the main path, which goes on with its registers) */
+        for (unsigned k = 0; k < sp->ndirty; k++) {
+            jit_st64(b, sp->dreg[k], REG_ENV, sp->ddisp[k]);
+        }
         jit_stub_enter(b, sp->have_insn, sp->pc, sp->cc_op);
         jit_stub_load(b, RSI, sp->addr);
         if (sp->is_store) {

@@ -85,9 +85,37 @@ void jit_init_once(void)
     g_once_init_leave(&done, 1);
 }
 
-void jit_fault_context(struct CPUX86State *env, void *uc_void)
+/* Host register number (emit.h) -> its ucontext gregs index. */
+static const int8_t greg_of[16] = {
+    [RAX] = REG_RAX, [RCX] = REG_RCX, [RDX] = REG_RDX, [RBX] = REG_RBX,
+    [RSP] = REG_RSP, [RBP] = REG_RBP, [RSI] = REG_RSI, [RDI] = REG_RDI,
+    [R8] = REG_R8, [R9] = REG_R9, [R10] = REG_R10, [R11] = REG_R11,
+    [R12] = REG_R12, [R13] = REG_R13, [R14] = REG_R14, [R15] = REG_R15,
+};
+
+/* The globals the code kept only in registers at the access at host_pc
+ * (the access map, jit_note_access) into env. */
+static void restore_dirty_globals(struct CPUX86State *env, const JitCode *h, ucontext_t *uc)
+{
+    uintptr_t off = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP] - (uintptr_t)h->code;
+    const uint32_t *m = (const uint32_t *)(const void *)(h->code + h->amap_off);
+    for (uint32_t i = 0; i + 1 < h->amap_len; i += 2 + m[i + 1]) {
+        if (m[i] != off) {
+            continue;
+        }
+        for (uint32_t k = 0; k < m[i + 1]; k++) {
+            uint32_t e = m[i + 2 + k];
+            uint64_t *slot = (uint64_t *)(void *)env + (e >> 8);
+            *slot = (uint64_t)uc->uc_mcontext.gregs[greg_of[e & 15]];
+        }
+        return;
+    }
+}
+
+void jit_fault_context(struct CPUX86State *env, void *code, void *uc_void)
 {
     ucontext_t *uc = uc_void;
+    restore_dirty_globals(env, code, uc);
     uint64_t n = (uint64_t)uc->uc_mcontext.gregs[REG_R13];   /* REG_ICOUNT */
     if (n) {
         *env->counter_ptr[0] += n;

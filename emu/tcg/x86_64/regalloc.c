@@ -7,13 +7,15 @@
  * last use — and a register binding that may be dirty (newer than home).
  * Constants are rematerialized rather than spilled.
  *
- * Writes to globals stay in registers until an op that can fault or call
- * out, a branch or a label, or the TB's exit (the backend contract in
- * backend.h).  Across a branch or label everything live goes home, so the
- * state at a label is simply "all in memory" (but registers still hold
- * clean copies where the label has one way in: ra_enter_label); inside a
- * basic block values stay in registers.  Live ranges are [first, last use] in op order
- * (branches only go forward), computed by the driver into last_use.
+ * Writes to globals stay in registers until a call, a branch or a label,
+ * or the TB's exit (the backend contract in backend.h); across guest
+ * accesses too, whose faults find them through the access map
+ * (jit_note_access, jit_fault_context).  Across a branch or label
+ * everything live goes home, so the state at a label is simply "all in
+ * memory" (but registers still hold clean copies where the label has one
+ * way in: ra_enter_label); inside a basic block values stay in registers.
+ * Live ranges are [first, last use] in op order (branches only go
+ * forward), computed by the driver into last_use.
  */
 #include <string.h>
 #include <glib.h>
