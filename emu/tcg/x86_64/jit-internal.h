@@ -145,6 +145,9 @@ static inline TempInfo *ti_of(JitGen *g, TCGTemp *t)
 }
 
 /* ---- prologue.c, dump.c ---- */
+/* Whether environment variable name is set to something but "" or "0",
+ * read once into *cache (initially -1). */
+bool jit_env_flag(const char *name, int *cache);
 void jit_init_once(void);
 void jit_emit_epilogue(JitBuf *b);
 unsigned jit_exec(struct CPUX86State *env, void *code);

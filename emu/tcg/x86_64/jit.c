@@ -11,7 +11,6 @@
  * only before an op that can fault or call out, once per guest instruction
  * and again after a label (paths joining there may not have stored them).
  */
-#include <stdlib.h>
 #include <glib.h>
 
 #include <stddef.h>
@@ -115,11 +114,7 @@ static size_t emit_exit_check(JitGen *g)
 static bool getenv_loop_off(void)
 {
     static int off = -1;
-    if (off < 0) {
-        const char *v = getenv("EMU_JIT_NO_LOOP");
-        off = v && *v && *v != '0';
-    }
-    return off;
+    return jit_env_flag("EMU_JIT_NO_LOOP", &off);
 }
 
 static void loop_select(JitGen *g)

@@ -85,6 +85,15 @@ void jit_init_once(void)
     g_once_init_leave(&done, 1);
 }
 
+bool jit_env_flag(const char *name, int *cache)
+{
+    if (*cache < 0) {
+        const char *v = getenv(name);
+        *cache = v && *v && *v != '0';
+    }
+    return *cache;
+}
+
 /* Host register number (emit.h) -> its ucontext gregs index. */
 static const int8_t greg_of[16] = {
     [RAX] = REG_RAX, [RCX] = REG_RCX, [RDX] = REG_RDX, [RBX] = REG_RBX,

@@ -21,7 +21,6 @@
  * vector fallbacks) reload the entries live after their op from env once
  * their C call is done, so the main path finds them either way.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "emu/cpu.h"
@@ -139,11 +138,7 @@ void jit_xc_note_op(const TCGOp *op)
 static bool stub_clobber(void)
 {
     static int on = -1;
-    if (on < 0) {
-        const char *v = getenv("EMU_JIT_STUB_CLOBBER");
-        on = v && *v && *v != '0';
-    }
-    return on;
+    return jit_env_flag("EMU_JIT_STUB_CLOBBER", &on);
 }
 
 void jit_xc_reload(JitBuf *b, const XCacheState *st)
