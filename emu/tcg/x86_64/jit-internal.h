@@ -62,9 +62,8 @@ typedef struct SlowPath {
     bool have_insn;    /* store pc/cc_op to env->insn_* before the call */
     uint64_t pc, cc_op;
     XCacheState xc;    /* vector values cached in xmm4..7: reloaded after */
-    uint8_t ndirty;    /* globals only in registers: stored before the call */
-    uint8_t dreg[16];
-    int32_t ddisp[16];
+    uint32_t amap_at;  /* its access map record (JitGen.amap): the globals
+                        * only in registers, stored before the call */
 } SlowPath;
 
 /* Which guest instruction the host code from host_off on belongs to:
@@ -124,6 +123,7 @@ typedef struct JitGen {
      * globals only in registers there (jit_note_access). */
     uint32_t *amap;
     uint32_t namap, amap_cap;
+    uint32_t amap_last;        /* index of the latest record */
     uint32_t jmp_off[2];
     /* A TB whose goto_tb slot loop_slot (or -1) jumps to its own start:
      * the globals loop_t[] it reads are loaded into loop_r[] once, at its

@@ -733,8 +733,7 @@ static void add_slow(JitGen *g, size_t jcc_at, int addr, int val, bool is_store,
         .have_insn = g->have_insn, .pc = g->insn_pc, .cc_op = g->insn_cc_op,
     };
     jit_xc_save(&g->slow[g->nslow - 1].xc);
-    SlowPath *sp = &g->slow[g->nslow - 1];
-    sp->ndirty = (uint8_t)ra_dirty_globals(g, sp->dreg, sp->ddisp);
+    g->slow[g->nslow - 1].amap_at = g->amap_last;   /* jit_note_access's */
 }
 
 void jit_note_insn(JitGen *g)
@@ -767,6 +766,7 @@ void jit_note_access(JitGen *g)
         g->amap_cap = MAX(g->amap_cap * 2, g->namap + 2 + n + 64);
         g->amap = g_renew(uint32_t, g->amap, g->amap_cap);
     }
+    g->amap_last = g->namap;
     g->amap[g->namap++] = (uint32_t)jit_buf_offset(&g->b);
     g->amap[g->namap++] = n;
     for (unsigned k = 0; k < n; k++) {
@@ -880,8 +880,9 @@ void jit_emit_slow_paths(JitGen *g)
         jit_patch_rel32(b, sp->jcc_at, jit_buf_offset(b));
         /* the helper may raise: env must hold every global (they stay
          * dirty in the main path, which goes on with its registers) */
-        for (unsigned k = 0; k < sp->ndirty; k++) {
-            jit_st64(b, sp->dreg[k], REG_ENV, sp->ddisp[k]);
+        const uint32_t *m = &g->amap[sp->amap_at];
+        for (uint32_t k = 0; k < m[1]; k++) {
+            jit_st64(b, (int)(m[2 + k] & 15), REG_ENV, (int32_t)(m[2 + k] >> 8) * 8);
         }
         jit_stub_enter(b, sp->have_insn, sp->pc, sp->cc_op);
         jit_stub_load(b, RSI, sp->addr);
