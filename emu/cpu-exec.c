@@ -101,7 +101,7 @@ void cpu_raise_access_fault(CPUX86State *env, uint64_t addr, int is_write)
 static inline void *cpu_access(CPUX86State *env, uint64_t addr, unsigned size, int is_write)
 {
     if (addr > guest_addr_limit - size) {
-        cpu_raise_access_fault(env, addr, is_write);
+        cpu_raise_access_fault_n(env, addr, size, is_write);
     }
     return (void *)(guest_base + (uintptr_t)addr);
 }

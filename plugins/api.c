@@ -94,7 +94,7 @@ const char *qemu_plugin_insn_symbol(const struct qemu_plugin_insn *insn)
 #define MEMINFO_SIGN      0x8u
 #define MEMINFO_STORE     0x10u
 
-__thread uint64_t plugin_mem_value;
+__thread uint64_t plugin_mem_value, plugin_mem_value_hi;   /* hi: 16-byte accesses */
 
 unsigned int qemu_plugin_mem_size_shift(qemu_plugin_meminfo_t info)
 {
@@ -133,9 +133,14 @@ qemu_plugin_mem_value qemu_plugin_mem_get_value(qemu_plugin_meminfo_t info)
         v.type = QEMU_PLUGIN_MEM_VALUE_U32;
         v.data.u32 = (uint32_t)plugin_mem_value;
         break;
-    default:
+    case 3:
         v.type = QEMU_PLUGIN_MEM_VALUE_U64;
         v.data.u64 = plugin_mem_value;
+        break;
+    default:
+        v.type = QEMU_PLUGIN_MEM_VALUE_U128;
+        v.data.u128.low = plugin_mem_value;
+        v.data.u128.high = plugin_mem_value_hi;
         break;
     }
     return v;

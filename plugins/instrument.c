@@ -41,7 +41,7 @@
 #include "plugins/internal.h"
 #include "softmmu/softmmu.h"
 
-extern __thread uint64_t plugin_mem_value;
+extern __thread uint64_t plugin_mem_value, plugin_mem_value_hi;
 
 /* ---- run-time data hanging off a TB ---- */
 
@@ -244,17 +244,19 @@ void helper_plugin_exec_cbs(CPUX86State *env, uint64_t list)
 static HELPER_INFO(plugin_exec_cbs, 0, 2, false);
 
 /* After a guest memory access of an instrumented instruction. */
-void helper_plugin_mem(CPUX86State *env, uint64_t vaddr, uint64_t value, uint64_t info, uint64_t list)
+static void run_mem_cbs(CPUX86State *env, uint64_t vaddr, uint64_t lo, uint64_t hi,
+                        uint64_t info, uint64_t list)
 {
     const PluginCbList *l = (const PluginCbList *)(uintptr_t)list;
     bool store = qemu_plugin_mem_is_store((qemu_plugin_meminfo_t)info);
     enum qemu_plugin_mem_rw want = store ? QEMU_PLUGIN_MEM_W : QEMU_PLUGIN_MEM_R;
     CPUX86State *saved = plugin_cur_env;
-    uint64_t saved_value = plugin_mem_value;
+    uint64_t saved_value = plugin_mem_value, saved_hi = plugin_mem_value_hi;
 
     plugin_cur_env = env;
     plugin_in_exec_cb = true;
-    plugin_mem_value = value;
+    plugin_mem_value = lo;
+    plugin_mem_value_hi = hi;
     for (uint32_t i = 0; i < l->n; i++) {
         const PluginDyn *d = &l->dyn[i];
         if (!(d->rw & want)) {
@@ -267,10 +269,25 @@ void helper_plugin_mem(CPUX86State *env, uint64_t vaddr, uint64_t value, uint64_
         }
     }
     plugin_mem_value = saved_value;
+    plugin_mem_value_hi = saved_hi;
     plugin_in_exec_cb = false;
     plugin_cur_env = saved;
 }
+
+void helper_plugin_mem(CPUX86State *env, uint64_t vaddr, uint64_t value, uint64_t info, uint64_t list)
+{
+    run_mem_cbs(env, vaddr, value, 0, info, list);
+}
 static HELPER_INFO(plugin_mem, 0, 5, false);
+
+/* A 16-byte access of a qemu_ld/st_env op: its value is in env. */
+void helper_plugin_mem_env(CPUX86State *env, uint64_t vaddr, uint64_t env_off, uint64_t info,
+                           uint64_t list)
+{
+    const uint64_t *v = (const uint64_t *)(const void *)((const uint8_t *)env + env_off);
+    run_mem_cbs(env, vaddr, v[0], v[1], info, list);
+}
+static HELPER_INFO(plugin_mem_env, 0, 5, false);
 
 /* ---- IR emission ---- */
 
@@ -570,13 +587,14 @@ void plugin_instrument_tb(CPUX86State *env, TranslationBlock *tb)
     for (uint32_t i = 0; i < nb_old; i++) {
         TCGOp *o = &old[i];
         TCGv mem_addr = NULL;
+        bool env_op = o->opc == INDEX_op_qemu_ld_env || o->opc == INDEX_op_qemu_st_env;
         bool mem_op = any_mem && cur >= 0 && ptb.insns[cur].has_mem &&
-                      (o->opc == INDEX_op_qemu_ld || o->opc == INDEX_op_qemu_st);
+                      (o->opc == INDEX_op_qemu_ld || o->opc == INDEX_op_qemu_st || env_op);
 
         if (mem_op) {
             /* The address may be overwritten by the load itself. */
             mem_addr = tcg_temp_new();
-            tcg_gen_mov_i64(mem_addr, tcg_op_temp(o, 1));
+            tcg_gen_mov_i64(mem_addr, tcg_op_temp(o, env_op ? 0 : 1));
         }
         TCGOp *c = tcg_emit_op((TCGOpcode)o->opc, 0);
         *c = *o;
@@ -584,9 +602,11 @@ void plugin_instrument_tb(CPUX86State *env, TranslationBlock *tb)
             tcg_op_label(o, 0)->op_index = (int32_t)(s->nb_ops - 1);
         }
         if (mem_op) {
-            MemOp mo = (MemOp)o->args[2];
-            bool store = o->opc == INDEX_op_qemu_st;
-            uint64_t info = (uint64_t)(mo & MO_SIZE) | ((mo & MO_SIGN) ? 0x8 : 0) | (store ? 0x10 : 0);
+            MemOp mo = env_op ? 0 : (MemOp)o->args[2];
+            bool store = o->opc == INDEX_op_qemu_st || o->opc == INDEX_op_qemu_st_env;
+            /* log2 size: a vector access is reported 16 bytes at a time */
+            uint64_t info = (env_op ? 4 : (uint64_t)(mo & MO_SIZE)) | ((mo & MO_SIGN) ? 0x8 : 0) |
+                            (store ? 0x10 : 0);
             GArray *dyn = ptb.insns[cur].dyn;
             GArray *mem = g_array_new(FALSE, FALSE, sizeof(PluginDyn));
             for (guint j = 0; j < dyn->len; j++) {
@@ -596,7 +616,21 @@ void plugin_instrument_tb(CPUX86State *env, TranslationBlock *tb)
                     g_array_append_val(mem, *d);
                 }
             }
-            if (mem->len) {
+            if (mem->len && env_op) {
+                /* 16 bytes per access, as QEMU reports its 128-bit
+                 * accesses (a 32-byte one is two) */
+                PluginCbList *l = cb_list_new(td, (PluginDyn *)mem->data, mem->len);
+                for (uint64_t k = 0; k < o->args[2]; k += 16) {
+                    TCGv va = mem_addr;
+                    if (k) {
+                        va = tcg_temp_new();
+                        tcg_gen_addi_i64(va, mem_addr, (int64_t)k);
+                    }
+                    TCGv a[5] = { ir_env(), va, cst(o->args[1] + k), cst(info),
+                                  cst((uint64_t)(uintptr_t)l) };
+                    tcg_gen_callN(&helper_info_plugin_mem_env, NULL, 5, a);
+                }
+            } else if (mem->len) {
                 PluginCbList *l = cb_list_new(td, (PluginDyn *)mem->data, mem->len);
                 TCGv a[5] = { ir_env(), mem_addr, tcg_op_temp(o, 0), cst(info),
                               cst((uint64_t)(uintptr_t)l) };

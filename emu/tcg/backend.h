@@ -123,4 +123,18 @@ extern uint64_t guest_addr_limit;
 void cpu_raise_access_fault(struct CPUX86State *env, uint64_t addr, int is_write)
     __attribute__((noreturn));
 
+/* The same for an access of size bytes at addr: one whose first byte is
+ * canonical and last is not faults as a non-canonical access does (#GP),
+ * as the hardware does. */
+static inline __attribute__((noreturn)) void
+cpu_raise_access_fault_n(struct CPUX86State *env, uint64_t addr, unsigned size, int is_write)
+{
+    uint64_t last = addr + size - 1;
+    if ((uint64_t)(((int64_t)addr << 16) >> 16) == addr &&
+        (uint64_t)(((int64_t)last << 16) >> 16) != last) {
+        addr = last;
+    }
+    cpu_raise_access_fault(env, addr, is_write);
+}
+
 #endif

@@ -150,6 +150,13 @@ static inline uint64_t tcg_sem_deposit(uint64_t a, uint64_t b, unsigned pos, uns
  * is not such an op. */
 bool tcg_fold_op(TCGOpcode opc, const uint64_t *in, const TCGArg *cargs, uint64_t *out);
 
+/* The qemu_ld_env / qemu_st_env ops (env-access.c): size (16 or 32) bytes
+ * between guest memory at addr and env bytes [env_off, env_off + size),
+ * all or nothing; a bad address raises the guest fault. */
+struct CPUX86State;
+void tcg_ld_env(struct CPUX86State *env, uint64_t addr, uint32_t env_off, uint32_t size);
+void tcg_st_env(struct CPUX86State *env, uint64_t addr, uint32_t env_off, uint32_t size);
+
 /* Name of a condition ("eq", ...) for dumps. */
 const char *tcg_cond_name(TCGCond c);
 

@@ -94,6 +94,8 @@ static const uint8_t fmt_words[] = {
     X(exit_tb,   FMT_I)     /* return imm */ \
     X(movi_exit, FMT_S1II)  /* d = imm; return imm2 (rip = target; exit) */ \
     X(mb,        FMT_0)     /* full memory barrier */ \
+    X(ld_env,    FMT_S1II)  /* env bytes [imm0, +imm1) = guest[a] (tcg_ld_env) */ \
+    X(st_env,    FMT_S1II)  /* guest[a] = env bytes [imm0, +imm1) (tcg_st_env) */ \
     X(add_counter, FMT_III) /* *(u64 *)(imm0 + env->cpu_index * imm1) += imm2 */
 
 /*
@@ -339,7 +341,7 @@ L_muls2: {
 #define LD_BODY(type, n) \
         type v; \
         if (G_UNLIKELY(addr > glimit - sizeof(type))) { \
-            cpu_raise_access_fault(env, addr, 0); \
+            cpu_raise_access_fault_n(env, addr, sizeof(type), 0); \
         } \
         memcpy(&v, (const void *)(gbase + (uintptr_t)addr), sizeof(type)); \
         S(0) = (uint64_t)(int64_t)v; \
@@ -354,7 +356,7 @@ L_muls2: {
 #define ST_BODY(type, n) \
         type v = (type)S(0); \
         if (G_UNLIKELY(addr > glimit - sizeof(type))) { \
-            cpu_raise_access_fault(env, addr, 1); \
+            cpu_raise_access_fault_n(env, addr, sizeof(type), 1); \
         } \
         memcpy((void *)(gbase + (uintptr_t)addr), &v, sizeof(type)); \
         NEXT(n);
@@ -405,6 +407,12 @@ L_movi_exit:
 L_mb:
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     NEXT(1);
+L_ld_env:
+    tcg_ld_env(env, S(0), (uint32_t)ip[2], (uint32_t)ip[3]);
+    NEXT(4);
+L_st_env:
+    tcg_st_env(env, S(0), (uint32_t)ip[2], (uint32_t)ip[3]);
+    NEXT(4);
 L_add_counter:
     *(uint64_t *)(uintptr_t)(ip[1] + (uint64_t)env->cpu_index * ip[2]) += ip[3];
     NEXT(4);
@@ -978,6 +986,17 @@ static void gen_op(InterpGen *g, const TCGOp *op, uint32_t idx)
             unsigned sa = access_addr_slot(g, addr);
             release_inputs(g, op, idx);
             emit_access(g, st_h[op->args[2] & MO_SIZE], sv, addr, sa);
+            break;
+        }
+        case INDEX_op_qemu_ld_env:
+        case INDEX_op_qemu_st_env: {
+            unsigned sa = input_slot(g, tcg_op_temp(op, 0));
+            release_inputs(g, op, idx);
+            flush_insn_start(g);
+            emit_handler(g, opc == INDEX_op_qemu_ld_env ? H_ld_env : H_st_env);
+            emit_slots4(g, sa, 0, 0, 0);
+            emit_word(g, op->args[1]);
+            emit_word(g, op->args[2]);
             break;
         }
         case INDEX_op_call:

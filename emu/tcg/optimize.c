@@ -289,6 +289,18 @@ static void reset_globals(OptState *o)
     }
 }
 
+/* Forget what is known of the globals in env bytes [off, off + size). */
+static void reset_globals_in(OptState *o, uint64_t off, uint64_t size)
+{
+    TCGContext *s = o->s;
+    for (uint32_t i = 0; i < s->nb_globals; i++) {
+        uint64_t at = (uint64_t)s->temps[i].slot * 8;
+        if (o->info[i].gen == o->gen && at + 8 > off && at < off + size) {
+            reset_temp(o, &s->temps[i]);
+        }
+    }
+}
+
 static void new_gen(OptState *o)
 {
     if (++o->gen == 0) {
@@ -765,6 +777,16 @@ static void forward_pass(OptState *o)
             reset_outputs(o, &op);
             break;
         }
+        case INDEX_op_qemu_ld_env:
+            /* writes the globals in its env bytes */
+            replace_inputs(o, &op);
+            emit(o, &op);
+            reset_globals_in(o, op.args[1], op.args[2]);
+            break;
+        case INDEX_op_qemu_st_env:
+            replace_inputs(o, &op);
+            emit(o, &op);
+            break;
         case INDEX_op_vec:
         case INDEX_op_vec_ret:
             /* a helper call writing vector registers and MXCSR in env */
@@ -1063,8 +1085,9 @@ static void retarget_pass(OptState *o)
                 (x->kind == TEMP_GLOBAL &&
                  (op->opc == INDEX_op_call || op->opc == INDEX_op_vec ||
                   op->opc == INDEX_op_vec_ret ||
-                  op->opc == INDEX_op_qemu_ld ||
-                  op->opc == INDEX_op_qemu_st || op->opc == INDEX_op_mb))) {
+                  op->opc == INDEX_op_qemu_ld || op->opc == INDEX_op_qemu_st ||
+                  op->opc == INDEX_op_qemu_ld_env || op->opc == INDEX_op_qemu_st_env ||
+                  op->opc == INDEX_op_mb))) {
                 break;
             }
         }

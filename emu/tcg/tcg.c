@@ -701,6 +701,18 @@ void tcg_gen_qemu_st_i64(TCGv val, TCGv addr, MemOp op)
     tcg_emit_op(INDEX_op_qemu_st, 3, (TCGArg)val, (TCGArg)addr, (TCGArg)op);
 }
 
+void tcg_gen_qemu_ld_env(uint32_t env_off, TCGv addr, unsigned size)
+{
+    g_assert(size == 16 || size == 32);
+    tcg_emit_op(INDEX_op_qemu_ld_env, 3, (TCGArg)addr, (TCGArg)env_off, (TCGArg)size);
+}
+
+void tcg_gen_qemu_st_env(uint32_t env_off, TCGv addr, unsigned size)
+{
+    g_assert(size == 16 || size == 32);
+    tcg_emit_op(INDEX_op_qemu_st_env, 3, (TCGArg)addr, (TCGArg)env_off, (TCGArg)size);
+}
+
 void tcg_gen_mb(void)
 {
     tcg_emit_op(INDEX_op_mb, 0);

@@ -234,6 +234,10 @@ void tcg_gen_brcond_i64(TCGCond c, TCGv a, TCGv b, TCGLabel *l);
 void tcg_gen_brcondi_i64(TCGCond c, TCGv a, int64_t b, TCGLabel *l);
 void tcg_gen_qemu_ld_i64(TCGv val, TCGv addr, MemOp op);
 void tcg_gen_qemu_st_i64(TCGv val, TCGv addr, MemOp op);
+/* size (16 or 32) bytes between guest memory at addr and env bytes
+ * [env_off, env_off + size), as one access (ir-ops.def) */
+void tcg_gen_qemu_ld_env(uint32_t env_off, TCGv addr, unsigned size);
+void tcg_gen_qemu_st_env(uint32_t env_off, TCGv addr, unsigned size);
 void tcg_gen_mb(void);
 /* *(u64 *)(base + env->cpu_index * stride) += imm, in host memory: the
  * per-vCPU counters of plugins' inline ops (never faults, no atomics). */

@@ -219,6 +219,21 @@ static bool gen_avx_vec(DisasContext *s, X86Insn *insn, const AvxOpDesc *g, int 
             return false;
         }
         TCGv addr = gen_lea(s), q[4];
+        if (size >= 16) {
+            /* one access into env->vtmp, read as a register; the fallback
+             * takes 32 bytes from there, 16 as b_lo/b_hi */
+            tcg_gen_qemu_ld_env(offsetof(CPUX86State, vtmp), addr, size);
+            desc |= VEC_BREG;
+            boff = offsetof(CPUX86State, vtmp);
+            if (size == 32) {
+                xf |= VX_BTMP;
+                lo = hi = tcg_constant_i64(0);
+            } else {
+                lo = cpu_vtmp[0];
+                hi = cpu_vtmp[1];
+            }
+            goto emit;
+        }
         /* every load before anything is written: a fault changes nothing */
         for (unsigned i = 0; i < (size + 7) / 8; i++) {
             TCGv a = addr;
@@ -229,19 +244,10 @@ static bool gen_avx_vec(DisasContext *s, X86Insn *insn, const AvxOpDesc *g, int 
             }
             gen_ld(s, q[i], a, size < 8 ? size : 8, false);
         }
-        if (size == 32) {
-            for (int i = 0; i < 4; i++) {
-                tcg_gen_mov_i64(cpu_vtmp[i], q[i]);
-            }
-            xf |= VX_BTMP;
-            desc |= VEC_BREG;
-            boff = offsetof(CPUX86State, vtmp);
-            lo = hi = tcg_constant_i64(0);
-        } else {
-            lo = q[0];
-            hi = size == 16 ? q[1] : tcg_constant_i64(0);
-        }
+        lo = q[0];
+        hi = tcg_constant_i64(0);
     }
+emit:;
     int a = a3 ? v : d;
     tcg_gen_vec(env_arg(), tcg_constant_i64((uint64_t)(uintptr_t)vop),
                 tcg_constant_i64(VEC_CTL(d, a, (imm & 0xff) | (l ? VF_256 : 0)) | xf), lo, hi,

@@ -253,18 +253,6 @@ static void gen_ld_vec(DisasContext *s, TCGv addr, int size, TCGv lo, TCGv hi)
     }
 }
 
-/* Store size (4, 8 or 16) bytes of lo/hi at addr; the high half first so
- * that a fault on a following guard page leaves memory unchanged. */
-static void gen_st_vec(DisasContext *s, TCGv addr, int size, TCGv lo, TCGv hi)
-{
-    if (size == 16) {
-        TCGv a8 = tcg_temp_new();
-        tcg_gen_addi_i64(a8, addr, 8);
-        gen_st(s, hi, a8, 8);
-    }
-    gen_st(s, lo, addr, size == 16 ? 8 : size);
-}
-
 /* The 128-bit value of an XMM or memory operand.  Registers return the
  * globals themselves (read them before writing the destination). */
 static void gen_src128(DisasContext *s, const X86Operand *op, int size, bool align,
@@ -582,7 +570,7 @@ static void gen_sse_vec(DisasContext *s, X86Insn *insn)
     const X86Operand *d = &insn->ops[0], *src = &insn->ops[1];
     uint32_t immf = 0;
     int msize, dreg = 0;
-    bool w64 = (insn->rex & 8) != 0;
+    bool w64 = (insn->rex & 8) != 0, b_vtmp = false;
     TCGv lo, hi, ret = NULL, st_addr = NULL;
 
     g_once(&sse_vec_once, sse_vec_build, NULL);
@@ -661,12 +649,20 @@ static void gen_sse_vec(DisasContext *s, X86Insn *insn)
     case X86_OPK_MEM: {
         TCGv addr = gen_lea(s);
         bool align = msize == 16 && !(g->flags & G_NOALIGN);
-        lo = tcg_temp_new();
-        hi = tcg_temp_new();
         if (align) {
             gen_check_align16(s, addr);
         }
-        gen_ld_vec(s, addr, msize, lo, hi);
+        if (msize == 16) {
+            /* one 16-byte access into env->vtmp, then a register source */
+            tcg_gen_qemu_ld_env(VTMP_OFF, addr, 16);
+            lo = cpu_vtmp[0];
+            hi = cpu_vtmp[1];
+            b_vtmp = true;
+        } else {
+            lo = tcg_temp_new();
+            hi = tcg_temp_new();
+            gen_ld_vec(s, addr, msize, lo, hi);
+        }
         if (insn->mnemonic == X86_MN_INSERTPS) {
             immf &= ~0xc0u;   /* the m32 is the source single, whatever imm[7:6] */
         }
@@ -685,6 +681,10 @@ static void gen_sse_vec(DisasContext *s, X86Insn *insn)
         tcg_constant_i64(VEC_CTL(dreg, dreg, immf)), lo, hi,
     };
     uint64_t offs = 0, desc = vec_legacy_desc(insn, g, feature, immf, &offs);
+    if (desc && b_vtmp) {
+        desc |= VEC_BREG;
+        offs |= VTMP_OFF << 32;     /* VEC_OFFS's b */
+    }
     if (desc && ret) {
         tcg_gen_vec_ret(ret, args[0], args[1], args[2], lo, hi, desc, offs, &helper_info_vec_ret);
     } else if (desc) {
@@ -709,7 +709,13 @@ static void gen_mov128(DisasContext *s, X86Insn *insn, bool align)
 {
     const X86Operand *d = &insn->ops[0], *src = &insn->ops[1];
 
-    if (d->kind == X86_OPK_XMM) {
+    if (d->kind == X86_OPK_XMM && src->kind == X86_OPK_MEM) {
+        TCGv addr = gen_lea(s);
+        if (align) {
+            gen_check_align16(s, addr);
+        }
+        tcg_gen_qemu_ld_env(XMM_OFF(d->reg), addr, 16);   /* one 16-byte access */
+    } else if (d->kind == X86_OPK_XMM) {
         TCGv lo, hi;
         gen_src128(s, src, 16, align, &lo, &hi);
         if (src->kind != X86_OPK_XMM || src->reg != d->reg) {
@@ -721,7 +727,7 @@ static void gen_mov128(DisasContext *s, X86Insn *insn, bool align)
         if (align) {
             gen_check_align16(s, addr);
         }
-        gen_st_vec(s, addr, 16, cpu_xmm[src->reg][0], cpu_xmm[src->reg][1]);
+        tcg_gen_qemu_st_env(XMM_OFF(src->reg), addr, 16);
     } else {
         gen_illegal_opcode(s);
     }
@@ -1157,7 +1163,7 @@ static void gen_vex_vec(DisasContext *s, X86Insn *insn, unsigned base)
     uint32_t immf = 0;
     uint64_t xf = 0;
     int n = insn->nb_ops, k;
-    bool wide;
+    bool wide, b_vtmp = false;
     TCGv lo, hi, ret = NULL;
 
     if (n < 2) {
@@ -1255,16 +1261,19 @@ static void gen_vex_vec(DisasContext *s, X86Insn *insn, unsigned base)
         hi = tcg_constant_i64(0);
         break;
     case X86_OPK_MEM: {
-        if (src->size == 32) {
-            /* all loads first (a fault writes nothing), then env->vtmp,
-             * which the op reads as a register */
-            TCGv q[4];
-            gen_src_q(s, src, 4, 0, q);
-            for (int i = 0; i < 4; i++) {
-                tcg_gen_mov_i64(cpu_vtmp[i], q[i]);
-            }
+        unsigned size = src->size ? src->size : g->msize;
+        if (size == 32) {
+            /* one 32-byte access into env->vtmp, which the op reads as a
+             * register */
+            tcg_gen_qemu_ld_env(VTMP_OFF, gen_lea(s), 32);
             xf |= VX_BTMP;
             lo = hi = tcg_constant_i64(0);
+        } else if (size == 16) {
+            /* likewise 16 bytes; the fallback takes them as b_lo/b_hi */
+            tcg_gen_qemu_ld_env(VTMP_OFF, gen_lea(s), 16);
+            lo = cpu_vtmp[0];
+            hi = cpu_vtmp[1];
+            b_vtmp = true;
         } else {
             lo = tcg_temp_new();
             hi = tcg_temp_new();
@@ -1286,7 +1295,8 @@ static void gen_vex_vec(DisasContext *s, X86Insn *insn, unsigned base)
         env_arg(), tcg_constant_i64((uint64_t)(uintptr_t)fn),
         tcg_constant_i64(VEC_CTL(dreg, areg, immf) | xf), lo, hi,
     };
-    uint64_t offs = 0, desc = vec_vex_desc(insn, base, a, src, wide, immf, xf, &offs);
+    uint64_t offs = 0, desc = vec_vex_desc(insn, base, a, src, wide, immf,
+                                           xf | (b_vtmp ? VX_BTMP : 0), &offs);
     if (desc && ret) {
         tcg_gen_vec_ret(ret, args[0], args[1], args[2], lo, hi, desc, offs, &helper_info_vex_ret);
     } else if (desc) {
@@ -1329,8 +1339,17 @@ static void gen_vmov(DisasContext *s, X86Insn *insn, unsigned base)
     if (insn->vex_l && !vex_256_ok(s, base)) {
         return;
     }
-    if (d->kind == X86_OPK_XMM && (src->kind == X86_OPK_XMM || src->kind == X86_OPK_MEM)) {
-        gen_src_q(s, src, nq, align ? 8 * nq : 0, q);
+    if (d->kind == X86_OPK_XMM && src->kind == X86_OPK_MEM) {
+        TCGv addr = gen_lea(s);
+        if (align) {
+            gen_check_align(s, addr, 8 * nq);
+        }
+        tcg_gen_qemu_ld_env(XMM_OFF(d->reg), addr, 8 * nq);   /* one access */
+        if (nq == 2) {
+            gen_zero_upper(d->reg);
+        }
+    } else if (d->kind == X86_OPK_XMM && src->kind == X86_OPK_XMM) {
+        gen_src_q(s, src, nq, 0, q);
         if (src->kind != X86_OPK_XMM || src->reg != d->reg) {
             for (int i = 0; i < nq; i++) {
                 tcg_gen_mov_i64(cpu_xmm[d->reg][i], q[i]);
@@ -1344,15 +1363,7 @@ static void gen_vmov(DisasContext *s, X86Insn *insn, unsigned base)
         if (align) {
             gen_check_align(s, addr, 8 * nq);
         }
-        /* last qword first: a fault on a following page writes nothing */
-        for (int i = nq - 1; i >= 0; i--) {
-            TCGv t = addr;
-            if (i) {
-                t = tcg_temp_new();
-                tcg_gen_addi_i64(t, addr, 8 * i);
-            }
-            gen_st(s, cpu_xmm[src->reg][i], t, 8);
-        }
+        tcg_gen_qemu_st_env(XMM_OFF(src->reg), addr, 8 * nq);
     } else {
         gen_illegal_opcode(s);
     }

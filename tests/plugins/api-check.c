@@ -30,7 +30,7 @@ static bool unmerged, check_regs, check_mem, check_cond;
 static uint64_t cond_fired;
 static struct qemu_plugin_scoreboard *mem_sb;
 static qemu_plugin_u64 mem_inline;
-static uint64_t mem_cbs, mem_stores;
+static uint64_t mem_cbs, mem_stores, mem_vec;   /* mem_vec: 16-byte accesses */
 static int fails;
 static uint64_t n_tbs, n_vcpu_init, n_vcpu_exit, n_syscalls, n_rets, n_rip_checks;
 static int64_t last_sys = -1;
@@ -103,17 +103,32 @@ static void mem_cb(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t va, v
 {
     unsigned sz = 1u << qemu_plugin_mem_size_shift(info);
     mem_cbs++;
-    CHECK(sz <= 8 && !qemu_plugin_mem_is_big_endian(info), "access size %u", sz);
-    if (qemu_plugin_mem_is_store(info) && sz <= 8) {
+    CHECK(sz <= 16 && !qemu_plugin_mem_is_big_endian(info), "access size %u", sz);
+    if (sz == 16) {
+        mem_vec++;
+    }
+    /* a store's value is what memory holds after it (loads: the value
+     * may change before the callback in other threads' programs) */
+    if (qemu_plugin_mem_is_store(info) && sz <= 16) {
         qemu_plugin_mem_value v = qemu_plugin_mem_get_value(info);
-        uint64_t want = sz == 1 ? v.data.u8 : sz == 2 ? v.data.u16 : sz == 4 ? v.data.u32 : v.data.u64;
-        uint64_t got = 0;
+        uint64_t want[2] = { 0, 0 }, got[2] = { 0, 0 };
+        switch (v.type) {
+        case QEMU_PLUGIN_MEM_VALUE_U8: want[0] = v.data.u8; break;
+        case QEMU_PLUGIN_MEM_VALUE_U16: want[0] = v.data.u16; break;
+        case QEMU_PLUGIN_MEM_VALUE_U32: want[0] = v.data.u32; break;
+        case QEMU_PLUGIN_MEM_VALUE_U64: want[0] = v.data.u64; break;
+        default: want[0] = v.data.u128.low; want[1] = v.data.u128.high; break;
+        }
+        CHECK((sz == 16) == (v.type == QEMU_PLUGIN_MEM_VALUE_U128), "value type %d of a %u-byte store",
+              (int)v.type, sz);
         GByteArray *b = g_byte_array_new();
         CHECK(qemu_plugin_read_memory_vaddr(va, b, sz), "stored-to address %" PRIx64 " unreadable", va);
         if (b->len == sz) {
-            memcpy(&got, b->data, sz);
+            memcpy(got, b->data, sz);
         }
-        CHECK(got == want, "store at %" PRIx64 ": memory %" PRIx64 ", value %" PRIx64, va, got, want);
+        CHECK(got[0] == want[0] && got[1] == want[1],
+              "store at %" PRIx64 ": memory %016" PRIx64 "%016" PRIx64 ", value %016" PRIx64 "%016" PRIx64,
+              va, got[1], got[0], want[1], want[0]);
         g_byte_array_free(b, TRUE);
         mem_stores++;
     }
@@ -231,6 +246,10 @@ static void at_exit(qemu_plugin_id_t id, void *p)
         CHECK(mem_cbs == qemu_plugin_u64_sum(mem_inline) && (mem_stores > 0 || n_tbs < 3),
               "%" PRIu64 " memory callbacks (%" PRIu64 " stores), %" PRIu64 " inline",
               mem_cbs, mem_stores, qemu_plugin_u64_sum(mem_inline));
+    }
+    if (check_mem) {
+        snprintf(buf, sizeof(buf), "api-check: mem16 %" PRIu64 "\n", mem_vec);
+        qemu_plugin_outs(buf);
     }
     snprintf(buf, sizeof(buf), "api-check: insns %" PRIu64 "\n", qemu_plugin_u64_sum(insns));
     qemu_plugin_outs(buf);

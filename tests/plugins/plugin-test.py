@@ -102,6 +102,12 @@ def test_api(a):
             bad = [l for l in err.splitlines() if "api-check: FAIL" in l]
             check(not bad and re.search(r"^api-check: ok ", err, re.M) is not None,
                   "api-check%s on %s: %s" % (opts, os.path.basename(prog), bad or "ok"))
+            if opts == ",mem=on" and os.path.basename(prog).startswith("vec-mem"):
+                # its SSE/AVX moves are reported as 16-byte accesses
+                m = re.search(r"^api-check: mem16 (\d+)$", err, re.M)
+                check(m is not None and int(m.group(1)) > 0,
+                      "16-byte accesses reported on %s: %s" % (os.path.basename(prog),
+                                                              m.group(1) if m else None))
 
 
 def test_exact(a):

@@ -7,7 +7,8 @@
  * prefixes or VEX, group forms with an imm8, LDMXCSR/STMXCSR) and checks
  * that capstone decodes exactly those bytes as one instruction with the
  * expected text: REX/VEX register extension bits, VEX.vvvv/L/W/pp/mmmmm,
- * ModRM corner cases (rsp/r12 bases need a SIB, rbp/r13 a displacement).
+ * ModRM corner cases (rsp/r12 bases need a SIB, rbp/r13 a displacement),
+ * [base + index] forms (REX.X / VEX.X for r8-r15 indexes).
  */
 #include <check.h>
 #include <stdio.h>
@@ -67,6 +68,14 @@
     CASE("pcmpestrm xmm1, xmm2, 0x40", (jit_sse_rr(b, 1, 3, true, 0x60, 1, 2), jit_byte(b, 0x40))) \
     CASE("vpcmpistrm xmm1, xmm2, 0x44", (jit_vex_rr(b, 1, 3, false, false, 0x62, 1, 0, 2), jit_byte(b, 0x44))) \
     CASE("vpcmpestri xmm1, xmm2, 0x3a", (jit_vex_rr(b, 1, 3, true, false, 0x61, 1, 0, 2), jit_byte(b, 0x3a))) \
+    CASE("movdqu xmm0, xmmword ptr [r15 + rax]", jit_sse_rbi(b, 2, 1, false, 0x6F, 0, R15, RAX)) \
+    CASE("movdqu xmmword ptr [r15 + r12], xmm4", jit_sse_rbi(b, 2, 1, false, 0x7F, 4, R15, R12)) \
+    CASE("movdqu xmm9, xmmword ptr [r15 + r11]", jit_sse_rbi(b, 2, 1, false, 0x6F, 9, R15, R11)) \
+    CASE("movdqu xmm1, xmmword ptr [r13 + rcx]", jit_sse_rbi(b, 2, 1, false, 0x6F, 1, R13, RCX)) \
+    CASE("vmovdqu ymm0, ymmword ptr [r15 + rdx]", jit_vex_rbi(b, 2, 1, false, true, 0x6F, 0, 0, R15, RDX)) \
+    CASE("vmovdqu ymmword ptr [r15 + r10], ymm0", jit_vex_rbi(b, 2, 1, false, true, 0x7F, 0, 0, R15, R10)) \
+    CASE("vmovdqu ymmword ptr [rbx + r9], ymm12", jit_vex_rbi(b, 2, 1, false, true, 0x7F, 12, 0, RBX, R9)) \
+    CASE("vmovdqu xmm1, xmmword ptr [rbp + r8]", jit_vex_rbi(b, 2, 1, false, false, 0x6F, 1, 0, RBP, R8)) \
     CASE("ldmxcsr dword ptr [rbp + 0x318]", jit_ldmxcsr(b, RBP, 0x318)) \
     CASE("stmxcsr dword ptr [rbp + 0x318]", jit_stmxcsr(b, RBP, 0x318)) \
     CASE("ldmxcsr dword ptr [r11]", jit_ldmxcsr(b, R11, 0)) \

@@ -18,7 +18,7 @@ static uint64_t helper_ld(void *env, uint64_t addr, uint64_t memop)
 {
     unsigned size = 1u << (memop & MO_SIZE);
     if (addr > guest_addr_limit - size) {
-        cpu_raise_access_fault(env, addr, 0);
+        cpu_raise_access_fault_n(env, addr, size, 0);
     }
     const void *p = (const void *)(guest_base + (uintptr_t)addr);
     switch (memop & 7) {
@@ -50,9 +50,27 @@ void jit_helper_st(void *env, uint64_t addr, uint64_t val, uint64_t memop)
     bool mx = jit_mx_suspend(env);
     unsigned size = 1u << (memop & MO_SIZE);
     if (addr > guest_addr_limit - size) {
-        cpu_raise_access_fault(env, addr, 1);
+        cpu_raise_access_fault_n(env, addr, size, 1);
     }
     memcpy((void *)(guest_base + (uintptr_t)addr), &val, size);   /* little-endian host */
+    if (mx) {
+        jit_mx_resume(env);
+    }
+}
+
+void jit_helper_ld_env(void *env, uint64_t addr, uint64_t env_off, uint64_t size)
+{
+    bool mx = jit_mx_suspend(env);
+    tcg_ld_env(env, addr, (uint32_t)env_off, (uint32_t)size);
+    if (mx) {
+        jit_mx_resume(env);
+    }
+}
+
+void jit_helper_st_env(void *env, uint64_t addr, uint64_t env_off, uint64_t size)
+{
+    bool mx = jit_mx_suspend(env);
+    tcg_st_env(env, addr, (uint32_t)env_off, (uint32_t)size);
     if (mx) {
         jit_mx_resume(env);
     }

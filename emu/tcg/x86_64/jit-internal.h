@@ -5,8 +5,8 @@
  *
  * Fixed host registers inside generated code:
  *   rbp  env (CPUX86State *)
- *   r14  guest_addr_limit - 8 (one compare bounds-checks any access size:
- *        accesses near the limit take the exact slow path)
+ *   r14  guest_addr_limit - JIT_ACCESS_MAX (one compare bounds-checks any
+ *        access size: accesses near the limit take the exact slow path)
  *   r15  guest_base
  *   r11  scratch of the op being lowered (never allocated)
  *   rsp  16-byte aligned in TB code (the entry trampoline makes it so)
@@ -29,6 +29,9 @@ struct CPUX86State;
 #define REG_LIMIT R14
 #define REG_GBASE R15
 #define REG_TMP   R11
+/* The widest guest access (a 32-byte AVX load or store): r14 holds
+ * guest_addr_limit minus this. */
+#define JIT_ACCESS_MAX 32
 
 #define CALLER_SAVED_MASK ((1u << RAX) | (1u << RCX) | (1u << RDX) | (1u << RSI) | \
                            (1u << RDI) | (1u << R8) | (1u << R9) | (1u << R10) | \
@@ -64,6 +67,8 @@ typedef struct SlowPath {
     XCacheState xc;    /* vector values cached in xmm4..7: reloaded after */
     uint32_t amap_at;  /* its access map record (JitGen.amap): the globals
                         * only in registers, stored before the call */
+    uint16_t env_off;  /* qemu_ld/st_env: env bytes [env_off, +env_size) */
+    uint8_t env_size;  /* 0 for qemu_ld/st */
 } SlowPath;
 
 /* Which guest instruction the host code from host_off on belongs to:
@@ -177,6 +182,11 @@ void ra_drop(JitGen *g, TCGTemp *t);
 void ra_op_end(JitGen *g, const TCGOp *op);
 /* Write dirty globals to env (they stay cached, now clean). */
 void ra_sync_globals(JitGen *g);
+/* Write the dirty globals in env bytes [off, off + size) to env. */
+void ra_sync_env(JitGen *g, int32_t off, unsigned size);
+/* Generated code just wrote env bytes [off, off + size): forget the
+ * registers caching globals there (env holds their value now). */
+void ra_env_written(JitGen *g, int32_t off, unsigned size);
 /* Before a call: sync globals, save live TB temps held in caller-saved
  * registers, empty those; drop cached globals too if the helper may write
  * them. */
@@ -215,6 +225,14 @@ void ra_place_globals(JitGen *g, TCGTemp *const *t, const int8_t *r, unsigned n)
 /* ---- ops.c ---- */
 /* The next instruction emitted is a guest access (its access map entry). */
 void jit_note_access(JitGen *g);
+/* The guest access just emitted, whose bounds check branches from jcc_at:
+ * its out-of-line slow path (registers addr and val; env_size 0 for
+ * qemu_ld/st, else the qemu_ld/st_env's env bytes), continuing here. */
+void jit_add_slow(JitGen *g, size_t jcc_at, int addr, int val, bool is_store,
+                  unsigned memop, uint32_t env_off, unsigned env_size);
+/* Whether a constant guest address needs no bounds check for an access of
+ * size bytes (below the limit, and a disp32). */
+bool jit_const_addr_ok(uint64_t addr, unsigned size);
 void jit_lower_op(JitGen *g, const TCGOp *op);
 /* Store the lazy insn_start values if not yet done. */
 void jit_store_insn_start(JitGen *g);
@@ -231,6 +249,10 @@ void jit_stub_enter(JitBuf *b, bool have_insn, uint64_t pc, uint64_t cc_op);
 void jit_stub_load(JitBuf *b, int dst, int r);
 void jit_stub_result(JitBuf *b, int r);
 void jit_stub_leave(JitBuf *b, size_t back);
+/* Whether the brcond at op i, the call and the label after it are a cold
+ * raise (taken out of line: the main path goes on with its registers, its
+ * vector cache and its open run of FP ops). */
+bool jit_is_cold_raise(JitGen *g, uint32_t i);
 /* brcond; returns true if control never falls through. */
 bool jit_lower_brcond(JitGen *g, const TCGOp *op);
 /* jmp (cc < 0) or jcc to label l: recorded for patching. */
@@ -240,5 +262,10 @@ void jit_branch_label(JitGen *g, int cc, const TCGLabel *l);
 uint64_t jit_helper_ld(void *env, uint64_t addr, uint64_t memop);
 void jit_helper_st(void *env, uint64_t addr, uint64_t val, uint64_t memop);
 uint64_t jit_helper_binop(uint64_t opc, uint64_t a, uint64_t b);
+void jit_helper_ld_env(void *env, uint64_t addr, uint64_t env_off, uint64_t size);
+void jit_helper_st_env(void *env, uint64_t addr, uint64_t env_off, uint64_t size);
+/* ---- vec-mem.c: qemu_ld_env / qemu_st_env ---- */
+void jit_lower_ld_env(JitGen *g, const TCGOp *op);
+void jit_lower_st_env(JitGen *g, const TCGOp *op);
 
 #endif

@@ -143,6 +143,9 @@ static void loop_select(JitGen *g)
             continue;
         }
         unsigned no = tcg_op_nb_oargs(op), ni = tcg_op_nb_iargs(op);
+        if (op->opc == INDEX_op_vec || op->opc == INDEX_op_vec_ret) {
+            ni = 0;     /* its vector registers are read from env (vec.c) */
+        }
         for (unsigned k = no; k < no + ni && g->nloop < JIT_LOOP_GLOBALS; k++) {
             TCGTemp *t = tcg_op_temp(op, k);
             TempInfo *ti = ti_of(g, t);

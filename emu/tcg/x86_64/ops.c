@@ -6,9 +6,11 @@
  * popcnt, bswap, mul) or by a call to a C function with the semantics of
  * emu/tcg/internal.h (variable rotates; shifts without BMI2; popcnt
  * without POPCNT).  Guest accesses are inline: one compare against
- * guest_addr_limit - 8, then [guest_base + addr]; the rare access near the
- * limit or past it goes to an out-of-line stub that calls a C function
- * doing the exact check (and raising the guest fault).
+ * guest_addr_limit - JIT_ACCESS_MAX, then [guest_base + addr]; the rare
+ * access near the limit or past it goes to an out-of-line stub that calls a
+ * C function doing the exact check (and raising the guest fault).  A
+ * constant address below the limit needs no compare: [guest_base + disp32]
+ * (guest_addr_limit is fixed before anything is translated).
  *
  * Values that need flags (setcond, movcond, clz...) are computed in the
  * scratch r11 and moved to their register last: allocating an output may
@@ -592,6 +594,7 @@ typedef struct ColdRaise {
     size_t jcc_at;
     const void *func;
     unsigned nargs, ndirty;
+    int mx_run;             /* jit_vec_run_state() at the raise */
     bool arg_env[6];
     uint64_t arg[6];
     uint8_t dreg[16];
@@ -603,11 +606,14 @@ typedef struct ColdRaise {
 static __thread ColdRaise *colds;
 static __thread uint32_t ncold, cold_cap;
 
-/* The call after the brcond at g->idx, if the three ops are a cold raise. */
-static const TCGOp *cold_raise_call(JitGen *g, const TCGOp *op)
+/* The call after the brcond at op i, if the three ops are a cold raise. */
+static const TCGOp *cold_raise_call(JitGen *g, uint32_t i)
 {
     TCGContext *s = g->s;
-    uint32_t i = g->idx;
+    const TCGOp *op = &s->ops[i];
+    if (op->opc != INDEX_op_brcond) {
+        return NULL;
+    }
     const TCGLabel *l = tcg_op_label(op, 3);
     if (i + 2 >= s->nb_ops) {
         return NULL;
@@ -634,6 +640,11 @@ static const TCGOp *cold_raise_call(JitGen *g, const TCGOp *op)
     return call;
 }
 
+bool jit_is_cold_raise(JitGen *g, uint32_t i)
+{
+    return cold_raise_call(g, i) != NULL;
+}
+
 static void lower_cold_raise(JitGen *g, const Cmp *k, const TCGOp *call)
 {
     if (ncold == cold_cap) {
@@ -649,6 +660,7 @@ static void lower_cold_raise(JitGen *g, const Cmp *k, const TCGOp *call)
         c->arg[i] = c->arg_env[i] ? 0 : t->val;
     }
     c->ndirty = ra_dirty_globals(g, c->dreg, c->ddisp);
+    c->mx_run = jit_vec_run_state();
     c->have_insn = g->have_insn;
     c->pc = g->insn_pc;
     c->cc_op = g->insn_cc_op;
@@ -664,6 +676,7 @@ static void emit_cold_raises(JitGen *g)
         for (unsigned k = 0; k < c->ndirty; k++) {
             jit_st64(b, c->dreg[k], REG_ENV, c->ddisp[k]);
         }
+        jit_vec_run_leave(b, c->mx_run);
         if (c->have_insn) {
             emit_insn_values(b, c->pc, c->cc_op);
         }
@@ -698,7 +711,7 @@ bool jit_lower_brcond(JitGen *g, const TCGOp *op)
         return true;
     }
     Cmp k = cmp_prepare(g, c, a, b);
-    const TCGOp *call = cold_raise_call(g, op);
+    const TCGOp *call = cold_raise_call(g, g->idx);
     if (call) {
         lower_cold_raise(g, &k, call);
         g->skip_ops = 2;    /* the call and the label */
@@ -721,7 +734,13 @@ void jit_store_insn_start(JitGen *g)
     g->insn_stored = true;
 }
 
-static void add_slow(JitGen *g, size_t jcc_at, int addr, int val, bool is_store, unsigned memop)
+bool jit_const_addr_ok(uint64_t addr, unsigned size)
+{
+    return addr <= guest_addr_limit - size && addr <= INT32_MAX - size;
+}
+
+void jit_add_slow(JitGen *g, size_t jcc_at, int addr, int val, bool is_store,
+                  unsigned memop, uint32_t env_off, unsigned env_size)
 {
     if (g->nslow == g->slow_cap) {
         g->slow_cap = g->slow_cap ? g->slow_cap * 2 : 32;
@@ -731,6 +750,7 @@ static void add_slow(JitGen *g, size_t jcc_at, int addr, int val, bool is_store,
         .jcc_at = jcc_at, .back = jit_buf_offset(&g->b), .addr = (int8_t)addr,
         .val = (int8_t)val, .is_store = is_store, .memop = (uint8_t)memop,
         .have_insn = g->have_insn, .pc = g->insn_pc, .cc_op = g->insn_cc_op,
+        .env_off = (uint16_t)env_off, .env_size = (uint8_t)env_size,
     };
     jit_xc_save(&g->slow[g->nslow - 1].xc);
     g->slow[g->nslow - 1].amap_at = g->amap_last;   /* jit_note_access's */
@@ -784,13 +804,20 @@ static void lower_qemu_ld(JitGen *g, const TCGOp *op)
     TCGTemp *d = T(op, 0), *a = T(op, 1);
     unsigned memop = (unsigned)op->args[2] & 7;
     jit_note_insn(g);
+    if (is_const(a) && jit_const_addr_ok(a->val, 8)) {
+        int rd = ra_out(g, d, 0);
+        jit_note_access(g);
+        jit_op_rm(&g->b, ld_opc[memop] & ~P_BREG, rd, REG_GBASE, (int32_t)a->val);
+        ra_bind(g, d, rd);
+        return;
+    }
     int ra = ra_in(g, a);
     int rd = dst_from(g, d, a, ra);
     jit_op_rr(&g->b, P_W | OPC_CMP, ra, REG_LIMIT);
     size_t jcc = jit_jcc32(&g->b, JCC_A);
     jit_note_access(g);
     jit_op_rbi(&g->b, ld_opc[memop] & ~P_BREG, rd, REG_GBASE, ra);
-    add_slow(g, jcc, ra, rd, false, memop);
+    jit_add_slow(g, jcc, ra, rd, false, memop, 0, 0);
     ra_bind(g, d, rd);
 }
 
@@ -802,12 +829,18 @@ static void lower_qemu_st(JitGen *g, const TCGOp *op)
     TCGTemp *v = T(op, 0), *a = T(op, 1);
     unsigned memop = (unsigned)op->args[2] & MO_SIZE;
     jit_note_insn(g);
-    int rv = ra_in(g, v), ra = ra_in(g, a);
+    int rv = ra_in(g, v);
+    if (is_const(a) && jit_const_addr_ok(a->val, 8)) {
+        jit_note_access(g);
+        jit_op_rm(&g->b, st_opc[memop], rv, REG_GBASE, (int32_t)a->val);
+        return;
+    }
+    int ra = ra_in(g, a);
     jit_op_rr(&g->b, P_W | OPC_CMP, ra, REG_LIMIT);
     size_t jcc = jit_jcc32(&g->b, JCC_A);
     jit_note_access(g);
     jit_op_rbi(&g->b, st_opc[memop], rv, REG_GBASE, ra);
-    add_slow(g, jcc, ra, rv, true, memop);
+    jit_add_slow(g, jcc, ra, rv, true, memop, 0, 0);
 }
 
 /*
@@ -886,6 +919,19 @@ void jit_emit_slow_paths(JitGen *g)
         }
         jit_stub_enter(b, sp->have_insn, sp->pc, sp->cc_op);
         jit_stub_load(b, RSI, sp->addr);
+        if (sp->env_size) {
+            /* the helper moves the bytes between memory and env; the
+             * main path goes on after its own env store */
+            jit_movi(b, RDX, sp->env_off);
+            jit_movi(b, RCX, sp->env_size);
+            jit_mov_rr(b, RDI, REG_ENV);
+            jit_movi(b, REG_TMP, sp->is_store ? (uint64_t)(uintptr_t)jit_helper_st_env
+                                              : (uint64_t)(uintptr_t)jit_helper_ld_env);
+            jit_call_r(b, REG_TMP);
+            jit_xc_reload(b, &sp->xc);
+            jit_stub_leave(b, sp->back);
+            continue;
+        }
         if (sp->is_store) {
             jit_stub_load(b, RDX, sp->val);
             jit_movi(b, RCX, sp->memop);
@@ -996,6 +1042,12 @@ void jit_lower_op(JitGen *g, const TCGOp *op)
         break;
     case INDEX_op_qemu_st:
         lower_qemu_st(g, op);
+        break;
+    case INDEX_op_qemu_ld_env:
+        jit_lower_ld_env(g, op);
+        break;
+    case INDEX_op_qemu_st_env:
+        jit_lower_st_env(g, op);
         break;
     case INDEX_op_call:
         lower_call(g, op);

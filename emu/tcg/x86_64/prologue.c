@@ -7,7 +7,7 @@
  *   jit_enter(env, code):   push rbx rbp r12 r13 r14 r15   (all callee-saved)
  *                           sub rsp, 8         rsp % 16 == 0 inside TB code
  *                           rbp = env, r15 = guest_base,
- *                           r14 = guest_addr_limit - 8
+ *                           r14 = guest_addr_limit - JIT_ACCESS_MAX
  *                           jmp code
  *                           r13 = 0 (the pending instruction count)
  *   epilogue:               counter slot 0 += r13 (jit_flush_icount)
@@ -66,7 +66,7 @@ static void emit_enter(JitBuf *b)
     jit_ld64(b, REG_GBASE, REG_GBASE, 0);
     jit_movi(b, REG_LIMIT, (uint64_t)(uintptr_t)&guest_addr_limit);
     jit_ld64(b, REG_LIMIT, REG_LIMIT, 0);
-    jit_alu_ri(b, P_W, EXT_SUB, REG_LIMIT, 8);
+    jit_alu_ri(b, P_W, EXT_SUB, REG_LIMIT, JIT_ACCESS_MAX);
     jit_jmp_r(b, RSI);
 }
 

@@ -212,6 +212,34 @@ void ra_sync_globals(JitGen *g)
     }
 }
 
+static bool global_in(const TCGTemp *t, int32_t off, unsigned size)
+{
+    return t && t->kind == TEMP_GLOBAL && (int32_t)t->slot * 8 + 8 > off &&
+           (int32_t)t->slot * 8 < off + (int32_t)size;
+}
+
+void ra_sync_env(JitGen *g, int32_t off, unsigned size)
+{
+    for (int r = 0; r < 16; r++) {
+        TCGTemp *t = g->owner[r];
+        if (global_in(t, off, size) && !ti_of(g, t)->mem_ok) {
+            jit_st64(&g->b, r, REG_ENV, home_disp(t->slot));
+            ti_of(g, t)->mem_ok = true;
+        }
+    }
+}
+
+void ra_env_written(JitGen *g, int32_t off, unsigned size)
+{
+    for (int r = 0; r < 16; r++) {
+        TCGTemp *t = g->owner[r];
+        if (global_in(t, off, size)) {
+            ra_drop(g, t);
+            ti_of(g, t)->mem_ok = true;
+        }
+    }
+}
+
 void ra_before_call(JitGen *g, bool drop_globals)
 {
     ra_sync_globals(g);

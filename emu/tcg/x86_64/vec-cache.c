@@ -108,6 +108,8 @@ void jit_xc_note_op(const TCGOp *op)
     case INDEX_op_add_counter:
     case INDEX_op_vec:          /* vec.c drops and adds what it writes */
     case INDEX_op_vec_ret:
+    case INDEX_op_qemu_ld_env:  /* vec-mem.c likewise */
+    case INDEX_op_qemu_st_env:  /* writes no env byte */
         return;
     case INDEX_op_brcond:       /* the code after it is on the same path; */
     case INDEX_op_br:           /* its target is a label (below) */

@@ -26,9 +26,21 @@ static void modrm(JitBuf *b, int r, int rm_reg, int base, int32_t disp)
     }
 }
 
-static void sse_head(JitBuf *b, unsigned pp, unsigned map, bool w, int r, int rmb)
+/* ModRM + SIB for r and memory [base + index] (index never rsp; base
+ * r13/rbp take a zero disp8). */
+static void modrm_sib(JitBuf *b, int r, int base, int index)
 {
-    unsigned rex = (w ? 8 : 0) | ((r & 8) ? 4 : 0) | ((rmb & 8) ? 1 : 0);
+    int mod = (base & 7) == 5 ? 1 : 0;
+    jit_byte(b, (uint8_t)((mod << 6) | ((r & 7) << 3) | 4));
+    jit_byte(b, (uint8_t)(((index & 7) << 3) | (base & 7)));
+    if (mod) {
+        jit_byte(b, 0);
+    }
+}
+
+static void sse_head_x(JitBuf *b, unsigned pp, unsigned map, bool w, int r, int rmb, int x)
+{
+    unsigned rex = (w ? 8 : 0) | ((r & 8) ? 4 : 0) | ((x & 8) ? 2 : 0) | ((rmb & 8) ? 1 : 0);
     if (pp) {
         jit_byte(b, pp_byte[pp & 3]);
     }
@@ -41,6 +53,11 @@ static void sse_head(JitBuf *b, unsigned pp, unsigned map, bool w, int r, int rm
     } else if (map == 3) {
         jit_byte(b, 0x3A);
     }
+}
+
+static void sse_head(JitBuf *b, unsigned pp, unsigned map, bool w, int r, int rmb)
+{
+    sse_head_x(b, pp, map, w, r, rmb, 0);
 }
 
 void jit_sse_rr(JitBuf *b, unsigned pp, unsigned map, bool w, uint8_t opc, int r, int rm)
@@ -58,11 +75,18 @@ void jit_sse_rm(JitBuf *b, unsigned pp, unsigned map, bool w, uint8_t opc, int r
     modrm(b, r, 0, base, disp);
 }
 
-static void vex_head(JitBuf *b, unsigned pp, unsigned map, bool w, bool l, int r, int v, int rmb)
+static void vex_head_x(JitBuf *b, unsigned pp, unsigned map, bool w, bool l, int r, int v,
+                       int rmb, int x)
 {
     jit_byte(b, 0xC4);
-    jit_byte(b, (uint8_t)(((r & 8) ? 0 : 0x80) | 0x40 | ((rmb & 8) ? 0 : 0x20) | (map & 0x1f)));
+    jit_byte(b, (uint8_t)(((r & 8) ? 0 : 0x80) | ((x & 8) ? 0 : 0x40) | ((rmb & 8) ? 0 : 0x20) |
+                          (map & 0x1f)));
     jit_byte(b, (uint8_t)((w ? 0x80 : 0) | ((~v & 15) << 3) | (l ? 4 : 0) | (pp & 3)));
+}
+
+static void vex_head(JitBuf *b, unsigned pp, unsigned map, bool w, bool l, int r, int v, int rmb)
+{
+    vex_head_x(b, pp, map, w, l, r, v, rmb, 0);
 }
 
 void jit_vex_rr(JitBuf *b, unsigned pp, unsigned map, bool w, bool l, uint8_t opc,
@@ -79,6 +103,22 @@ void jit_vex_rm(JitBuf *b, unsigned pp, unsigned map, bool w, bool l, uint8_t op
     vex_head(b, pp, map, w, l, r, v, base);
     jit_byte(b, opc);
     modrm(b, r, 0, base, disp);
+}
+
+void jit_sse_rbi(JitBuf *b, unsigned pp, unsigned map, bool w, uint8_t opc, int r,
+                 int base, int index)
+{
+    sse_head_x(b, pp, map, w, r, base, index);
+    jit_byte(b, opc);
+    modrm_sib(b, r, base, index);
+}
+
+void jit_vex_rbi(JitBuf *b, unsigned pp, unsigned map, bool w, bool l, uint8_t opc,
+                 int r, int v, int base, int index)
+{
+    vex_head_x(b, pp, map, w, l, r, v, base, index);
+    jit_byte(b, opc);
+    modrm_sib(b, r, base, index);
 }
 
 void jit_ldmxcsr(JitBuf *b, int base, int32_t disp)

@@ -70,6 +70,9 @@ typedef struct VecStub {
     bool have_insn;
     uint64_t pc, cc_op;
     XCacheState xc;   /* the cached values after the op: reloaded */
+    unsigned ndirty;  /* globals only in registers: stored before the call */
+    uint8_t dreg[16];
+    int32_t ddisp[16];
 } VecStub;
 
 static __thread VecStub *stubs;
@@ -161,6 +164,8 @@ static enum RunOp run_op(const TCGOp *op, int32_t mx_slot)
         return RUN_PASS;
     case INDEX_op_qemu_ld:
     case INDEX_op_qemu_st:
+    case INDEX_op_qemu_ld_env:      /* vector registers only, never the MXCSR */
+    case INDEX_op_qemu_st_env:
         return RUN_ACCESS;
     case INDEX_op_vec:
     case INDEX_op_vec_ret: {
@@ -186,13 +191,24 @@ static enum RunOp run_op(const TCGOp *op, int32_t mx_slot)
     return RUN_PASS;
 }
 
+/* What op j means to a run; a cold raise (jit_is_cold_raise: its stub
+ * closes the run, jit_vec_run_leave) passes, *j then at its label. */
+static enum RunOp run_op_at(JitGen *g, uint32_t *j, int32_t mx_slot)
+{
+    if (g->s->ops[*j].opc == INDEX_op_brcond && jit_is_cold_raise(g, *j)) {
+        *j += 2;
+        return RUN_PASS;
+    }
+    return run_op(&g->s->ops[*j], mx_slot);
+}
+
 /* Whether a run of FP vec ops continues after op idx: another native FP
  * vec op follows with only RUN_PASS and RUN_ACCESS ops in between. */
 static bool run_continues(JitGen *g, int32_t mx_slot)
 {
     TCGContext *s = g->s;
     for (uint32_t j = g->idx + 1; j < s->nb_ops; j++) {
-        switch (run_op(&s->ops[j], mx_slot)) {
+        switch (run_op_at(g, &j, mx_slot)) {
         case RUN_FP:
             return true;
         case RUN_END:
@@ -210,7 +226,7 @@ static bool run_spans_access(JitGen *g, int32_t mx_slot)
     TCGContext *s = g->s;
     bool access = false;
     for (uint32_t j = g->idx + 1; j < s->nb_ops; j++) {
-        switch (run_op(&s->ops[j], mx_slot)) {
+        switch (run_op_at(g, &j, mx_slot)) {
         case RUN_FP:
             if (access) {
                 return true;
@@ -226,6 +242,34 @@ static bool run_spans_access(JitGen *g, int32_t mx_slot)
         }
     }
     return false;
+}
+
+int jit_vec_run_state(void)
+{
+    return mx_open ? 1 + mx_marked : 0;
+}
+
+/* The code is in a run whose ops all took their native path or all their
+ * stub, as the mask test decided: only in the first case does the host
+ * MXCSR hold the guest's.  The test again (the masks cannot have changed),
+ * then the switch back. */
+void jit_vec_run_leave(JitBuf *b, int state)
+{
+    if (state == 0) {
+        return;
+    }
+    int32_t mx = (int32_t)offsetof(CPUX86State, mxcsr);
+    jit_op_rm(b, OPC_MOV_LD, REG_TMP, REG_ENV, mx);
+    jit_alu_ri(b, 0, EXT_AND, REG_TMP, 0x1f80);
+    jit_alu_ri(b, 0, EXT_CMP, REG_TMP, 0x1f80);
+    size_t skip = jit_jcc32(b, JCC_NE);
+    jit_stmxcsr(b, REG_ENV, mx);
+    jit_movi(b, REG_TMP, (uint64_t)(uintptr_t)&host_mxcsr);
+    jit_ldmxcsr(b, REG_TMP, 0);
+    if (state == 2) {
+        jit_st8i(b, REG_ENV, (int32_t)offsetof(CPUX86State, jit_mx_live), 0);
+    }
+    jit_patch_rel32(b, skip, jit_buf_offset(b));
 }
 
 static VecArg arg_where(JitGen *g, TCGTemp *t)
@@ -256,6 +300,8 @@ static void add_stub(JitGen *g, size_t jcc_at, const TCGOp *op, unsigned no, int
         .have_insn = g->have_insn, .pc = g->insn_pc, .cc_op = g->insn_cc_op,
     };
     jit_xc_save(&stubs[nstubs - 1].xc);
+    stubs[nstubs - 1].ndirty = ra_dirty_globals(g, stubs[nstubs - 1].dreg,
+                                                stubs[nstubs - 1].ddisp);
 }
 
 /* Widths (VEC_DW/VEC_BW codes) in bytes. */
@@ -313,7 +359,7 @@ static int cached_reg(JitGen *g, int32_t slot)
  * wrote it with a 64-bit store just before, and a wider load of it would
  * stall on store forwarding.
  */
-static void load_x(JitGen *g, bool vex, int x, int32_t off, unsigned bytes)
+void jit_vec_load_x(JitGen *g, bool vex, int x, int32_t off, unsigned bytes)
 {
     JitBuf *b = &g->b;
     int hit = bytes <= 16 ? jit_xc_find(off, bytes, NULL) : -1;
@@ -378,9 +424,9 @@ static void emit_str(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rhi, 
     JitBuf *b = &g->b;
     bool vex = desc & VEC_VEX, w = desc & VEC_W;
 
-    load_x(g, vex, 1, VEC_OFF_A(offs), 16);
+    jit_vec_load_x(g, vex, 1, VEC_OFF_A(offs), 16);
     if (desc & VEC_BREG) {
-        load_x(g, vex, 2, VEC_OFF_B(offs), 16);
+        jit_vec_load_x(g, vex, 2, VEC_OFF_B(offs), 16);
     } else {
         load_x_gprs(b, vex, 2, rlo, rhi);
     }
@@ -408,10 +454,7 @@ static void emit_str(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rhi, 
     }
 }
 
-/* Whether a native vec op after this one, before anything that empties
- * the register cache (vec-cache.c), reads env offset off: only then is a
- * result worth a copy in the cache. */
-static bool read_later(JitGen *g, int32_t off)
+bool jit_vec_read_later(JitGen *g, int32_t off)
 {
     TCGContext *s = g->s;
     for (uint32_t j = g->idx + 1; j < s->nb_ops; j++) {
@@ -422,6 +465,12 @@ static bool read_later(JitGen *g, int32_t off)
             if (VEC_OFF_A(offs) == off || VEC_OFF_B(offs) == off || VEC_OFF_D(offs) == off) {
                 return true;
             }
+        } else if (op->opc == INDEX_op_qemu_st_env) {
+            if ((int32_t)op->args[1] == off) {
+                return true;        /* a store of it: straight from the cache */
+            }
+        } else if (op->opc == INDEX_op_brcond && jit_is_cold_raise(g, j)) {
+            j += 2;                 /* out of line: the cache stays */
         } else if (op->opc == INDEX_op_call || op->opc == INDEX_op_set_label ||
                    op->opc == INDEX_op_exit_tb || op->opc == INDEX_op_goto_tb) {
             return false;
@@ -446,12 +495,12 @@ static void emit_native(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rh
         /* a: the vvvv source, the group forms' rm, or the first operand
          * of a flags result (in xmm0); unused otherwise */
         if (desc & VEC_FLAGS) {
-            load_x(g, true, 0, a, l ? 32 : 16);
+            jit_vec_load_x(g, true, 0, a, l ? 32 : 16);
         } else if (desc & (VEC_A3 | VEC_GROUP)) {
-            load_x(g, true, 1, a, l ? 32 : 16);
+            jit_vec_load_x(g, true, 1, a, l ? 32 : 16);
         }
         if (desc & VEC_BREG) {
-            load_x(g, true, 2, bo, l ? 32 : 16);
+            jit_vec_load_x(g, true, 2, bo, l ? 32 : 16);
         } else {
             load_x_gprs(b, true, 2, rlo, rhi);
         }
@@ -478,7 +527,7 @@ static void emit_native(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rh
             jit_byte(b, VEC_IMM8(desc));
         }
         jit_vex_rm(b, 2, 1, false, true, 0x7F, 0, 0, REG_ENV, d);   /* vmovdqu [d], ymm0 */
-        jit_xc_wrote(b, true, d, 32, l || !read_later(g, d) ? 0 : 16);
+        jit_xc_wrote(b, true, d, 32, l || !jit_vec_read_later(g, d) ? 0 : 16);
         if (l) {
             jit_vzeroupper(b);   /* no dirty upper state for SSE code after us */
         }
@@ -488,7 +537,7 @@ static void emit_native(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rh
     if (desc & VEC_RGPR) {
         /* CVT(T)S[SD]2SI rd, xmm1 */
         if (desc & VEC_BREG) {
-            load_x(g, false, 1, bo, bw);
+            jit_vec_load_x(g, false, 1, bo, bw);
         } else {
             load_x_gprs(b, false, 1, rlo, rhi);
         }
@@ -498,14 +547,14 @@ static void emit_native(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rh
         }
         return;
     }
-    load_x(g, false, 0, d, dw);
+    jit_vec_load_x(g, false, 0, d, dw);
     if (desc & VEC_BGPR) {
         /* CVTSI2S[SD] xmm0, r32/r64 */
         jit_sse_rr(b, pp, map, w, VEC_OPC(desc), 0, rlo);
         goto store;
     }
     if (desc & VEC_BREG) {
-        load_x(g, false, 1, bo, bw);
+        jit_vec_load_x(g, false, 1, bo, bw);
     } else {
         load_x_gprs(b, false, 1, rlo, rhi);
     }
@@ -532,7 +581,7 @@ store:
         jit_sse_rm(b, 2, 1, false, 0x7F, 0, REG_ENV, d);            /* movdqu [d], xmm0 */
     }
     /* a scalar op's upper bytes in xmm0 need not be env's: keep dw only */
-    jit_xc_wrote(b, false, d, dw, read_later(g, d) ? dw : 0);
+    jit_xc_wrote(b, false, d, dw, jit_vec_read_later(g, d) ? dw : 0);
 }
 
 void jit_lower_vec(JitGen *g, const TCGOp *op)
@@ -558,7 +607,19 @@ void jit_lower_vec(JitGen *g, const TCGOp *op)
     TCGTemp *blo = T(op, no + 3), *bhi = T(op, no + 4);
     int rlo = -1, rhi = -1, rd = -1;
 
-    ra_sync_globals(g);     /* the op reads registers in env */
+    /* The op reads its registers in env: globals there go home first
+     * (the others stay in registers; its fallback stub stores them). */
+    ra_sync_env(g, d, 32);
+    ra_sync_env(g, VEC_OFF_A(offs), 32);
+    if (desc & VEC_BREG) {
+        ra_sync_env(g, VEC_OFF_B(offs), 32);
+    }
+    if (desc & VEC_LENS) {
+        ra_sync_env(g, VEC_OFF_LEN_AX(offs), 8);
+        ra_sync_env(g, VEC_OFF_LEN_DX(offs), 8);
+    } else {
+        ra_sync_env(g, mx, 8);
+    }
     if (desc & VEC_ECX) {
         ra_take(g, RCX);    /* written by the instruction */
     }
@@ -644,7 +705,11 @@ void jit_vec_emit_stubs(JitGen *g)
     for (uint32_t i = 0; i < nstubs; i++) {
         const VecStub *st = &stubs[i];
         jit_patch_rel32(b, st->jcc_at, jit_buf_offset(b));
-        /* the fallback may raise #XM at this instruction */
+        /* the fallback may raise #XM at this instruction: env must hold
+         * every global (the main path keeps them in registers) */
+        for (unsigned k = 0; k < st->ndirty; k++) {
+            jit_st64(b, st->dreg[k], REG_ENV, st->ddisp[k]);
+        }
         jit_stub_enter(b, st->have_insn, st->pc, st->cc_op);
         load_arg(b, RCX, &st->b[0]);
         load_arg(b, R8, &st->b[1]);

@@ -19,6 +19,11 @@ void jit_vex_rr(JitBuf *b, unsigned pp, unsigned map, bool w, bool l, uint8_t op
                 int r, int v, int rm);
 void jit_vex_rm(JitBuf *b, unsigned pp, unsigned map, bool w, bool l, uint8_t opc,
                 int r, int v, int base, int32_t disp);
+/* the same with a memory operand [base + index] */
+void jit_sse_rbi(JitBuf *b, unsigned pp, unsigned map, bool w, uint8_t opc, int r,
+                 int base, int index);
+void jit_vex_rbi(JitBuf *b, unsigned pp, unsigned map, bool w, bool l, uint8_t opc,
+                 int r, int v, int base, int index);
 void jit_ldmxcsr(JitBuf *b, int base, int32_t disp);
 void jit_stmxcsr(JitBuf *b, int base, int32_t disp);
 void jit_vzeroupper(JitBuf *b);
@@ -28,6 +33,20 @@ struct JitGen;
 struct TCGOp;
 /* Lower one vec op (natively when the host can, else as its helper call). */
 void jit_lower_vec(struct JitGen *g, const struct TCGOp *op);
+/* Vector register x = the `bytes` low bytes (4, 8, 16 or 32) of the
+ * vector register at env offset off (the rest of x: don't care), from the
+ * vec cache, the GPRs caching its halves or env (which must hold every
+ * other byte). */
+void jit_vec_load_x(struct JitGen *g, bool vex, int x, int32_t off, unsigned bytes);
+/* Whether a native vec op after this one, before anything that empties
+ * the register cache (vec-cache.c), reads env offset off: only then is a
+ * value worth a copy in the cache. */
+bool jit_vec_read_later(struct JitGen *g, int32_t off);
+/* The run of FP vec ops open here: 0 none, 1 open, 2 open and marked in
+ * env->jit_mx_live; and the code that closes it on a path that leaves it
+ * for C (a cold raise's stub): the guest MXCSR into env, the host's back. */
+int jit_vec_run_state(void);
+void jit_vec_run_leave(JitBuf *b, int state);
 /* Emit the out-of-line fallback calls of this TB's vec ops. */
 void jit_vec_emit_stubs(struct JitGen *g);
 /* Whether the host runs vec ops needing host feature f (VEC_HF_*) natively. */
