@@ -718,7 +718,7 @@ static void gen_mov128(DisasContext *s, X86Insn *insn, bool align)
     } else if (d->kind == X86_OPK_XMM) {
         TCGv lo, hi;
         gen_src128(s, src, 16, align, &lo, &hi);
-        if (src->kind != X86_OPK_XMM || src->reg != d->reg) {
+        if (src->reg != d->reg) {
             tcg_gen_mov_i64(cpu_xmm[d->reg][0], lo);
             tcg_gen_mov_i64(cpu_xmm[d->reg][1], hi);
         }

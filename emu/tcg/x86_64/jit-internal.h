@@ -10,7 +10,8 @@
  *   r15  guest_base
  *   r11  scratch of the op being lowered (never allocated)
  *   rsp  16-byte aligned in TB code (the entry trampoline makes it so)
- * Allocatable: rax rcx rdx rsi rdi r8 r9 r10 (caller-saved), rbx r12;
+ *   rbx  the guest rsp (REG_PIN)
+ * Allocatable: rax rcx rdx rsi rdi r8 r9 r10 (caller-saved), r12;
  * r13 holds the pending instruction count (REG_ICOUNT).
  */
 #ifndef EMU_TCG_X86_64_JIT_INTERNAL_H
@@ -29,6 +30,15 @@ struct CPUX86State;
 #define REG_LIMIT R14
 #define REG_GBASE R15
 #define REG_TMP   R11
+/* The guest's stack pointer lives in rbx in all generated code: loaded by
+ * the entry trampoline, stored by the epilogue, never written to env at
+ * the end of a TB (chained TBs take it from the register).  Inside a TB it
+ * is an ordinary global always bound to rbx (regalloc.c); env holds it
+ * where the backend contract says (calls, faults through the access map,
+ * stubs).  Most TBs read it (push, pop, call, ret, locals): this saves a
+ * load, and often a store, per TB. */
+#define REG_PIN   RBX
+#define JIT_PIN_SLOT 4      /* env slot: regs[4], the guest rsp */
 /* The widest guest access (a 32-byte AVX load or store): r14 holds
  * guest_addr_limit minus this. */
 #define JIT_ACCESS_MAX 32
@@ -36,8 +46,7 @@ struct CPUX86State;
 #define CALLER_SAVED_MASK ((1u << RAX) | (1u << RCX) | (1u << RDX) | (1u << RSI) | \
                            (1u << RDI) | (1u << R8) | (1u << R9) | (1u << R10) | \
                            (1u << R11))
-#define ALLOC_MASK ((CALLER_SAVED_MASK & ~(1u << R11)) | (1u << RBX) | \
-                    (1u << R12))
+#define ALLOC_MASK ((CALLER_SAVED_MASK & ~(1u << R11)) | (1u << R12))
 /* The pending count of counter slot 0 (the bundled counter's): TBs add to
  * this register, not to memory (a read-modify-write per TB of one cell is
  * a store-forwarding chain); it is added to the cell and cleared in the
@@ -95,6 +104,7 @@ typedef TCGTemp *LabelRegs[16];
 typedef struct JitGen {
     JitBuf b;
     TCGContext *s;
+    TCGTemp *pin;              /* the global in REG_PIN, or NULL (no such global) */
     uint32_t idx;              /* op being lowered */
     uint32_t skip_ops;         /* ops after idx the lowering consumed */
     TCGTemp *owner[16];        /* temp held by each host register */
@@ -182,6 +192,12 @@ void ra_drop(JitGen *g, TCGTemp *t);
 void ra_op_end(JitGen *g, const TCGOp *op);
 /* Write dirty globals to env (they stay cached, now clean). */
 void ra_sync_globals(JitGen *g);
+/* At a TB's exit: the same but for the pinned global, which stays in
+ * REG_PIN for the next TB or the epilogue. */
+void ra_sync_exit(JitGen *g);
+/* After a call to C that may write globals: the pinned global again from
+ * env. */
+void ra_reload_pin(JitGen *g);
 /* Write the dirty globals in env bytes [off, off + size) to env. */
 void ra_sync_env(JitGen *g, int32_t off, unsigned size);
 /* Generated code just wrote env bytes [off, off + size): forget the

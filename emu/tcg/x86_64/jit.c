@@ -43,9 +43,13 @@ static void gen_prepare(JitGen *g, TCGContext *s)
         g->label_pos[i] = SIZE_MAX;
         g->label_refs[i] = 0;
     }
+    g->pin = NULL;
     for (uint32_t i = 0; i < s->nb_temps; i++) {
         TCGTemp *t = &s->temps[i];
         TempInfo *ti = &g->ti[i];
+        if (t->kind == TEMP_GLOBAL && t->slot == JIT_PIN_SLOT) {
+            g->pin = t;
+        }
         ti->reg = -1;
         ti->mem_ok = t->kind != TEMP_TB;
         ti->home = t->kind == TEMP_GLOBAL ? (int32_t)t->slot : -1;
@@ -149,8 +153,8 @@ static void loop_select(JitGen *g)
         for (unsigned k = no; k < no + ni && g->nloop < JIT_LOOP_GLOBALS; k++) {
             TCGTemp *t = tcg_op_temp(op, k);
             TempInfo *ti = ti_of(g, t);
-            if (t->kind != TEMP_GLOBAL || ti->loop_seen) {
-                continue;
+            if (t->kind != TEMP_GLOBAL || ti->loop_seen || t == g->pin) {
+                continue;   /* the pinned global is in its register anyway */
             }
             ti->loop_seen = true;
             g->loop_t[g->nloop++] = t;
@@ -180,7 +184,7 @@ static void loop_preload(JitGen *g)
  * instruction, the slot's normal exit; jit_chain retargets it. */
 static void emit_goto_tb(JitGen *g, unsigned slot)
 {
-    ra_sync_globals(g);
+    ra_sync_exit(g);
     if (!g->chain || slot > 1 || g->jmp_off[slot]) {
         return;
     }
@@ -220,7 +224,7 @@ static void emit_goto_tb(JitGen *g, unsigned slot)
 
 static void emit_exit(JitGen *g, uint64_t value)
 {
-    ra_sync_globals(g);
+    ra_sync_exit(g);
     if (value == TB_EXIT_NOCHAIN && g->chain) {
         /* rip is dynamic: straight into its TB if env->tb_jmp_fast has it
          * (backend.h), else if the core's jump cache has it */

@@ -64,7 +64,7 @@ static void lower_mov(JitGen *g, TCGTemp *d, TCGTemp *a)
         return;
     }
     if (is_const(a)) {
-        if (d->kind == TEMP_GLOBAL && jit_fits_s32(a->val)) {
+        if (d->kind == TEMP_GLOBAL && d != g->pin && jit_fits_s32(a->val)) {
             /* cc_op, rip, constant flags: straight to env, no register */
             ra_drop(g, d);
             jit_st64i(&g->b, REG_ENV, slot_disp(d->slot), (int32_t)a->val);
@@ -154,6 +154,9 @@ static void emit_call(JitGen *g, const void *func, TCGTemp *ret, TCGTemp **args,
     }
     jit_movi(&g->b, REG_TMP, (uint64_t)(uintptr_t)func);
     jit_call_r(&g->b, REG_TMP);
+    if (drop_globals) {
+        ra_reload_pin(g);       /* the callee may have written it in env */
+    }
     if (ret) {
         ra_bind(g, ret, RAX);
     }

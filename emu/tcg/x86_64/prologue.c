@@ -7,10 +7,12 @@
  *   jit_enter(env, code):   push rbx rbp r12 r13 r14 r15   (all callee-saved)
  *                           sub rsp, 8         rsp % 16 == 0 inside TB code
  *                           rbp = env, r15 = guest_base,
- *                           r14 = guest_addr_limit - JIT_ACCESS_MAX
+ *                           r14 = guest_addr_limit - JIT_ACCESS_MAX,
+ *                           rbx = the guest rsp (REG_PIN)
  *                           jmp code
  *                           r13 = 0 (the pending instruction count)
- *   epilogue:               counter slot 0 += r13 (jit_flush_icount)
+ *   epilogue:               the guest rsp = rbx (REG_PIN)
+ *                           counter slot 0 += r13 (jit_flush_icount)
  *                           add rsp, 8; pop r15 r14 r13 r12 rbp rbx; ret
  *
  * A TB leaves with eax = its TB_EXIT_* value and a jmp to the epilogue,
@@ -30,6 +32,8 @@ bool jit_have_bmi2, jit_have_popcnt;
 
 static const int8_t saved_regs[6] = { RBX, RBP, R12, R13, R14, R15 };
 
+_Static_assert(JIT_PIN_SLOT == ENV_SLOT(regs[4]), "REG_PIN holds the guest rsp");
+
 void jit_flush_icount(JitBuf *b)
 {
     /* test r13, r13; jz 1f; mov r11, [rbp + counter_ptr[0]];
@@ -44,6 +48,7 @@ void jit_flush_icount(JitBuf *b)
 
 void jit_emit_epilogue(JitBuf *b)
 {
+    jit_st64(b, REG_PIN, REG_ENV, JIT_PIN_SLOT * 8);     /* the guest rsp */
     jit_flush_icount(b);
     jit_alu_ri(b, P_W, EXT_ADD, RSP, 8);
     for (int i = 5; i >= 0; i--) {
@@ -67,6 +72,7 @@ static void emit_enter(JitBuf *b)
     jit_movi(b, REG_LIMIT, (uint64_t)(uintptr_t)&guest_addr_limit);
     jit_ld64(b, REG_LIMIT, REG_LIMIT, 0);
     jit_alu_ri(b, P_W, EXT_SUB, REG_LIMIT, JIT_ACCESS_MAX);
+    jit_ld64(b, REG_PIN, REG_ENV, JIT_PIN_SLOT * 8);     /* the guest rsp */
     jit_jmp_r(b, RSI);
 }
 

@@ -23,9 +23,10 @@
 #include "emu/cpu.h"
 #include "jit-internal.h"
 
-/* Allocation order: caller-saved first, callee-saved last. */
+/* Allocation order: caller-saved first, callee-saved last (rbx is the
+ * pinned guest rsp, REG_PIN). */
 static const int8_t alloc_order[] = {
-    RAX, RCX, RDX, RSI, RDI, R8, R9, R10, RBX, R12,
+    RAX, RCX, RDX, RSI, RDI, R8, R9, R10, R12,
 };
 
 static inline int32_t home_disp(int32_t slot)
@@ -33,11 +34,25 @@ static inline int32_t home_disp(int32_t slot)
     return slot * 8;
 }
 
+/* The pinned global in REG_PIN, newer than env (a TB's entry: the
+ * previous TB or the trampoline left it there, env may be stale), or as
+ * env has it (mem_ok). */
+static void bind_pin(JitGen *g, bool mem_ok)
+{
+    if (g->pin) {
+        TempInfo *ti = ti_of(g, g->pin);
+        ti->reg = REG_PIN;
+        ti->mem_ok = mem_ok;
+        g->owner[REG_PIN] = g->pin;
+    }
+}
+
 void ra_start(JitGen *g)
 {
     for (int r = 0; r < 16; r++) {
         g->owner[r] = NULL;
     }
+    bind_pin(g, false);
     g->locked = 0;
     g->nfree_homes = 0;
     g->next_home = 0;
@@ -149,6 +164,15 @@ void ra_bind(JitGen *g, TCGTemp *t, int r)
 {
     TempInfo *ti = ti_of(g, t);
     g_assert(t->kind != TEMP_CONST);
+    if (t == g->pin && r != REG_PIN) {
+        /* the pinned global lives in REG_PIN only */
+        jit_mov_rr(&g->b, REG_PIN, r);
+        if (g->owner[r] && g->owner[r] != t) {
+            ti_of(g, g->owner[r])->reg = -1;    /* consumed by this op */
+        }
+        g->owner[r] = NULL;
+        r = REG_PIN;
+    }
     if (g->owner[r] && g->owner[r] != t) {
         /* the previous owner was consumed by this op */
         ti_of(g, g->owner[r])->reg = -1;
@@ -165,6 +189,10 @@ void ra_bind(JitGen *g, TCGTemp *t, int r)
 int ra_out(JitGen *g, TCGTemp *t, uint32_t avoid)
 {
     TempInfo *ti = ti_of(g, t);
+    if (t == g->pin && !(avoid & (1u << REG_PIN))) {
+        g->locked |= 1u << REG_PIN;
+        return REG_PIN;
+    }
     if (ti->reg >= 0 && !((avoid | g->locked) & (1u << ti->reg))) {
         g->locked |= 1u << ti->reg;
         return ti->reg;
@@ -240,6 +268,25 @@ void ra_env_written(JitGen *g, int32_t off, unsigned size)
     }
 }
 
+void ra_sync_exit(JitGen *g)
+{
+    for (int r = 0; r < 16; r++) {
+        TCGTemp *t = g->owner[r];
+        if (t && t != g->pin && t->kind == TEMP_GLOBAL && !ti_of(g, t)->mem_ok) {
+            jit_st64(&g->b, r, REG_ENV, home_disp(t->slot));
+            ti_of(g, t)->mem_ok = true;
+        }
+    }
+}
+
+void ra_reload_pin(JitGen *g)
+{
+    if (g->pin) {
+        jit_ld64(&g->b, REG_PIN, REG_ENV, home_disp(g->pin->slot));
+        bind_pin(g, true);
+    }
+}
+
 void ra_before_call(JitGen *g, bool drop_globals)
 {
     ra_sync_globals(g);
@@ -278,8 +325,8 @@ void ra_bb_end(JitGen *g)
 {
     for (int r = 0; r < 16; r++) {
         TCGTemp *t = g->owner[r];
-        if (t == NULL || t->kind == TEMP_CONST || ti_of(g, t)->mem_ok) {
-            continue;
+        if (t == NULL || t->kind == TEMP_CONST || ti_of(g, t)->mem_ok || t == g->pin) {
+            continue;   /* the pinned global stays in REG_PIN on every path */
         }
         if (t->kind == TEMP_TB && ti_of(g, t)->last_use <= (int32_t)g->idx) {
             continue;   /* dead after this point */
@@ -297,6 +344,8 @@ void ra_forget(JitGen *g)
             g->owner[r] = NULL;
         }
     }
+    /* REG_PIN holds the pinned global on every path (env may not) */
+    bind_pin(g, false);
 }
 
 void ra_note_branch(JitGen *g, const TCGLabel *l)
@@ -317,7 +366,7 @@ void ra_enter_label(JitGen *g, const TCGLabel *l)
      * their homes. */
     for (int r = 0; r < 16; r++) {
         TCGTemp *t = g->label_regs[l->id][r];
-        if (t && (t->kind == TEMP_GLOBAL || t->kind == TEMP_CONST)) {
+        if (t && t != g->pin && (t->kind == TEMP_GLOBAL || t->kind == TEMP_CONST)) {
             TempInfo *ti = ti_of(g, t);
             ti->reg = (int8_t)r;
             ti->mem_ok = true;

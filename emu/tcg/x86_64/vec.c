@@ -20,7 +20,8 @@
  * emit_str) the flags and ECX, the host registers they use reserved.
  *
  * MXCSR (VEC_FP ops).  The native path is taken only while the guest has
- * every exception masked (a runtime test of env->mxcsr in front of each op);
+ * every exception masked (a runtime test of env->mxcsr in front of a run's
+ * first op);
  * then the host instruction under the guest's MXCSR (rounding, DAZ, FTZ,
  * its sticky flags) gives the exact result and flags, and no #XM can
  * happen.  Otherwise an out-of-line stub calls the fallback helper, which
@@ -32,16 +33,18 @@
  * never spans a helper call, branch or label.  stmxcsr waits for the FP
  * work in flight (about 13 ns on the Zen 5 host of docs/jit.md; ldmxcsr
  * overlaps): a run pays it once, not once per op or per access (n-body's
- * inner loop: 6 runs per iteration became 1, 0.77 s -> 0.5 s).  A run that
- * spans an access sets env->jit_mx_live while it is open, so that C code
- * never sees the guest's MXCSR and env->mxcsr is exact wherever it is
- * read: the access slow path (helpers.c) stores the register into env and
- * runs under the host's (jit_mx_suspend/resume), and a host fault at the
- * access takes the guest's MXCSR from the interrupted context
- * (jit_fault_context).  The masks cannot change inside a run, so its
- * tests agree: either every op of a run takes its native path (the first
- * switches, the last switches back) or every op its stub (and the marker
- * stays clear).
+ * inner loop: 6 runs per iteration became 1, 0.77 s -> 0.5 s).  A run of
+ * more than one op, or one that spans an access, sets env->jit_mx_live
+ * while it is open: its later ops test that byte instead of the masks
+ * (`cmp byte [live], 0; je stub`: the masks cannot change inside a run, so
+ * either every op of it takes its native path, the first switching and
+ * the last switching back, or every op its stub, and the mark stays
+ * clear), and C code never sees the guest's MXCSR while env->mxcsr is
+ * exact wherever it is read: the access slow path (helpers.c) stores the
+ * register into env and runs under the host's (jit_mx_suspend/resume), a
+ * host fault at an access takes the guest's MXCSR from the interrupted
+ * context (jit_fault_context), and a cold raise's stub switches back
+ * (jit_vec_run_leave).
  * The host value restored is the MXCSR the process started with (generated
  * code runs with it: C code never changes it lastingly).
  */
@@ -78,7 +81,7 @@ typedef struct VecStub {
 static __thread VecStub *stubs;
 static __thread uint32_t nstubs, stubs_cap;
 /* The host MXCSR holds the guest's (a run of FP ops is open), and the run
- * set env->jit_mx_live (it spans a guest access). */
+ * set env->jit_mx_live (it has more than one op or spans a guest access). */
 static __thread bool mx_open, mx_marked;
 
 static bool host_has[VEC_HF_NB];
@@ -368,6 +371,20 @@ void jit_vec_load_x(JitGen *g, bool vex, int x, int32_t off, unsigned bytes)
         return;
     }
     int rlo = cached_reg(g, off / 8), rhi = bytes >= 16 ? cached_reg(g, off / 8 + 1) : -1;
+    unsigned valid = 0;
+    hit = bytes == 16 && rhi < 0 ? jit_xc_find(off, 8, &valid) : -1;
+    if (hit >= 0) {
+        /* a scalar result (8 bytes, just stored with movq): a 16-byte load
+         * of env would wait for that store to retire (no forwarding to a
+         * wider load).  The cached low half, the high one from env. */
+        jit_xc_load(b, vex, x, hit);
+        if (vex) {
+            jit_vex_rm(b, 0, 1, false, false, 0x16, x, x, REG_ENV, off + 8);   /* vmovhps */
+        } else {
+            jit_sse_rm(b, 0, 1, false, 0x16, x, REG_ENV, off + 8);             /* movhps */
+        }
+        return;
+    }
 
     if (bytes == 32 && vex && rlo >= 0 && rhi >= 0) {
         int r2 = cached_reg(g, off / 8 + 2), r3 = cached_reg(g, off / 8 + 3);
@@ -641,18 +658,28 @@ void jit_lower_vec(JitGen *g, const TCGOp *op)
     } else {
         /* the stub reads b where it is now */
         VecArg wl = arg_where(g, blo), wh = arg_where(g, bhi);
-        /* every exception masked?  mov r11d, [mx]; and; cmp; jne stub */
-        jit_op_rm(b, OPC_MOV_LD, REG_TMP, REG_ENV, mx);
-        jit_alu_ri(b, 0, EXT_AND, REG_TMP, 0x1f80);
-        jit_alu_ri(b, 0, EXT_CMP, REG_TMP, 0x1f80);
-        size_t jcc = jit_jcc32(b, JCC_NE);
+        size_t jcc;
         if (!mx_open) {
+            /* every exception masked?  mov r11d, [mx]; and; cmp; jne stub */
+            jit_op_rm(b, OPC_MOV_LD, REG_TMP, REG_ENV, mx);
+            jit_alu_ri(b, 0, EXT_AND, REG_TMP, 0x1f80);
+            jit_alu_ri(b, 0, EXT_CMP, REG_TMP, 0x1f80);
+            jcc = jit_jcc32(b, JCC_NE);
             jit_ldmxcsr(b, REG_ENV, mx);
             mx_open = true;
-            mx_marked = run_spans_access(g, mx / 8);
+            /* marked if another op of the run tests the mark, or C code
+             * inside it must know (an access's slow path or fault) */
+            mx_marked = run_continues(g, mx / 8) || run_spans_access(g, mx / 8);
             if (mx_marked) {
                 jit_st8i(b, REG_ENV, (int32_t)offsetof(CPUX86State, jit_mx_live), 1);
             }
+        } else {
+            /* the run's first op took its native path (and set the mark)
+             * or its stub: the masks cannot have changed since, so this
+             * one goes the same way.  cmp byte [live], 0; je stub */
+            jit_op_rm(b, 0x80, EXT_CMP, REG_ENV, (int32_t)offsetof(CPUX86State, jit_mx_live));
+            jit_byte(b, 0);
+            jcc = jit_jcc32(b, JCC_E);
         }
         emit_native(g, desc, offs, rlo, rhi, rd);
         if (!run_continues(g, mx / 8)) {
