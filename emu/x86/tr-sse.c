@@ -551,6 +551,24 @@ static uint64_t vec_legacy_desc(const X86Insn *insn, const SSEVecOp *g, int feat
 
 /* ---- the generic vec emitter ---- */
 
+/* A vec op's memory source of size bytes at addr: 16 bytes are one access
+ * into env->vtmp, which the op reads as a register (returns true; lo/hi
+ * are the vtmp globals, the fallback's b_lo/b_hi); fewer are loaded into
+ * GPR temps (zero-extended). */
+static bool gen_vec_src_mem(DisasContext *s, TCGv addr, int size, TCGv *lo, TCGv *hi)
+{
+    if (size == 16) {
+        tcg_gen_qemu_ld_env(VTMP_OFF, addr, 16);
+        *lo = cpu_vtmp[0];
+        *hi = cpu_vtmp[1];
+        return true;
+    }
+    *lo = tcg_temp_new();
+    *hi = tcg_temp_new();
+    gen_ld_vec(s, addr, size, *lo, *hi);
+    return false;
+}
+
 /* A G_FLAGS result: the arithmetic flags, and for PCMPxSTRI the index
  * (its vec ops return ECX << 32 | flags, sse4-ops.h). */
 static void gen_flags_result(DisasContext *s, unsigned mn, TCGv ret)
@@ -652,17 +670,7 @@ static void gen_sse_vec(DisasContext *s, X86Insn *insn)
         if (align) {
             gen_check_align16(s, addr);
         }
-        if (msize == 16) {
-            /* one 16-byte access into env->vtmp, then a register source */
-            tcg_gen_qemu_ld_env(VTMP_OFF, addr, 16);
-            lo = cpu_vtmp[0];
-            hi = cpu_vtmp[1];
-            b_vtmp = true;
-        } else {
-            lo = tcg_temp_new();
-            hi = tcg_temp_new();
-            gen_ld_vec(s, addr, msize, lo, hi);
-        }
+        b_vtmp = gen_vec_src_mem(s, addr, msize, &lo, &hi);
         if (insn->mnemonic == X86_MN_INSERTPS) {
             immf &= ~0xc0u;   /* the m32 is the source single, whatever imm[7:6] */
         }
@@ -1268,16 +1276,8 @@ static void gen_vex_vec(DisasContext *s, X86Insn *insn, unsigned base)
             tcg_gen_qemu_ld_env(VTMP_OFF, gen_lea(s), 32);
             xf |= VX_BTMP;
             lo = hi = tcg_constant_i64(0);
-        } else if (size == 16) {
-            /* likewise 16 bytes; the fallback takes them as b_lo/b_hi */
-            tcg_gen_qemu_ld_env(VTMP_OFF, gen_lea(s), 16);
-            lo = cpu_vtmp[0];
-            hi = cpu_vtmp[1];
-            b_vtmp = true;
         } else {
-            lo = tcg_temp_new();
-            hi = tcg_temp_new();
-            gen_ld_vec(s, gen_lea(s), src->size ? src->size : g->msize, lo, hi);
+            b_vtmp = gen_vec_src_mem(s, gen_lea(s), (int)size, &lo, &hi);
         }
         break;
     }
