@@ -106,7 +106,14 @@ static void gen_alu(DisasContext *s, X86Insn *insn, int op)
     t1 = tcg_temp_new();
     res = tcg_temp_new();
     addr = load_rmw(s, d, t0);
-    load_src(s, t1, o);
+    if (d->kind == X86_OPK_GPR && o->kind == X86_OPK_GPR && d->reg == o->reg &&
+        d->hi8 == o->hi8) {
+        /* `test eax, eax`, `sbb ecx, ecx`...: the same value, which the
+         * optimizer then knows (sbb r, r is -CF, and r, r is r) */
+        tcg_gen_mov_i64(t1, t0);
+    } else {
+        load_src(s, t1, o);
+    }
     if (op == ALU_ADC || op == ALU_SBB) {
         cin = tcg_temp_new();
         gen_compute_eflags_c(s, cin);
