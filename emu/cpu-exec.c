@@ -184,7 +184,18 @@ static void host_fault_handler(int sig, siginfo_t *si, void *uc_void)
         return;
     }
     MMFaultResult r = mm_handle_host_fault((uintptr_t)si->si_addr, is_write, &gaddr, &si_code);
-    TranslationBlock *cur = env && in_guest_code ? env->cur_tb : NULL;
+    TranslationBlock *cur = NULL;
+    if (env && in_guest_code) {
+        /* A fault in generated code: its TB (chained code does not store
+         * env->cur_tb at each entry); in C (a helper): the TB that called */
+        uintptr_t host_pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+        cur = tcg_backend->tb_at ? tcg_backend->tb_at(host_pc) : NULL;
+        if (cur) {
+            env->cur_tb = cur;
+        } else {
+            cur = env->cur_tb;
+        }
+    }
     switch (r) {
     case MM_FAULT_RETRY:
         if (cur && cur->invalid && !(cur->flags & TB_FLAG_ONE_INSN)) {

@@ -46,6 +46,11 @@ typedef struct TCGBackend {
      * ops) from
      * the interrupted context uc (a ucontext_t) to env.  May be NULL. */
     void (*fault_context)(struct CPUX86State *env, void *code, void *uc);
+    /* For backends that do not store env->cur_tb at every TB's entry: the
+     * TranslationBlock whose generated code holds host address host_pc,
+     * or NULL (host_pc is elsewhere: then env->cur_tb is right, as it is
+     * stored before any call to C).  Async-signal-safe.  May be NULL. */
+    struct TranslationBlock *(*tb_at)(uintptr_t host_pc);
     /* Print the host form of code (for -d out_asm); may be NULL. */
     void (*dump_code)(void *code, FILE *f);
     /* In a fork child (own address space), before any code runs: make the
@@ -69,8 +74,10 @@ typedef struct TCGBackend {
  */
 /*
  * Backends that chain (chain != NULL) keep, in the code they generate:
- *  - at each TB's entry: store the TB in env->cur_tb (s->tb at
- *    translation);
+ *  - env->cur_tb = the TB (s->tb at translation) before leaving generated
+ *    code (cpu_exec chains from it) and before calling C that may raise
+ *    or look at it; a host fault in generated code finds its TB with
+ *    tb_at (the code of TBs entered by chaining does not store it);
  *  - a chained jump to a guest pc not above the TB's own, and the
  *    tb_jmp_fast lookup below, first test env->exit_request and take the
  *    TB's normal exit instead when it is set (every cycle of chained code

@@ -57,6 +57,54 @@ struct JitSegment {
 intptr_t jit_wx_delta;
 
 static size_t seg_size;
+
+/* [start, end) of every mapped segment, for jit_code_at in a signal
+ * handler: slots written under cache_lock, read without it (a TB being
+ * run keeps its segment mapped, so a fault in it finds it here). */
+#define MAX_SEGS 64
+static uintptr_t seg_start[MAX_SEGS], seg_end[MAX_SEGS];
+
+static void seg_register(JitSegment *s)
+{
+    for (int i = 0; i < MAX_SEGS; i++) {
+        if (seg_start[i] == 0) {
+            __atomic_store_n(&seg_end[i], (uintptr_t)s->base + seg_size, __ATOMIC_RELAXED);
+            __atomic_store_n(&seg_start[i], (uintptr_t)s->base, __ATOMIC_RELEASE);
+            return;
+        }
+    }
+    g_error("emu: more than %d JIT code segments mapped", MAX_SEGS);
+}
+
+static void seg_deregister(JitSegment *s)
+{
+    for (int i = 0; i < MAX_SEGS; i++) {
+        if (seg_start[i] == (uintptr_t)s->base) {
+            __atomic_store_n(&seg_start[i], 0, __ATOMIC_RELEASE);
+            return;
+        }
+    }
+}
+
+const JitCode *jit_code_at(uintptr_t pc)
+{
+    for (int i = 0; i < MAX_SEGS; i++) {
+        uintptr_t lo = __atomic_load_n(&seg_start[i], __ATOMIC_ACQUIRE);
+        if (lo == 0 || pc < lo + SEG_HEAD || pc >= __atomic_load_n(&seg_end[i], __ATOMIC_RELAXED)) {
+            continue;
+        }
+        /* headers are 8-byte aligned, right before their code */
+        for (uintptr_t h = (pc - sizeof(JitCode)) & ~(uintptr_t)7; h >= lo + SEG_HEAD; h -= 8) {
+            const JitCode *c = (const JitCode *)h;
+            if (c->magic == (JIT_CODE_MAGIC ^ (uintptr_t)c->code)) {
+                return pc < (uintptr_t)c->code + c->size ? c : NULL;
+            }
+        }
+        return NULL;
+    }
+    return NULL;
+}
+
 static JitSegment *cur;
 static void (*emit_epilogue)(JitBuf *b);
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -199,11 +247,13 @@ static JitSegment *seg_new(void)
     emit_epilogue(&b);
     g_assert(!b.overflow);
     s->used = SEG_HEAD;
+    seg_register(s);
     return s;
 }
 
 static void seg_unmap(JitSegment *s)
 {
+    seg_deregister(s);
     if (wx_on) {
         /* give the pages back; the slot reads as zeros until reused */
         madvise(jit_rw(s->base), seg_size, MADV_REMOVE);
@@ -350,6 +400,7 @@ JitCode *jit_cache_commit(JitBuf *b, const JitCode *hdr)
     JitCode *w = (JitCode *)(void *)(b->start - sizeof(JitCode));
     *w = *hdr;
     w->seg = cur;
+    w->magic = JIT_CODE_MAGIC ^ (uintptr_t)((JitCode *)jit_rx(w))->code;
     cur->used = ((size_t)((uint8_t *)jit_rx(b->p) - cur->base) + 15) & ~(size_t)15;
     cur->live++;
     pthread_mutex_unlock(&cache_lock);

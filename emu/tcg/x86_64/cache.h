@@ -31,6 +31,10 @@ typedef struct JitSegment JitSegment;
 
 /* Header in front of every TB's code (the backend's code handle). */
 typedef struct JitCode {
+    /* JIT_CODE_MAGIC ^ (uintptr_t)code: how jit_code_at recognizes a
+     * header, scanning back from a host pc */
+    uint64_t magic;
+    void *tb;           /* the TranslationBlock it is the code of */
     uint32_t size;      /* bytes of code after the header */
     uint32_t loop_off;  /* a TB jumping to itself: where that jump goes
                          * (after the entry's loads, jit.c), or 0 */
@@ -45,6 +49,13 @@ typedef struct JitCode {
     uint32_t amap_off, amap_len;
     uint8_t code[];     /* 16-byte aligned */
 } JitCode;
+
+#define JIT_CODE_MAGIC 0x6a6974636f64652eull
+
+/* The code whose body holds host address pc, or NULL (pc is not in TB
+ * code, e.g. in a helper).  Async-signal-safe: the fault handler's way to
+ * the running TB (generated code does not store it at every entry). */
+const JitCode *jit_code_at(uintptr_t pc);
 
 /* RW address minus RX address of the same code byte: 0 unless split-wx. */
 extern intptr_t jit_wx_delta;

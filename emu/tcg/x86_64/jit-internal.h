@@ -238,6 +238,9 @@ void ra_enter_label(JitGen *g, const TCGLabel *l);
  * registers they are in or from env; then nothing is known. */
 void ra_place_globals(JitGen *g, TCGTemp *const *t, const int8_t *r, unsigned n);
 
+/* ---- jit.c ---- */
+/* env->cur_tb = the TB being translated (uses r11). */
+void jit_store_cur_tb(JitGen *g);
 /* ---- ops.c ---- */
 /* The next instruction emitted is a guest access (its access map entry). */
 void jit_note_access(JitGen *g);
@@ -258,10 +261,10 @@ void jit_note_insn(JitGen *g);
 /* Emit the out-of-line slow paths of guest accesses. */
 void jit_emit_slow_paths(JitGen *g);
 /* Out-of-line stubs calling C (ops.c): save the caller-saved registers,
- * align rsp, store insn_start values if have_insn; load a register's value
+ * align rsp, store env->cur_tb and the insn_start values if have_insn; load a register's value
  * as it was at the stub's entry; leave RAX in register r after the
  * restore; restore and jump back to offset back. */
-void jit_stub_enter(JitBuf *b, bool have_insn, uint64_t pc, uint64_t cc_op);
+void jit_stub_enter(JitGen *g, bool have_insn, uint64_t pc, uint64_t cc_op);
 void jit_stub_load(JitBuf *b, int dst, int r);
 void jit_stub_result(JitBuf *b, int r);
 void jit_stub_leave(JitBuf *b, size_t back);

@@ -82,15 +82,15 @@ static void gen_prepare(JitGen *g, TCGContext *s)
 
 #define ENV_OFF(field) ((int32_t)offsetof(CPUX86State, field))
 
-/* Every TB starts by saying which TB runs (faults and early exits need
- * it).  Exit requests (signals, kicks) are not checked here but where
- * chained code can go on for ever: at backward direct jumps and before
- * indirect-jump lookups (emit_exit_check); jit_exec checks before
- * entering. */
-static void emit_tb_entry(JitGen *g)
+/* env->cur_tb = this TB (uses r11).  Generated code does not store it at
+ * every TB's entry (chained TBs run on without it): only where C code may
+ * look: before the jump to the epilogue (cpu_exec chains from it), before
+ * helper calls and in out-of-line stubs that call C (a raise takes back the
+ * counts of the instructions that did not run).  A host fault in TB code
+ * finds its TB from the host pc (jit_tb_at). */
+void jit_store_cur_tb(JitGen *g)
 {
-    TranslationBlock *tb = g->s->tb;
-    jit_movi(&g->b, REG_TMP, (uint64_t)(uintptr_t)tb);
+    jit_movi(&g->b, REG_TMP, (uint64_t)(uintptr_t)g->s->tb);
     jit_st64(&g->b, REG_TMP, REG_ENV, ENV_OFF(cur_tb));
 }
 
@@ -262,6 +262,7 @@ static void emit_exit(JitGen *g, uint64_t value)
         jit_patch_rel32(&g->b, miss, jit_buf_offset(&g->b));
         jit_patch_rel32(&g->b, req, jit_buf_offset(&g->b));
     }
+    jit_store_cur_tb(g);
     jit_movi(&g->b, RAX, value);
     jit_jmp_abs(&g->b, g->epilogue);
 }
@@ -290,6 +291,12 @@ bool jit_restore_insn(void *code, uintptr_t host_pc, uint64_t *pc, uint64_t *cc_
 static const void *jit_code_entry(void *code)
 {
     return ((JitCode *)code)->code;
+}
+
+static struct TranslationBlock *jit_tb_at(uintptr_t host_pc)
+{
+    const JitCode *c = jit_code_at(host_pc);
+    return c ? c->tb : NULL;
 }
 
 bool jit_chain(void *code, unsigned slot, void *dest)
@@ -325,7 +332,6 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
         g->chain = tcg_chaining_enabled && tcg_lookup_code && tb && tb->flags == 0;
         g->jmp_off[0] = g->jmp_off[1] = 0;
     }
-    emit_tb_entry(g);
     loop_select(g);
     loop_preload(g);
 
@@ -417,6 +423,7 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
     }
 
     JitCode hdr = {
+        .tb = s->tb,
         .size = (uint32_t)code_size,        /* the map is not code */
         .jmp_off = { g->jmp_off[0], g->jmp_off[1] },
         .loop_off = g->loop_slot >= 0 && g->jmp_off[g->loop_slot] ? g->loop_off : 0,
@@ -446,6 +453,7 @@ const TCGBackend tcg_backend_jit = {
     .code_entry = jit_code_entry,
     .restore_insn = jit_restore_insn,
     .fault_context = jit_fault_context,
+    .tb_at = jit_tb_at,
     .dump_code = jit_dump_code,
     .fork_child = jit_cache_fork_child,
 };

@@ -122,6 +122,7 @@ static void emit_call(JitGen *g, const void *func, TCGTemp *ret, TCGTemp **args,
     }
     if (is_helper) {
         jit_store_insn_start(g);
+        jit_store_cur_tb(g);    /* it may raise, or ask which TB runs */
     }
     ra_before_call(g, drop_globals);
     if (flush_icount) {
@@ -680,6 +681,7 @@ static void emit_cold_raises(JitGen *g)
             jit_st64(b, c->dreg[k], REG_ENV, c->ddisp[k]);
         }
         jit_vec_run_leave(b, c->mx_run);
+        jit_store_cur_tb(g);
         if (c->have_insn) {
             emit_insn_values(b, c->pc, c->cc_op);
         }
@@ -865,11 +867,13 @@ static int saved_off(int r)
     return -1;
 }
 
-void jit_stub_enter(JitBuf *b, bool have_insn, uint64_t pc, uint64_t cc_op)
+void jit_stub_enter(JitGen *g, bool have_insn, uint64_t pc, uint64_t cc_op)
 {
+    JitBuf *b = &g->b;
     for (int k = 0; k < 9; k++) {
         jit_push(b, saved_regs[k]);
     }
+    jit_store_cur_tb(g);        /* r11 is restored on the way back */
     jit_alu_ri(b, P_W, EXT_SUB, RSP, 8);
     jit_flush_icount(b);    /* the C code may raise (longjmp) */
     if (have_insn) {
@@ -920,7 +924,7 @@ void jit_emit_slow_paths(JitGen *g)
         for (uint32_t k = 0; k < m[1]; k++) {
             jit_st64(b, (int)(m[2 + k] & 15), REG_ENV, (int32_t)(m[2 + k] >> 8) * 8);
         }
-        jit_stub_enter(b, sp->have_insn, sp->pc, sp->cc_op);
+        jit_stub_enter(g, sp->have_insn, sp->pc, sp->cc_op);
         jit_stub_load(b, RSI, sp->addr);
         if (sp->env_size) {
             /* the helper moves the bytes between memory and env; the

@@ -737,7 +737,7 @@ void jit_vec_emit_stubs(JitGen *g)
         for (unsigned k = 0; k < st->ndirty; k++) {
             jit_st64(b, st->dreg[k], REG_ENV, st->ddisp[k]);
         }
-        jit_stub_enter(b, st->have_insn, st->pc, st->cc_op);
+        jit_stub_enter(g, st->have_insn, st->pc, st->cc_op);
         load_arg(b, RCX, &st->b[0]);
         load_arg(b, R8, &st->b[1]);
         jit_mov_rr(b, RDI, REG_ENV);
