@@ -61,8 +61,10 @@ static size_t seg_size;
 /* [start, end) of every mapped segment, for jit_code_at in a signal
  * handler: slots written under cache_lock, read without it (a TB being
  * run keeps its segment mapped, so a fault in it finds it here). */
-#define MAX_SEGS 64
+#define MAX_SEGS 65536      /* mapped at once: normally two; thousands only
+                             * with a tiny EMU_JIT_CACHE_KB and threads */
 static uintptr_t seg_start[MAX_SEGS], seg_end[MAX_SEGS];
+static int seg_hwm;                 /* slots [0, seg_hwm) ever used */
 
 static void seg_register(JitSegment *s)
 {
@@ -70,6 +72,9 @@ static void seg_register(JitSegment *s)
         if (seg_start[i] == 0) {
             __atomic_store_n(&seg_end[i], (uintptr_t)s->base + seg_size, __ATOMIC_RELAXED);
             __atomic_store_n(&seg_start[i], (uintptr_t)s->base, __ATOMIC_RELEASE);
+            if (i >= seg_hwm) {
+                __atomic_store_n(&seg_hwm, i + 1, __ATOMIC_RELEASE);
+            }
             return;
         }
     }
@@ -88,7 +93,8 @@ static void seg_deregister(JitSegment *s)
 
 const JitCode *jit_code_at(uintptr_t pc)
 {
-    for (int i = 0; i < MAX_SEGS; i++) {
+    int n = __atomic_load_n(&seg_hwm, __ATOMIC_ACQUIRE);
+    for (int i = 0; i < n; i++) {
         uintptr_t lo = __atomic_load_n(&seg_start[i], __ATOMIC_ACQUIRE);
         if (lo == 0 || pc < lo + SEG_HEAD || pc >= __atomic_load_n(&seg_end[i], __ATOMIC_RELAXED)) {
             continue;
