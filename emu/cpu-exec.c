@@ -76,11 +76,6 @@ void cpu_loop_exit_fault(CPUX86State *env, int excp, int signo, int si_code, uin
 
 /* Canonical: bits 63..47 all equal.  A non-canonical address is a #GP on
  * x86_64, which Linux reports as SIGSEGV with si_code SI_KERNEL, addr 0. */
-static bool addr_is_canonical(uint64_t addr)
-{
-    return (uint64_t)(((int64_t)addr << 16) >> 16) == addr;
-}
-
 void cpu_raise_access_fault(CPUX86State *env, uint64_t addr, int is_write)
 {
     env->fault_write = is_write;

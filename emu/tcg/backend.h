@@ -133,12 +133,17 @@ void cpu_raise_access_fault(struct CPUX86State *env, uint64_t addr, int is_write
 /* The same for an access of size bytes at addr: one whose first byte is
  * canonical and last is not faults as a non-canonical access does (#GP),
  * as the hardware does. */
+/* Bits 63:47 all equal (the 48-bit virtual addresses of the guest). */
+static inline bool addr_is_canonical(uint64_t addr)
+{
+    return (uint64_t)(((int64_t)addr << 16) >> 16) == addr;
+}
+
 static inline __attribute__((noreturn)) void
 cpu_raise_access_fault_n(struct CPUX86State *env, uint64_t addr, unsigned size, int is_write)
 {
     uint64_t last = addr + size - 1;
-    if ((uint64_t)(((int64_t)addr << 16) >> 16) == addr &&
-        (uint64_t)(((int64_t)last << 16) >> 16) != last) {
+    if (addr_is_canonical(addr) && !addr_is_canonical(last)) {
         addr = last;
     }
     cpu_raise_access_fault(env, addr, is_write);

@@ -64,6 +64,13 @@ typedef struct TempInfo {
     bool loop_seen;    /* globals: met by loop_select (jit.c) */
 } TempInfo;
 
+/* Globals whose value is only in a host register: the registers and the
+ * env displacements (ra_dirty_globals). */
+typedef struct DirtyGlobals {
+    unsigned n;
+    uint8_t reg[16];
+    int32_t disp[16];
+} DirtyGlobals;
 /* A guest access whose bounds check failed: the out-of-line call. */
 typedef struct SlowPath {
     size_t jcc_at;     /* rel32 of the ja into the slow path */
@@ -209,9 +216,10 @@ void ra_env_written(JitGen *g, int32_t off, unsigned size);
 void ra_before_call(JitGen *g, bool drop_globals);
 /* At a branch or label: everything live in memory (registers stay valid). */
 void ra_bb_end(JitGen *g);
-/* The globals whose value is only in a register: their registers and env
- * displacements (16 at most); returns how many. */
-unsigned ra_dirty_globals(JitGen *g, uint8_t *regs, int32_t *disps);
+/* The globals whose value is only in a register, and the stores that put
+ * them into env (out-of-line stubs emit them before calling C). */
+void ra_dirty_globals(JitGen *g, DirtyGlobals *d);
+void jit_store_dirty(JitBuf *b, const DirtyGlobals *d);
 /* Add REG_ICOUNT to counter slot 0's cell and clear it (uses r11). */
 void jit_flush_icount(JitBuf *b);
 /* The MXCSR generated code runs with outside runs of FP ops (vec.c). */

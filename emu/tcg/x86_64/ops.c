@@ -597,12 +597,11 @@ static void emit_insn_values(JitBuf *b, uint64_t pc, uint64_t cc_op)
 typedef struct ColdRaise {
     size_t jcc_at;
     const void *func;
-    unsigned nargs, ndirty;
+    unsigned nargs;
     int mx_run;             /* jit_vec_run_state() at the raise */
     bool arg_env[6];
     uint64_t arg[6];
-    uint8_t dreg[16];
-    int32_t ddisp[16];
+    DirtyGlobals dirty;
     bool have_insn;
     uint64_t pc, cc_op;
 } ColdRaise;
@@ -663,7 +662,7 @@ static void lower_cold_raise(JitGen *g, const Cmp *k, const TCGOp *call)
         c->arg_env[i] = t == g->s->env;
         c->arg[i] = c->arg_env[i] ? 0 : t->val;
     }
-    c->ndirty = ra_dirty_globals(g, c->dreg, c->ddisp);
+    ra_dirty_globals(g, &c->dirty);
     c->mx_run = jit_vec_run_state();
     c->have_insn = g->have_insn;
     c->pc = g->insn_pc;
@@ -677,9 +676,7 @@ static void emit_cold_raises(JitGen *g)
     for (uint32_t i = 0; i < ncold; i++) {
         const ColdRaise *c = &colds[i];
         jit_patch_rel32(b, c->jcc_at, jit_buf_offset(b));
-        for (unsigned k = 0; k < c->ndirty; k++) {
-            jit_st64(b, c->dreg[k], REG_ENV, c->ddisp[k]);
-        }
+        jit_store_dirty(b, &c->dirty);
         jit_vec_run_leave(b, c->mx_run);
         jit_store_cur_tb(g);
         if (c->have_insn) {
@@ -784,9 +781,9 @@ void jit_note_insn(JitGen *g)
  * access. */
 void jit_note_access(JitGen *g)
 {
-    uint8_t regs[16];
-    int32_t disps[16];
-    unsigned n = ra_dirty_globals(g, regs, disps);
+    DirtyGlobals d;
+    ra_dirty_globals(g, &d);
+    unsigned n = d.n;
     if (g->namap + 2 + n > g->amap_cap) {
         g->amap_cap = MAX(g->amap_cap * 2, g->namap + 2 + n + 64);
         g->amap = g_renew(uint32_t, g->amap, g->amap_cap);
@@ -795,7 +792,7 @@ void jit_note_access(JitGen *g)
     g->amap[g->namap++] = (uint32_t)jit_buf_offset(&g->b);
     g->amap[g->namap++] = n;
     for (unsigned k = 0; k < n; k++) {
-        g->amap[g->namap++] = (uint32_t)(disps[k] / 8) << 8 | regs[k];
+        g->amap[g->namap++] = (uint32_t)(d.disp[k] / 8) << 8 | d.reg[k];
     }
 }
 

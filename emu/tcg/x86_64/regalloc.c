@@ -229,32 +229,38 @@ void ra_op_end(JitGen *g, const TCGOp *op)
     g->locked = 0;
 }
 
-void ra_sync_globals(JitGen *g)
-{
-    for (int r = 0; r < 16; r++) {
-        TCGTemp *t = g->owner[r];
-        if (t && t->kind == TEMP_GLOBAL && !ti_of(g, t)->mem_ok) {
-            jit_st64(&g->b, r, REG_ENV, home_disp(t->slot));
-            ti_of(g, t)->mem_ok = true;
-        }
-    }
-}
-
 static bool global_in(const TCGTemp *t, int32_t off, unsigned size)
 {
     return t && t->kind == TEMP_GLOBAL && (int32_t)t->slot * 8 + 8 > off &&
            (int32_t)t->slot * 8 < off + (int32_t)size;
 }
 
-void ra_sync_env(JitGen *g, int32_t off, unsigned size)
+/* Write to env the dirty globals in env bytes [off, off + size), but the
+ * pinned one if keep_pin; they stay cached, now clean. */
+static void store_dirty(JitGen *g, int32_t off, unsigned size, bool keep_pin)
 {
     for (int r = 0; r < 16; r++) {
         TCGTemp *t = g->owner[r];
-        if (global_in(t, off, size) && !ti_of(g, t)->mem_ok) {
+        if (global_in(t, off, size) && !ti_of(g, t)->mem_ok && !(keep_pin && t == g->pin)) {
             jit_st64(&g->b, r, REG_ENV, home_disp(t->slot));
             ti_of(g, t)->mem_ok = true;
         }
     }
+}
+
+void ra_sync_globals(JitGen *g)
+{
+    store_dirty(g, 0, ENV_SLOT_END * 8, false);
+}
+
+void ra_sync_env(JitGen *g, int32_t off, unsigned size)
+{
+    store_dirty(g, off, size, false);
+}
+
+void ra_sync_exit(JitGen *g)
+{
+    store_dirty(g, 0, ENV_SLOT_END * 8, true);
 }
 
 void ra_env_written(JitGen *g, int32_t off, unsigned size)
@@ -263,17 +269,6 @@ void ra_env_written(JitGen *g, int32_t off, unsigned size)
         TCGTemp *t = g->owner[r];
         if (global_in(t, off, size)) {
             ra_drop(g, t);
-            ti_of(g, t)->mem_ok = true;
-        }
-    }
-}
-
-void ra_sync_exit(JitGen *g)
-{
-    for (int r = 0; r < 16; r++) {
-        TCGTemp *t = g->owner[r];
-        if (t && t != g->pin && t->kind == TEMP_GLOBAL && !ti_of(g, t)->mem_ok) {
-            jit_st64(&g->b, r, REG_ENV, home_disp(t->slot));
             ti_of(g, t)->mem_ok = true;
         }
     }
@@ -307,18 +302,24 @@ void ra_before_call(JitGen *g, bool drop_globals)
     }
 }
 
-unsigned ra_dirty_globals(JitGen *g, uint8_t *regs, int32_t *disps)
+void ra_dirty_globals(JitGen *g, DirtyGlobals *d)
 {
-    unsigned n = 0;
+    d->n = 0;
     for (int r = 0; r < 16; r++) {
         TCGTemp *t = g->owner[r];
         if (t && t->kind == TEMP_GLOBAL && !ti_of(g, t)->mem_ok) {
-            regs[n] = (uint8_t)r;
-            disps[n] = home_disp(t->slot);
-            n++;
+            d->reg[d->n] = (uint8_t)r;
+            d->disp[d->n] = home_disp(t->slot);
+            d->n++;
         }
     }
-    return n;
+}
+
+void jit_store_dirty(JitBuf *b, const DirtyGlobals *d)
+{
+    for (unsigned k = 0; k < d->n; k++) {
+        jit_st64(b, d->reg[k], REG_ENV, d->disp[k]);
+    }
 }
 
 void ra_bb_end(JitGen *g)

@@ -73,9 +73,7 @@ typedef struct VecStub {
     bool have_insn;
     uint64_t pc, cc_op;
     XCacheState xc;   /* the cached values after the op: reloaded */
-    unsigned ndirty;  /* globals only in registers: stored before the call */
-    uint8_t dreg[16];
-    int32_t ddisp[16];
+    DirtyGlobals dirty;   /* globals only in registers: stored before the call */
 } VecStub;
 
 static __thread VecStub *stubs;
@@ -252,6 +250,16 @@ int jit_vec_run_state(void)
     return mx_open ? 1 + mx_marked : 0;
 }
 
+/* Are all MXCSR exceptions masked?  mov r11d, [mx]; and; cmp; jcc cc:
+ * returns the jcc's rel32 to patch. */
+static size_t emit_mask_test(JitBuf *b, int32_t mx, int cc)
+{
+    jit_op_rm(b, OPC_MOV_LD, REG_TMP, REG_ENV, mx);
+    jit_alu_ri(b, 0, EXT_AND, REG_TMP, 0x1f80);
+    jit_alu_ri(b, 0, EXT_CMP, REG_TMP, 0x1f80);
+    return jit_jcc32(b, cc);
+}
+
 /* The code is in a run whose ops all took their native path or all their
  * stub, as the mask test decided: only in the first case does the host
  * MXCSR hold the guest's.  The test again (the masks cannot have changed),
@@ -262,10 +270,7 @@ void jit_vec_run_leave(JitBuf *b, int state)
         return;
     }
     int32_t mx = (int32_t)offsetof(CPUX86State, mxcsr);
-    jit_op_rm(b, OPC_MOV_LD, REG_TMP, REG_ENV, mx);
-    jit_alu_ri(b, 0, EXT_AND, REG_TMP, 0x1f80);
-    jit_alu_ri(b, 0, EXT_CMP, REG_TMP, 0x1f80);
-    size_t skip = jit_jcc32(b, JCC_NE);
+    size_t skip = emit_mask_test(b, mx, JCC_NE);
     jit_stmxcsr(b, REG_ENV, mx);
     jit_movi(b, REG_TMP, (uint64_t)(uintptr_t)&host_mxcsr);
     jit_ldmxcsr(b, REG_TMP, 0);
@@ -303,8 +308,7 @@ static void add_stub(JitGen *g, size_t jcc_at, const TCGOp *op, unsigned no, int
         .have_insn = g->have_insn, .pc = g->insn_pc, .cc_op = g->insn_cc_op,
     };
     jit_xc_save(&stubs[nstubs - 1].xc);
-    stubs[nstubs - 1].ndirty = ra_dirty_globals(g, stubs[nstubs - 1].dreg,
-                                                stubs[nstubs - 1].ddisp);
+    ra_dirty_globals(g, &stubs[nstubs - 1].dirty);
 }
 
 /* Widths (VEC_DW/VEC_BW codes) in bytes. */
@@ -660,11 +664,7 @@ void jit_lower_vec(JitGen *g, const TCGOp *op)
         VecArg wl = arg_where(g, blo), wh = arg_where(g, bhi);
         size_t jcc;
         if (!mx_open) {
-            /* every exception masked?  mov r11d, [mx]; and; cmp; jne stub */
-            jit_op_rm(b, OPC_MOV_LD, REG_TMP, REG_ENV, mx);
-            jit_alu_ri(b, 0, EXT_AND, REG_TMP, 0x1f80);
-            jit_alu_ri(b, 0, EXT_CMP, REG_TMP, 0x1f80);
-            jcc = jit_jcc32(b, JCC_NE);
+            jcc = emit_mask_test(b, mx, JCC_NE);     /* one unmasked: the stub */
             jit_ldmxcsr(b, REG_ENV, mx);
             mx_open = true;
             /* marked if another op of the run tests the mark, or C code
@@ -734,9 +734,7 @@ void jit_vec_emit_stubs(JitGen *g)
         jit_patch_rel32(b, st->jcc_at, jit_buf_offset(b));
         /* the fallback may raise #XM at this instruction: env must hold
          * every global (the main path keeps them in registers) */
-        for (unsigned k = 0; k < st->ndirty; k++) {
-            jit_st64(b, st->dreg[k], REG_ENV, st->ddisp[k]);
-        }
+        jit_store_dirty(b, &st->dirty);
         jit_stub_enter(g, st->have_insn, st->pc, st->cc_op);
         load_arg(b, RCX, &st->b[0]);
         load_arg(b, R8, &st->b[1]);
