@@ -105,7 +105,7 @@ typedef struct LabelFix {
 typedef TCGTemp *LabelRegs[16];
 
 /* At most this many globals are kept in registers across a TB's jump to
- * itself (of the 10 allocatable registers). */
+ * itself (of the 9 allocatable registers). */
 #define JIT_LOOP_GLOBALS 6
 
 typedef struct JitGen {
