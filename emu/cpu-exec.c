@@ -335,7 +335,7 @@ static int __attribute__((noinline)) cpu_exec_loop(CPUX86State *env, bool one_in
         if (tb_reclaim()) {
             last = NULL;    /* it may have been freed */
         }
-        if (last && last_exit <= TB_EXIT_SLOT1 && chain && !code_chains) {
+        if (last && last_exit < TB_JMP_SLOTS && chain && !code_chains) {
             tb = tb_get_jmp(last, last_exit, epoch);
             if (tb && tb->pc != env->rip) {
                 tb = NULL;
@@ -349,7 +349,7 @@ static int __attribute__((noinline)) cpu_exec_loop(CPUX86State *env, bool one_in
             if (code_chains && jc->fast_epoch == epoch) {
                 tb_fast_add(jc, tb);
             }
-            if (last && last_exit <= TB_EXIT_SLOT1 && chain &&
+            if (last && last_exit < TB_JMP_SLOTS && chain &&
                 !__atomic_load_n(&last->invalid, __ATOMIC_RELAXED) &&
                 last->jmp_target[last_exit] == tb->pc) {
                 if (code_chains) {

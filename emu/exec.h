@@ -33,6 +33,12 @@ enum {
 
 #define TB_MAX_INSNS 512
 
+/* goto_tb slots of a TB: 0 and 1 for its final exits (a conditional
+ * branch's two sides), 2.. for the side exits of a superblock (a TB that
+ * goes on through the not-taken side of conditional branches,
+ * emu/x86/translate.c).  Equal to tcg.h's TCG_GOTO_TB_SLOTS. */
+#define TB_JMP_SLOTS 6
+
 /* TranslationBlock.flags bits. */
 #define TB_FLAG_ONE_INSN 0x1   /* exactly one instruction (self-modifying code restart) */
 
@@ -44,13 +50,13 @@ typedef struct TranslationBlock {
     bool invalid;          /* set when its guest bytes changed; never run again */
     void *code;            /* backend code handle */
     uint64_t page[2];      /* guest pages it covers (page[1] = -1 if one page) */
-    uint64_t jmp_target[2];            /* guest pc of goto_tb slot n, or -1 */
-    struct TranslationBlock *jmp_dest[2]; /* cached successor for slot n */
-    uint64_t jmp_epoch[2];                /* tb_epoch when jmp_dest[n] was set */
+    uint64_t jmp_target[TB_JMP_SLOTS];    /* guest pc of goto_tb slot n, or -1 */
+    struct TranslationBlock *jmp_dest[TB_JMP_SLOTS]; /* cached successor for slot n */
+    uint64_t jmp_epoch[TB_JMP_SLOTS];     /* tb_epoch when jmp_dest[n] was set */
     /* Direct chaining in generated code (backends with a chain hook),
      * under tb_lock: the TB slot n's jump is patched to, and the (TB,
      * slot) pairs patched to this one, encoded as (uintptr_t)tb | slot. */
-    struct TranslationBlock *link_to[2];
+    struct TranslationBlock *link_to[TB_JMP_SLOTS];
     uintptr_t *link_in;
     uint32_t n_link_in, cap_link_in;
     struct TranslationBlock *hash_next;   /* TB hash chain */

@@ -294,6 +294,18 @@ static void tb_link_in_remove(TranslationBlock *to, uintptr_t key)
     }
 }
 
+/* A link_in entry: the source TB with its slot in the low bits (TBs come
+ * from g_new0: malloc's 16-byte alignment leaves four bits). */
+#define LINK_SLOT_MASK ((uintptr_t)7)
+_Static_assert(TB_JMP_SLOTS <= LINK_SLOT_MASK + 1, "slot must fit in link_in's low bits");
+_Static_assert(TB_JMP_SLOTS == TCG_GOTO_TB_SLOTS, "exec.h and tcg.h agree on the slots");
+
+static uintptr_t link_key(TranslationBlock *from, unsigned slot)
+{
+    g_assert(((uintptr_t)from & LINK_SLOT_MASK) == 0 && slot < TB_JMP_SLOTS);
+    return (uintptr_t)from | slot;
+}
+
 void tb_link(TranslationBlock *from, unsigned slot, TranslationBlock *to)
 {
     if (!tcg_backend->chain || !tb_chaining_enabled) {
@@ -309,7 +321,7 @@ void tb_link(TranslationBlock *from, unsigned slot, TranslationBlock *to)
             to->cap_link_in = MAX(4u, to->cap_link_in * 2);
             to->link_in = g_renew(uintptr_t, to->link_in, to->cap_link_in);
         }
-        to->link_in[to->n_link_in++] = (uintptr_t)from | slot;
+        to->link_in[to->n_link_in++] = link_key(from, slot);
         from->link_to[slot] = to;
     }
     pthread_mutex_unlock(&tb_lock);
@@ -321,15 +333,15 @@ void tb_link(TranslationBlock *from, unsigned slot, TranslationBlock *to)
 static void tb_unlink_locked(TranslationBlock *tb)
 {
     for (uint32_t i = 0; i < tb->n_link_in; i++) {
-        TranslationBlock *from = (TranslationBlock *)(tb->link_in[i] & ~(uintptr_t)1);
-        unsigned slot = tb->link_in[i] & 1;
+        TranslationBlock *from = (TranslationBlock *)(tb->link_in[i] & ~LINK_SLOT_MASK);
+        unsigned slot = (unsigned)(tb->link_in[i] & LINK_SLOT_MASK);
         tcg_backend->chain(from->code, slot, NULL);
         from->link_to[slot] = NULL;
     }
     tb->n_link_in = 0;
-    for (unsigned slot = 0; slot < 2; slot++) {
+    for (unsigned slot = 0; slot < TB_JMP_SLOTS; slot++) {
         if (tb->link_to[slot]) {
-            tb_link_in_remove(tb->link_to[slot], (uintptr_t)tb | slot);
+            tb_link_in_remove(tb->link_to[slot], link_key(tb, slot));
             tb->link_to[slot] = NULL;
         }
     }
@@ -532,7 +544,6 @@ static TranslationBlock *tb_gen_code_locked(CPUX86State *env, uint64_t pc, uint3
 
     tb->pc = pc;
     tb->flags = flags;
-    tb->jmp_target[0] = tb->jmp_target[1] = (uint64_t)-1;
 
     /* Write-protect the first page before reading its bytes: another
      * thread's store from here on faults, and its invalidation waits for
@@ -541,12 +552,17 @@ static TranslationBlock *tb_gen_code_locked(CPUX86State *env, uint64_t pc, uint3
      * there can go unseen — see docs/design-notes.md.) */
     mm_mark_code_page(pc & GUEST_PAGE_MASK);
 
-    tcg_func_start();
-    s->tb = tb;
-    x86_translate_code(env, tb, (flags & TB_FLAG_ONE_INSN) ? 1 : TB_MAX_INSNS);
     /* Plugins see the guest instructions and insert their instrumentation
-     * before the optimizer runs. */
-    plugin_instrument_tb(env, tb);
+     * before the optimizer runs; a superblock is translated again if one
+     * needs whole TBs (plugins/instrument.c). */
+    do {
+        tcg_func_start();
+        s->tb = tb;
+        for (unsigned k = 0; k < TB_JMP_SLOTS; k++) {
+            tb->jmp_target[k] = (uint64_t)-1;
+        }
+        x86_translate_code(env, tb, (flags & TB_FLAG_ONE_INSN) ? 1 : TB_MAX_INSNS);
+    } while (!plugin_instrument_tb(env, tb));
 
     tb_log_translation(tb);
     if (emu_log_enabled(LOG_OP)) {

@@ -7,6 +7,7 @@
  * page than the first (a TB covers at most two pages: its first, and the
  * one its last instruction may straddle into).
  */
+#include <stdlib.h>
 #include <string.h>
 #include <glib.h>
 
@@ -14,6 +15,22 @@
 #include "emu/tcg/tcg.h"
 #include "emu/vclock.h"
 #include "softmmu/softmmu.h"
+
+bool translator_superblocks = true;
+
+/* How many side exits a TB may have: EMU_TB_SIDE_EXITS if set (for A/B
+ * comparisons), else as many as its goto_tb slots allow (two are its
+ * final exits'). */
+static int side_exit_limit(void)
+{
+    static int limit = -1;
+    if (limit < 0) {
+        const char *e = getenv("EMU_TB_SIDE_EXITS");
+        int max = TB_JMP_SLOTS - 2;
+        limit = e && *e ? CLAMP(atoi(e), 0, max) : max;
+    }
+    return limit;
+}
 
 /* -icount: env->icount as an IR global (per thread, like the TCG context). */
 static __thread TCGv vclock_icount;
@@ -39,6 +56,8 @@ void translator_loop(const TranslatorOps *ops, DisasContextBase *db,
     db->is_jmp = DISAS_NEXT;
     db->num_insns = 0;
     db->max_insns = max_insns;
+    db->max_side_exits = translator_superblocks && !vclock_enabled && max_insns > 1 ?
+                         side_exit_limit() : 0;
     tb->page[0] = tb->pc & GUEST_PAGE_MASK;
     tb->page[1] = (uint64_t)-1;
     fetch_cache.len = 0;

@@ -28,7 +28,16 @@ typedef struct DisasContextBase {
     int is_jmp;
     int num_insns;
     int max_insns;
+    int max_side_exits;  /* conditional branches the TB may go on through */
 } DisasContextBase;
+
+/* Superblocks: whether a TB may go on through the not-taken side of a
+ * conditional branch, its taken side a side exit (emu/x86/translate.c).
+ * Cleared for good by the plugin layer the first time a plugin puts
+ * TB-level instrumentation on a TB (QEMU's plugins assume a TB runs
+ * whole); never under -icount (the virtual clock adds a TB's length at
+ * its entry); EMU_TB_SIDE_EXITS=n caps the side exits per TB (0: none). */
+extern bool translator_superblocks;
 
 typedef struct TranslatorOps {
     void (*init_disas_context)(DisasContextBase *db, CPUX86State *env);

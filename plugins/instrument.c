@@ -17,18 +17,28 @@
  * Exact counting (DESIGN.md, "The counting contract").  An inline ADD on an
  * instruction must count that instruction once per execution, not when it
  * faults.  Two placements, both corrected on early exit:
- *   - merged: in a straight-line TB (no exit and no branch between
- *     instructions) without callbacks, all per-instruction ADDs to one
- *     scoreboard entry become one ADD of their sum at TB start;
+ *   - merged: in a straight-line TB without callbacks, all per-instruction
+ *     ADDs to one scoreboard entry within a region become one ADD of their
+ *     sum at the region's start.  Straight-line: no exit and no branch
+ *     between instructions, except a superblock's side exits (a brcond of
+ *     instruction k, recorded in TCGContext.side_exit_insn, to an exit
+ *     after the TB's final one); a side exit ends a region, so the ADDs
+ *     done when it is taken are exactly those of instructions 0..k;
  *   - per instruction: the ADD sits before the instruction's own ops.
  * A TB is left early only by an exception (siglongjmp to cpu_exec) raised
  * while instruction k executes (env->insn_pc = its pc).  Either k faulted
  * (env->rip = its pc: it did not retire) or it trapped after retiring
  * (syscall, int3: env->rip = the next instruction).  So instructions
- * 0..e-1 executed, e = k or k+1, while the ADDs of 0..n-1 (merged) or
- * 0..k (per instruction) were done; plugin_tb_exit_early() subtracts the
- * rest.  Normal TB exits all come after the last instruction retired.
+ * 0..e-1 executed, e = k or k+1, while the ADDs of 0..end(k)-1 (merged;
+ * end(k) = the end of k's region) or 0..k (per instruction) were done;
+ * plugin_tb_exit_early() subtracts the rest.  Normal TB exits and side
+ * exits all come after the last instruction of their region retired.
  * Each vCPU adds into its own scoreboard entry: no atomics.
+ *
+ * TB-level instrumentation (a callback or inline op on the TB's
+ * execution) assumes that the whole TB runs: a plugin that asks for it on
+ * a superblock turns superblocks off for good, and the TB is translated
+ * again (plugin_instrument_tb returns false).
  */
 #include <string.h>
 #include <glib.h>
@@ -62,10 +72,24 @@ typedef struct PluginCorr {
 typedef struct PluginTBData {
     uint32_t n;
     uint64_t *pc;         /* pc of each instruction */
+    uint32_t *region_end; /* superblocks: one past the last instruction of
+                           * instruction i's merged region (NULL: all n) */
     uint32_t n_corr;
     PluginCorr *corr;
     GPtrArray *owned;     /* PluginCbList* and other allocations to free */
 } PluginTBData;
+
+static void plugin_td_free(PluginTBData *td)
+{
+    for (uint32_t c = 0; c < td->n_corr; c++) {
+        g_free(td->corr[c].imm);
+    }
+    g_free(td->corr);
+    g_free(td->pc);
+    g_free(td->region_end);
+    g_ptr_array_free(td->owned, TRUE);
+    g_free(td);
+}
 
 /* ---- registration (from tb_trans callbacks) ---- */
 
@@ -398,13 +422,24 @@ static bool any_tb_trans(void)
     return false;
 }
 
+static bool is_side_exit_insn(const TCGContext *s, int k)
+{
+    for (unsigned i = 0; i < s->nb_side_exits; i++) {
+        if (s->side_exit_insn[i] == k) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /*
  * True if the IR is straight-line at instruction granularity: every TB
  * exit comes after the last instruction's insn_start and every branch
- * stays inside the instruction it belongs to.  Then, once the TB starts,
- * every instruction runs unless an exception ends it early.
+ * stays inside the instruction it belongs to or is a side exit (to a label
+ * after the last instruction's code).  Then, once the TB starts, the
+ * instructions of each region run unless an exception ends it early.
  */
-static bool ir_straight_line(TCGContext *s, const int *op_insn, int n)
+static bool ir_straight_line(TCGContext *s, const int *op_insn, int n, uint32_t last_start)
 {
     for (uint32_t i = 0; i < s->nb_ops; i++) {
         const TCGOp *op = &s->ops[i];
@@ -418,10 +453,17 @@ static bool ir_straight_line(TCGContext *s, const int *op_insn, int n)
         case INDEX_op_br:
         case INDEX_op_brcond: {
             TCGLabel *l = tcg_op_label(op, op->opc == INDEX_op_br ? 0 : 3);
-            if (l->op_index < 0 || op_insn[l->op_index] != op_insn[i]) {
+            if (l->op_index < 0) {
                 return false;
             }
-            break;
+            if (op_insn[l->op_index] == op_insn[i]) {
+                break;
+            }
+            if (op->opc == INDEX_op_brcond && is_side_exit_insn(s, op_insn[i]) &&
+                (uint32_t)l->op_index > last_start) {
+                break;
+            }
+            return false;
         }
         default:
             break;
@@ -437,11 +479,20 @@ static void insn_free(struct qemu_plugin_insn *insn)
     }
 }
 
-void plugin_instrument_tb(CPUX86State *env, TranslationBlock *tb)
+/* A merged ADD: the sum of one entry's per-instruction ADDs in the
+ * region that starts at instruction `start`. */
+typedef struct MergedAdd {
+    qemu_plugin_u64 entry;
+    uint32_t start;
+    uint64_t sum;
+} MergedAdd;
+
+bool plugin_instrument_tb(CPUX86State *env, TranslationBlock *tb)
 {
     static bool first_done;
+    bool ok = true;
     if (!plugin_enabled) {
-        return;
+        return true;
     }
     if (!first_done) {
         /* The first TB is the entry point: it gives a PIE's load bias. */
@@ -449,7 +500,7 @@ void plugin_instrument_tb(CPUX86State *env, TranslationBlock *tb)
         plugin_note_first_pc(tb->pc);
     }
     if (!any_tb_trans()) {
-        return;
+        return true;
     }
     TCGContext *s = tcg_ctx();
 
@@ -459,15 +510,17 @@ void plugin_instrument_tb(CPUX86State *env, TranslationBlock *tb)
         n += s->ops[i].opc == INDEX_op_insn_start;
     }
     if (n == 0) {
-        return;
+        return true;
     }
     struct qemu_plugin_tb ptb = { .vaddr = tb->pc, .n = (size_t)n };
     ptb.insns = g_new0(struct qemu_plugin_insn, n);
     int *op_insn = g_new(int, s->nb_ops);
     int cur = -1;
+    uint32_t last_start = 0;
     for (uint32_t i = 0; i < s->nb_ops; i++) {
         if (s->ops[i].opc == INDEX_op_insn_start) {
             cur++;
+            last_start = i;
             ptb.insns[cur].vaddr = s->ops[i].args[0];
             ptb.insns[cur].index = (uint32_t)cur;
         }
@@ -492,6 +545,12 @@ void plugin_instrument_tb(CPUX86State *env, TranslationBlock *tb)
     }
 
     bool any = ptb.dyn && ptb.dyn->len;
+    if (any && s->nb_side_exits) {
+        /* TB-level instrumentation on a superblock (see the top) */
+        translator_superblocks = false;
+        ok = false;
+        goto out;
+    }
     bool any_cb = false, any_mem = false;
     if (ptb.dyn) {
         for (guint j = 0; j < ptb.dyn->len; j++) {
@@ -520,16 +579,31 @@ void plugin_instrument_tb(CPUX86State *env, TranslationBlock *tb)
         td->pc[i] = ptb.insns[i].vaddr;
     }
     td->owned = g_ptr_array_new_with_free_func(g_free);
+    /* Regions: a side exit ends one (see the top). */
+    uint32_t *region_start = g_new(uint32_t, n);
+    if (s->nb_side_exits) {
+        td->region_end = g_new(uint32_t, n);
+        uint32_t end = (uint32_t)n;
+        for (int i = n - 1; i >= 0; i--) {
+            if (is_side_exit_insn(s, i)) {
+                end = (uint32_t)i + 1;
+            }
+            td->region_end[i] = end;
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        bool starts = i == 0 || (td->region_end && td->region_end[i - 1] == (uint32_t)i);
+        region_start[i] = starts ? (uint32_t)i : region_start[i - 1];
+    }
 
     /*
      * Merging: in a straight-line TB without callbacks (a callback could
      * read a counter mid-TB), an entry that only ever gets per-instruction
-     * ADDs in this TB is added once at TB start.
+     * ADDs in this TB is added once at the start of each region.
      */
-    bool can_merge = !any_cb && ir_straight_line(s, op_insn, n);
+    bool can_merge = !any_cb && ir_straight_line(s, op_insn, n, last_start);
     bool **merged_of = g_new0(bool *, n);
-    GArray *merged = g_array_new(FALSE, FALSE, sizeof(qemu_plugin_u64));
-    GArray *merged_sum = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    GArray *merged = g_array_new(FALSE, FALSE, sizeof(MergedAdd));
     /* Entries with any other kind of use in this TB (STORE, memory inline
      * op, TB-level op) keep their ADDs unmerged: there, order matters. */
     GArray *blocked = g_array_new(FALSE, FALSE, sizeof(qemu_plugin_u64));
@@ -565,16 +639,16 @@ void plugin_instrument_tb(CPUX86State *env, TranslationBlock *tb)
             corr_for(td, d->entry, true)->imm[i] += d->imm;
             guint k;
             for (k = 0; k < merged->len; k++) {
-                if (same_entry(g_array_index(merged, qemu_plugin_u64, k), d->entry)) {
+                MergedAdd *m = &g_array_index(merged, MergedAdd, k);
+                if (m->start == region_start[i] && same_entry(m->entry, d->entry)) {
                     break;
                 }
             }
             if (k == merged->len) {
-                uint64_t zero = 0;
-                g_array_append_val(merged, d->entry);
-                g_array_append_val(merged_sum, zero);
+                MergedAdd m = { .entry = d->entry, .start = region_start[i] };
+                g_array_append_val(merged, m);
             }
-            g_array_index(merged_sum, uint64_t, k) += d->imm;
+            g_array_index(merged, MergedAdd, k).sum += d->imm;
         }
     }
     g_array_free(blocked, TRUE);
@@ -645,10 +719,12 @@ void plugin_instrument_tb(CPUX86State *env, TranslationBlock *tb)
         if (cur == 0) {
             /* TB start: TB-level list, then the merged ADDs. */
             gen_exec_list(td, ptb.dyn, -1, NULL, true);
-            for (guint k = 0; k < merged->len; k++) {
-                qemu_plugin_u64 e = g_array_index(merged, qemu_plugin_u64, k);
-                gen_inline(QEMU_PLUGIN_INLINE_ADD_U64, plugin_u64_base(e), e.score->element_size,
-                           g_array_index(merged_sum, uint64_t, k));
+        }
+        for (guint k = 0; k < merged->len; k++) {
+            const MergedAdd *m = &g_array_index(merged, MergedAdd, k);
+            if (m->start == (uint32_t)cur) {
+                gen_inline(QEMU_PLUGIN_INLINE_ADD_U64, plugin_u64_base(m->entry),
+                           m->entry.score->element_size, m->sum);
             }
         }
         gen_exec_list(td, ptb.insns[cur].dyn, cur, merged_of[cur], false);
@@ -656,9 +732,7 @@ void plugin_instrument_tb(CPUX86State *env, TranslationBlock *tb)
     g_free(old);
 
     if (td->n_corr == 0 && td->owned->len == 0) {
-        g_ptr_array_free(td->owned, TRUE);
-        g_free(td->pc);
-        g_free(td);
+        plugin_td_free(td);
     } else {
         tb->plugin = td;
     }
@@ -667,7 +741,7 @@ void plugin_instrument_tb(CPUX86State *env, TranslationBlock *tb)
     }
     g_free(merged_of);
     g_array_free(merged, TRUE);
-    g_array_free(merged_sum, TRUE);
+    g_free(region_start);
 out:
     for (int i = 0; i < n; i++) {
         insn_free(&ptb.insns[i]);
@@ -677,6 +751,7 @@ out:
     }
     g_free(ptb.insns);
     g_free(op_insn);
+    return ok;
 }
 
 /* ---- early exit and freeing ---- */
@@ -711,7 +786,8 @@ void plugin_tb_exit_early(CPUX86State *env, TranslationBlock *tb)
     }
     for (uint32_t c = 0; c < td->n_corr; c++) {
         const PluginCorr *pc = &td->corr[c];
-        uint32_t done = pc->merged ? td->n : (uint32_t)k + 1;
+        uint32_t done = !pc->merged ? (uint32_t)k + 1 :
+                        td->region_end ? td->region_end[k] : td->n;
         uint64_t sub = 0;
         for (uint32_t i = executed; i < done; i++) {
             sub += pc->imm[i];
@@ -724,16 +800,8 @@ void plugin_tb_exit_early(CPUX86State *env, TranslationBlock *tb)
 
 void plugin_tb_free(TranslationBlock *tb)
 {
-    PluginTBData *td = tb->plugin;
-    if (td == NULL) {
-        return;
+    if (tb->plugin) {
+        plugin_td_free(tb->plugin);
+        tb->plugin = NULL;
     }
-    for (uint32_t c = 0; c < td->n_corr; c++) {
-        g_free(td->corr[c].imm);
-    }
-    g_free(td->corr);
-    g_free(td->pc);
-    g_ptr_array_free(td->owned, TRUE);
-    g_free(td);
-    tb->plugin = NULL;
 }

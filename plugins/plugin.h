@@ -62,9 +62,11 @@ void plugin_syscall_ret(CPUX86State *env, int64_t num, int64_t ret);
  * Offer the TB whose IR is in the current TCGContext (front end done,
  * optimizer not yet run) to every plugin's tb_trans callback, and insert
  * the instrumentation they ask for into the IR.  Sets tb->plugin when the
- * TB needs work on early exit or on freeing.
+ * TB needs work on early exit or on freeing.  False (nothing inserted) if
+ * the TB must be translated again: a plugin asked for TB-level
+ * instrumentation on a superblock, which turned superblocks off.
  */
-void plugin_instrument_tb(CPUX86State *env, TranslationBlock *tb);
+bool plugin_instrument_tb(CPUX86State *env, TranslationBlock *tb);
 
 /*
  * The TB `tb` was left by an exception (siglongjmp to cpu_exec) with

@@ -154,6 +154,7 @@ void tcg_func_start(void)
     s->nb_temps = s->nb_globals;
     s->nb_ops = 0;
     s->nb_labels = 0;
+    s->nb_side_exits = 0;
     p->const_count = 0;
     if (++p->const_gen == 0) {
         memset(p->const_tab, 0, (p->const_mask + 1) * sizeof(ConstSlot));

@@ -72,12 +72,17 @@ typedef enum MemOp {
     MO_SB = MO_8 | MO_SIGN, MO_SW = MO_16 | MO_SIGN, MO_SL = MO_32 | MO_SIGN,
 } MemOp;
 
-/* TB exit values returned by a backend's exec (exit_tb's constant). */
+/* goto_tb slots per TB (emu/exec.h's TB_JMP_SLOTS). */
+#define TCG_GOTO_TB_SLOTS 6
+
+/* TB exit values returned by a backend's exec (exit_tb's constant):
+ * a slot number n < TCG_GOTO_TB_SLOTS (took goto_tb slot n; env->rip = its
+ * target), or one of these. */
 enum {
-    TB_EXIT_SLOT0 = 0,     /* took goto_tb slot 0; env->rip = its target */
+    TB_EXIT_SLOT0 = 0,     /* took goto_tb slot 0 */
     TB_EXIT_SLOT1 = 1,     /* took goto_tb slot 1 */
-    TB_EXIT_NOCHAIN = 2,   /* env->rip set dynamically (indirect jump, ...) */
-    TB_EXIT_REQUESTED = 3, /* env->exit_request was set at TB entry; rip = TB pc */
+    TB_EXIT_NOCHAIN = TCG_GOTO_TB_SLOTS,   /* env->rip set dynamically (indirect jump, ...) */
+    TB_EXIT_REQUESTED,     /* env->exit_request was set at TB entry; rip = TB pc */
 };
 
 typedef enum TCGTempKind {
@@ -154,6 +159,12 @@ typedef struct TCGContext {
     uint32_t nb_labels, labels_alloc;
     TCGv env;             /* global holding the CPUX86State pointer (env->env_ptr) */
     void *tb;             /* TranslationBlock being translated (opaque here) */
+    /* Side exits of a superblock (emu/x86/translate.c), in order: the
+     * index of the guest instruction whose brcond leaves the TB to a label
+     * placed after the TB's final exit (plugins/instrument.c ends a
+     * straight-line region of merged counter adds there). */
+    uint16_t side_exit_insn[TCG_GOTO_TB_SLOTS];
+    uint8_t nb_side_exits;
 } TCGContext;
 
 /* The calling thread's context (translation is per-thread). */

@@ -890,7 +890,21 @@ static void gen_JCC(DisasContext *s, X86Insn *insn)
     }
     gen_update_cc_op(s);     /* both exits see the same cc_op */
     l = gen_new_label();
-    gen_jcc(s, insn->cond, l);
+    switch (gen_jcc(s, insn->cond, l)) {
+    case TCG_COND_NEVER:
+        if (s->base.max_side_exits > 0) {
+            return;         /* never taken: the TB goes on */
+        }
+        break;
+    case TCG_COND_ALWAYS:
+        break;
+    default:
+        /* Superblock: the not-taken side goes on in this TB. */
+        if (gen_side_exit(s, l, (uint64_t)insn->ops[0].imm)) {
+            return;
+        }
+        break;
+    }
     gen_branch_pair(s, l, (uint64_t)insn->ops[0].imm);
 }
 

@@ -444,17 +444,18 @@ void gen_setcc(DisasContext *s, int cond, TCGv dst)
     }
 }
 
-void gen_jcc(DisasContext *s, int cond, TCGLabel *l)
+TCGCond gen_jcc(DisasContext *s, int cond, TCGLabel *l)
 {
     CCPrepare p = prepare_cc(s, cond);
     if (p.cond == TCG_COND_NEVER) {
-        return;
+        return p.cond;
     }
     if (p.cond == TCG_COND_ALWAYS) {
         tcg_gen_br(l);
-        return;
+        return p.cond;
     }
     tcg_gen_brcond_i64(p.cond, p.a, p.b, l);
+    return p.cond;
 }
 
 /* ---- operands ---- */
@@ -652,6 +653,33 @@ void gen_jmp_tb(DisasContext *s, uint64_t target, int slot)
     s->base.is_jmp = DISAS_NORETURN;
 }
 
+bool gen_side_exit(DisasContext *s, TCGLabel *taken, uint64_t target)
+{
+    if (s->nb_side >= s->base.max_side_exits) {
+        return false;
+    }
+    TCGContext *c = tcg_ctx();
+    s->side_label[s->nb_side] = taken;
+    s->side_target[s->nb_side] = target;
+    s->nb_side++;
+    c->side_exit_insn[c->nb_side_exits++] = (uint16_t)(s->base.num_insns - 1);
+    return true;
+}
+
+/* After the TB's final exit: each side exit's code, reached only by its
+ * branch (env->cc_op was made current before it). */
+static void gen_side_exits(DisasContext *s)
+{
+    for (int i = 0; i < s->nb_side; i++) {
+        int slot = 2 + i;
+        gen_set_label(s->side_label[i]);
+        tcg_gen_goto_tb(slot);
+        tcg_gen_movi_i64(cpu_rip, s->side_target[i]);
+        tcg_gen_exit_tb(slot);
+        s->base.tb->jmp_target[slot] = s->side_target[i];
+    }
+}
+
 void gen_jmp_dyn(DisasContext *s, TCGv target)
 {
     gen_update_cc_op(s);
@@ -806,6 +834,7 @@ static void x86_tb_stop(DisasContextBase *db, CPUX86State *env)
     default:
         break;
     }
+    gen_side_exits(s);
 }
 
 static const TranslatorOps x86_tr_ops = {

@@ -40,6 +40,11 @@ typedef struct DisasContext {
      * while cc_op is still cc_srcT_op; cc_srcT_next is this one's. */
     TCGv cc_srcT, cc_srcT_next;
     CCOp cc_srcT_op, cc_srcT_next_op;
+    /* Side exits so far (gen_side_exit): label and guest target of each;
+     * side exit i uses goto_tb slot 2 + i. */
+    int nb_side;
+    TCGLabel *side_label[TB_JMP_SLOTS - 2];
+    uint64_t side_target[TB_JMP_SLOTS - 2];
 } DisasContext;
 
 /* Globals (registered once per thread by x86_translate_init).  Thread-local:
@@ -91,12 +96,19 @@ void gen_compute_eflags(DisasContext *s, TCGv dst);
 void gen_compute_eflags_c(DisasContext *s, TCGv dst);
 /* dst = condition `cond` (0..15, Intel order) true ? 1 : 0. */
 void gen_setcc(DisasContext *s, int cond, TCGv dst);
-/* Branch to l if condition cond holds. */
-void gen_jcc(DisasContext *s, int cond, TCGLabel *l);
+/* Branch to l if condition cond holds.  Returns TCG_COND_NEVER or
+ * TCG_COND_ALWAYS when the condition is known at translation time (nothing
+ * or a br emitted), another condition for a brcond. */
+TCGCond gen_jcc(DisasContext *s, int cond, TCGLabel *l);
 
 /* ---- control flow and exceptions ---- */
 /* Leave the TB continuing at target, chained through goto_tb slot. */
 void gen_jmp_tb(DisasContext *s, uint64_t target, int slot);
+/* A superblock's side exit: if the TB may go on (a slot is free), the
+ * branch to `taken` (just emitted, env->cc_op already current) becomes a
+ * side exit to target, emitted after the TB's final exit, and the TB goes
+ * on with the next instruction.  False if the TB must end here. */
+bool gen_side_exit(DisasContext *s, TCGLabel *taken, uint64_t target);
 /* Leave the TB continuing at the address in target (indirect). */
 void gen_jmp_dyn(DisasContext *s, TCGv target);
 /* Raise exception excp (EXCP_*) at the current instruction: rip = its pc

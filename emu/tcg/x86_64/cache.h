@@ -38,10 +38,12 @@ typedef struct JitCode {
     uint32_t size;      /* bytes of code after the header */
     uint32_t loop_off;  /* a TB jumping to itself: where that jump goes
                          * (after the entry's loads, jit.c), or 0 */
+    uint32_t loop_slot; /* the goto_tb slot of that jump (another slot
+                         * to the TB's own start goes to its entry) */
     JitSegment *seg;    /* the segment holding it */
     /* goto_tb slot n: offset in code of its jmp's 4-byte aligned rel32
      * (patched to chain), or 0 if the TB has no such slot */
-    uint32_t jmp_off[2];
+    uint32_t jmp_off[TCG_GOTO_TB_SLOTS];
     /* the InsnMapEntry table after the code (jit-internal.h) */
     uint32_t map_off, map_n;
     /* the access map after it (jit.c: the dirty globals at each guest

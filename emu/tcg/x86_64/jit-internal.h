@@ -124,10 +124,15 @@ typedef struct JitGen {
     size_t *label_pos;
     uint32_t label_cap;
     /* Branches to each label, and for a label with one, the registers'
-     * contents at that branch (all clean then): when code before the label
-     * cannot fall into it, they still hold those values there. */
+     * contents at that branch: when code before the label cannot fall into
+     * it, they still hold those values there.  label_defer: such a label
+     * (after an exit: a superblock's side exit, the taken side of a
+     * conditional exit); its branch leaves the dirty globals in registers
+     * and the label stores the ones label_dirty marks (by register). */
     uint16_t *label_refs;
     LabelRegs *label_regs;
+    bool *label_defer;
+    uint16_t *label_dirty;
     LabelFix *fix;
     uint32_t nfix, fix_cap;
     SlowPath *slow;
@@ -146,7 +151,7 @@ typedef struct JitGen {
     uint32_t *amap;
     uint32_t namap, amap_cap;
     uint32_t amap_last;        /* index of the latest record */
-    uint32_t jmp_off[2];
+    uint32_t jmp_off[TCG_GOTO_TB_SLOTS];
     /* A TB whose goto_tb slot loop_slot (or -1) jumps to its own start:
      * the globals loop_t[] it reads are loaded into loop_r[] once, at its
      * entry, and the slot is chained to loop_off, just after those loads,
@@ -216,6 +221,9 @@ void ra_env_written(JitGen *g, int32_t off, unsigned size);
 void ra_before_call(JitGen *g, bool drop_globals);
 /* At a branch or label: everything live in memory (registers stay valid). */
 void ra_bb_end(JitGen *g);
+/* At a conditional branch to l: ra_bb_end, except that the dirty globals
+ * stay so when l stores them itself (label_defer). */
+void ra_branch_sync(JitGen *g, const TCGLabel *l);
 /* The globals whose value is only in a register, and the stores that put
  * them into env (out-of-line stubs emit them before calling C). */
 void ra_dirty_globals(JitGen *g, DirtyGlobals *d);
@@ -239,8 +247,8 @@ void ra_forget(JitGen *g);
  * other branch to it. */
 void ra_note_branch(JitGen *g, const TCGLabel *l);
 /* At label l that code before it cannot fall into: the registers hold
- * what its only branch saw (globals and constants; all clean), if it has
- * one; else nothing is known. */
+ * what its only branch saw (globals and constants), if it has one, and
+ * the globals dirty there are stored now; else nothing is known. */
 void ra_enter_label(JitGen *g, const TCGLabel *l);
 /* Globals t[i] (all clean) into registers r[i] (distinct), from the
  * registers they are in or from env; then nothing is known. */

@@ -38,10 +38,14 @@ static void gen_prepare(JitGen *g, TCGContext *s)
         g->label_pos = g_renew(size_t, g->label_pos, g->label_cap);
         g->label_refs = g_renew(uint16_t, g->label_refs, g->label_cap);
         g->label_regs = g_renew(LabelRegs, g->label_regs, g->label_cap);
+        g->label_defer = g_renew(bool, g->label_defer, g->label_cap);
+        g->label_dirty = g_renew(uint16_t, g->label_dirty, g->label_cap);
     }
     for (uint32_t i = 0; i < s->nb_labels; i++) {
         g->label_pos[i] = SIZE_MAX;
         g->label_refs[i] = 0;
+        g->label_defer[i] = false;
+        g->label_dirty[i] = 0;
     }
     g->pin = NULL;
     for (uint32_t i = 0; i < s->nb_temps; i++) {
@@ -56,10 +60,18 @@ static void gen_prepare(JitGen *g, TCGContext *s)
         ti->last_use = -1;
         ti->loop_seen = false;
     }
+    const TCGOp *prev = NULL;   /* the last op that generates code */
     for (uint32_t i = 0; i < s->nb_ops; i++) {
         const TCGOp *op = &s->ops[i];
         if (op->opc == INDEX_op_discard) {
             continue;
+        }
+        if (op->opc == INDEX_op_set_label) {
+            g->label_defer[tcg_op_label(op, 0)->id] =
+                prev && (prev->opc == INDEX_op_exit_tb || prev->opc == INDEX_op_br);
+        }
+        if (op->opc != INDEX_op_nop && op->opc != INDEX_op_insn_start) {
+            prev = op;
         }
         if (op->opc == INDEX_op_brcond) {
             g->label_refs[tcg_op_label(op, 3)->id]++;
@@ -121,6 +133,40 @@ static bool getenv_loop_off(void)
     return jit_env_flag("EMU_JIT_NO_LOOP", &off);
 }
 
+/* The ops that run on the way from the TB's start to its goto_tb slot
+ * `slot` are among those before the returned index: the slot's own op,
+ * or for a side exit (a label after the TB's final exit, its goto_tb
+ * right after it) the branch to that label.  A superblock's ops after it
+ * are not on the loop's path: loading their globals into registers before
+ * the loop would only take registers from the loop's body. */
+static uint32_t loop_path_end(const TCGContext *s, int slot)
+{
+    for (uint32_t i = 0; i < s->nb_ops; i++) {
+        const TCGOp *op = &s->ops[i];
+        if (op->opc != INDEX_op_goto_tb || (int)op->args[0] != slot) {
+            continue;
+        }
+        uint32_t k = i;
+        while (k > 0 && s->ops[k - 1].opc == INDEX_op_nop) {
+            k--;
+        }
+        if (k == 0 || s->ops[k - 1].opc != INDEX_op_set_label) {
+            return i;
+        }
+        const TCGLabel *l = tcg_op_label(&s->ops[k - 1], 0);
+        uint32_t last = i;
+        for (uint32_t j = 0; j < k - 1; j++) {
+            const TCGOp *b = &s->ops[j];
+            if ((b->opc == INDEX_op_brcond && tcg_op_label(b, 3) == l) ||
+                (b->opc == INDEX_op_br && tcg_op_label(b, 0) == l)) {
+                last = j;   /* the last branch there: all paths to it */
+            }
+        }
+        return last;
+    }
+    return s->nb_ops;
+}
+
 static void loop_select(JitGen *g)
 {
     TCGContext *s = g->s;
@@ -131,7 +177,7 @@ static void loop_select(JitGen *g)
     if (!g->chain || !tb || getenv_loop_off()) {
         return;
     }
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < TCG_GOTO_TB_SLOTS; k++) {
         if (tb->jmp_target[k] == tb->pc) {
             g->loop_slot = k;
         }
@@ -140,7 +186,8 @@ static void loop_select(JitGen *g)
         return;
     }
     /* written[] marks globals written before any read (by temp index) */
-    for (uint32_t i = 0; i < s->nb_ops && g->nloop < JIT_LOOP_GLOBALS; i++) {
+    uint32_t end = loop_path_end(s, g->loop_slot);
+    for (uint32_t i = 0; i < end && g->nloop < JIT_LOOP_GLOBALS; i++) {
         const TCGOp *op = &s->ops[i];
         if (op->opc == INDEX_op_discard || op->opc == INDEX_op_insn_start ||
             op->opc == INDEX_op_nop) {
@@ -185,7 +232,7 @@ static void loop_preload(JitGen *g)
 static void emit_goto_tb(JitGen *g, unsigned slot)
 {
     ra_sync_exit(g);
-    if (!g->chain || slot > 1 || g->jmp_off[slot]) {
+    if (!g->chain || slot >= TCG_GOTO_TB_SLOTS || g->jmp_off[slot]) {
         return;
     }
     if ((int)slot == g->loop_slot) {
@@ -302,12 +349,12 @@ static struct TranslationBlock *jit_tb_at(uintptr_t host_pc)
 bool jit_chain(void *code, unsigned slot, void *dest)
 {
     JitCode *h = code;
-    if (slot > 1 || h->jmp_off[slot] == 0) {
+    if (slot >= TCG_GOTO_TB_SLOTS || h->jmp_off[slot] == 0) {
         return false;
     }
     uint8_t *field = h->code + h->jmp_off[slot];
     const uint8_t *target = dest ? ((JitCode *)dest)->code : field + 4;
-    if (dest == code && h->loop_off) {
+    if (dest == code && h->loop_off && slot == h->loop_slot) {
         target = h->code + h->loop_off;    /* its loop head (loop_preload) */
     }
     int64_t rel = (int64_t)(target - (field + 4));
@@ -330,7 +377,7 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
     {
         TranslationBlock *tb = s->tb;
         g->chain = tcg_chaining_enabled && tcg_lookup_code && tb && tb->flags == 0;
-        g->jmp_off[0] = g->jmp_off[1] = 0;
+        memset(g->jmp_off, 0, sizeof(g->jmp_off));
     }
     loop_select(g);
     loop_preload(g);
@@ -364,10 +411,11 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
             if (!terminal) {
                 ra_bb_end(g);
                 ra_forget(g);
-            } else {
-                ra_enter_label(g, tcg_op_label(op, 0));
             }
             g->label_pos[tcg_op_label(op, 0)->id] = jit_buf_offset(&g->b);
+            if (terminal) {
+                ra_enter_label(g, tcg_op_label(op, 0));  /* may store */
+            }
             g->insn_stored = false;
             terminal = false;
             continue;
@@ -425,13 +473,14 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
     JitCode hdr = {
         .tb = s->tb,
         .size = (uint32_t)code_size,        /* the map is not code */
-        .jmp_off = { g->jmp_off[0], g->jmp_off[1] },
         .loop_off = g->loop_slot >= 0 && g->jmp_off[g->loop_slot] ? g->loop_off : 0,
+        .loop_slot = g->loop_slot >= 0 ? (uint32_t)g->loop_slot : 0,
         .map_off = (uint32_t)map_off,
         .map_n = g->nimap,
         .amap_off = (uint32_t)amap_off,
         .amap_len = g->namap,
     };
+    memcpy(hdr.jmp_off, g->jmp_off, sizeof(hdr.jmp_off));
     JitCode *h = jit_cache_commit(&g->b, &hdr);
     if (h && host_size) {
         *host_size = h->size;

@@ -719,7 +719,7 @@ bool jit_lower_brcond(JitGen *g, const TCGOp *op)
         g->skip_ops = 2;    /* the call and the label */
         return false;
     }
-    ra_bb_end(g);
+    ra_branch_sync(g, l);
     jit_branch_label(g, cmp_emit(g, &k), l);
     ra_note_branch(g, l);
     return false;

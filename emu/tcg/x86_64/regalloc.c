@@ -322,12 +322,15 @@ void jit_store_dirty(JitBuf *b, const DirtyGlobals *d)
     }
 }
 
-void ra_bb_end(JitGen *g)
+static void bb_end(JitGen *g, bool globals)
 {
     for (int r = 0; r < 16; r++) {
         TCGTemp *t = g->owner[r];
         if (t == NULL || t->kind == TEMP_CONST || ti_of(g, t)->mem_ok || t == g->pin) {
             continue;   /* the pinned global stays in REG_PIN on every path */
+        }
+        if (t->kind == TEMP_GLOBAL && !globals) {
+            continue;
         }
         if (t->kind == TEMP_TB && ti_of(g, t)->last_use <= (int32_t)g->idx) {
             continue;   /* dead after this point */
@@ -335,6 +338,16 @@ void ra_bb_end(JitGen *g)
         jit_st64(&g->b, r, REG_ENV, home_disp(home_of(g, t)));
         ti_of(g, t)->mem_ok = true;
     }
+}
+
+void ra_bb_end(JitGen *g)
+{
+    bb_end(g, true);
+}
+
+void ra_branch_sync(JitGen *g, const TCGLabel *l)
+{
+    bb_end(g, !(g->label_defer[l->id] && g->label_refs[l->id] == 1));
 }
 
 void ra_forget(JitGen *g)
@@ -353,6 +366,14 @@ void ra_note_branch(JitGen *g, const TCGLabel *l)
 {
     if (g->label_refs[l->id] == 1) {
         memcpy(g->label_regs[l->id], g->owner, sizeof(g->owner));
+        uint16_t dirty = 0;
+        for (int r = 0; r < 16; r++) {
+            TCGTemp *t = g->owner[r];
+            if (t && t->kind == TEMP_GLOBAL && t != g->pin && !ti_of(g, t)->mem_ok) {
+                dirty |= (uint16_t)(1u << r);
+            }
+        }
+        g->label_dirty[l->id] = dirty;
     }
 }
 
@@ -362,13 +383,16 @@ void ra_enter_label(JitGen *g, const TCGLabel *l)
     if (g->label_refs[l->id] != 1) {
         return;
     }
-    /* ra_bb_end ran before the branch: its globals were clean there and
-     * nothing on the branch's path changed them.  TB temps live on from
-     * their homes. */
+    /* ra_branch_sync ran before the branch: its globals were clean there
+     * (but those label_dirty marks, stored here) and nothing on the
+     * branch's path changed them.  TB temps live on from their homes. */
     for (int r = 0; r < 16; r++) {
         TCGTemp *t = g->label_regs[l->id][r];
         if (t && t != g->pin && (t->kind == TEMP_GLOBAL || t->kind == TEMP_CONST)) {
             TempInfo *ti = ti_of(g, t);
+            if (g->label_dirty[l->id] & (1u << r)) {
+                jit_st64(&g->b, r, REG_ENV, home_disp(home_of(g, t)));
+            }
             ti->reg = (int8_t)r;
             ti->mem_ok = true;
             g->owner[r] = t;
