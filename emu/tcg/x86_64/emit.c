@@ -256,6 +256,13 @@ void jit_patch_rel32(JitBuf *b, size_t at, size_t target)
     }
 }
 
+void jit_call_abs(JitBuf *b, const void *target)
+{
+    jit_byte(b, 0xE8);
+    int64_t rel = (int64_t)((const uint8_t *)target - (jit_buf_rx(b) + 4));
+    jit_u32(b, (uint32_t)(int32_t)rel);
+}
+
 void jit_jmp_abs(JitBuf *b, const void *target)
 {
     jit_byte(b, 0xE9);

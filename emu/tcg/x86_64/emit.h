@@ -165,6 +165,8 @@ void jit_patch_rel32(JitBuf *b, size_t at, size_t target);
 /* jmp straight to an absolute host address (within +-2 GiB; relative
  * to where the jmp runs, jit_buf_rx). */
 void jit_jmp_abs(JitBuf *b, const void *target);
+/* call rel32 to target (RX address within reach: the same segment) */
+void jit_call_abs(JitBuf *b, const void *target);
 
 static inline bool jit_fits_s32(uint64_t v)
 {

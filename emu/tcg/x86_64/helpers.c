@@ -7,11 +7,13 @@
  * they cannot drift from the interpreter's.
  */
 #include <string.h>
+#include <glib.h>
 
 #include "emu/cpu.h"
 #include "emu/tcg/backend.h"
 #include "emu/tcg/internal.h"
 #include "jit-internal.h"
+#include "cache.h"
 
 /* The access itself; the caller has put the host MXCSR back (vec.c). */
 static uint64_t helper_ld(void *env, uint64_t addr, uint64_t memop)
@@ -73,6 +75,47 @@ void jit_helper_st_env(void *env, uint64_t addr, uint64_t env_off, uint64_t size
     tcg_st_env(env, addr, (uint32_t)env_off, (uint32_t)size);
     if (mx) {
         jit_mx_resume(env);
+    }
+}
+
+/* The slow-access thunk's C side (prologue.c): the state a raise needs
+ * (env->cur_tb, the globals only in registers, the pending count, the
+ * instruction), then the access; a load's value goes to regs[val]. */
+void jit_slow_access(CPUX86State *env, uint64_t *regs, uintptr_t ret)
+{
+    uint64_t info = regs[REG_TMP];
+    uint32_t off = (uint32_t)info;
+    const JitCode *h = jit_code_at(ret);
+    g_assert(h != NULL);    /* ret is in the stub area of its TB's code */
+    env->cur_tb = h->tb;
+    jit_restore_dirty_globals(env, h, off, regs);
+    if (regs[REG_ICOUNT]) {
+        *env->counter_ptr[0] += regs[REG_ICOUNT];
+        regs[REG_ICOUNT] = 0;
+    }
+    uint64_t pc, cc_op;
+    if (jit_restore_insn((void *)h, (uintptr_t)h->code + off, &pc, &cc_op)) {
+        env->insn_pc = pc;
+        env->insn_cc_op = cc_op;
+    }
+    uint64_t addr = regs[(info >> JIT_SLOW_ADDR_SHIFT) & 15];
+    unsigned val = (info >> JIT_SLOW_VAL_SHIFT) & 15;
+    unsigned memop = (info >> JIT_SLOW_MEMOP_SHIFT) & 7;
+    uint64_t env_size = 16u << (((info >> JIT_SLOW_ENVSZ_SHIFT) & 3) - 1);
+    uint64_t env_off = info >> JIT_SLOW_ENVOFF_SHIFT;
+    switch ((info >> JIT_SLOW_KIND_SHIFT) & 3) {
+    case JIT_SLOW_LD:
+        regs[val] = jit_helper_ld(env, addr, memop);
+        break;
+    case JIT_SLOW_ST:
+        jit_helper_st(env, addr, regs[val], memop);
+        break;
+    case JIT_SLOW_LD_ENV:
+        jit_helper_ld_env(env, addr, env_off, env_size);
+        break;
+    default:
+        jit_helper_st_env(env, addr, env_off, env_size);
+        break;
     }
 }
 

@@ -176,7 +176,28 @@ static inline TempInfo *ti_of(JitGen *g, TCGTemp *t)
  * read once into *cache (initially -1). */
 bool jit_env_flag(const char *name, int *cache);
 void jit_init_once(void);
-void jit_emit_epilogue(JitBuf *b);
+/* A code segment's head: the exit epilogue at its start, the slow-access
+ * thunk at JIT_SEG_THUNK_OFF (prologue.c). */
+void jit_emit_seg_head(JitBuf *b);
+#define JIT_SEG_THUNK_OFF 64
+/* The description of a guest access in r11 when a slow path calls the
+ * thunk: the access's host offset in its TB's code (its access map and
+ * instruction map key), its address register, its value register (the
+ * store's source, the load's destination), the kind, the memop (ld/st) or
+ * the env range (ld_env/st_env: size 16 << (code - 1), offset). */
+#define JIT_SLOW_ADDR_SHIFT 32
+#define JIT_SLOW_VAL_SHIFT 36
+#define JIT_SLOW_KIND_SHIFT 40
+enum { JIT_SLOW_LD, JIT_SLOW_ST, JIT_SLOW_LD_ENV, JIT_SLOW_ST_ENV };
+#define JIT_SLOW_MEMOP_SHIFT 42
+#define JIT_SLOW_ENVSZ_SHIFT 45
+#define JIT_SLOW_ENVOFF_SHIFT 48
+/* The thunk's C side (helpers.c). */
+void jit_slow_access(struct CPUX86State *env, uint64_t *regs, uintptr_t ret);
+/* The globals that the code at host offset off of h kept only in
+ * registers (its access map record) into env, from regs[16]. */
+void jit_restore_dirty_globals(struct CPUX86State *env, const JitCode *h, uintptr_t off,
+                               const uint64_t regs[16]);
 unsigned jit_exec(struct CPUX86State *env, void *code);
 void jit_dump_code(void *code, FILE *f);
 bool jit_chain(void *code, unsigned slot, void *dest);

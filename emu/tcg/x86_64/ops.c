@@ -915,42 +915,31 @@ void jit_emit_slow_paths(JitGen *g)
     for (uint32_t i = 0; i < g->nslow; i++) {
         const SlowPath *sp = &g->slow[i];
         jit_patch_rel32(b, sp->jcc_at, jit_buf_offset(b));
-        /* the helper may raise: env must hold every global (they stay
-         * dirty in the main path, which goes on with its registers) */
-        const uint32_t *m = &g->amap[sp->amap_at];
-        for (uint32_t k = 0; k < m[1]; k++) {
-            jit_st64(b, (int)(m[2 + k] & 15), REG_ENV, (int32_t)(m[2 + k] >> 8) * 8);
-        }
-        jit_stub_enter(g, sp->have_insn, sp->pc, sp->cc_op);
-        jit_stub_load(b, RSI, sp->addr);
+        /* The segment's thunk (prologue.c) saves every register, and its
+         * C side stores into env what a raise needs (the globals only in
+         * registers from the access map record, the pending count, the
+         * instruction from the instruction map) before the access. */
+        uint64_t kind = sp->env_size ? (sp->is_store ? JIT_SLOW_ST_ENV : JIT_SLOW_LD_ENV)
+                                     : (sp->is_store ? JIT_SLOW_ST : JIT_SLOW_LD);
+        uint64_t info = (uint64_t)g->amap[sp->amap_at] |
+                        (uint64_t)sp->addr << JIT_SLOW_ADDR_SHIFT |
+                        kind << JIT_SLOW_KIND_SHIFT;
+        g_assert(sp->addr >= 0 && sp->addr < 16 && sp->addr != REG_TMP);
         if (sp->env_size) {
-            /* the helper moves the bytes between memory and env; the
-             * main path goes on after its own env store */
-            jit_movi(b, RDX, sp->env_off);
-            jit_movi(b, RCX, sp->env_size);
-            jit_mov_rr(b, RDI, REG_ENV);
-            jit_movi(b, REG_TMP, sp->is_store ? (uint64_t)(uintptr_t)jit_helper_st_env
-                                              : (uint64_t)(uintptr_t)jit_helper_ld_env);
-            jit_call_r(b, REG_TMP);
-            jit_xc_reload(b, &sp->xc);
-            jit_stub_leave(b, sp->back);
-            continue;
-        }
-        if (sp->is_store) {
-            jit_stub_load(b, RDX, sp->val);
-            jit_movi(b, RCX, sp->memop);
+            g_assert(sp->env_size == 16 || sp->env_size == 32);
+            info |= (uint64_t)(sp->env_size / 16) << JIT_SLOW_ENVSZ_SHIFT |
+                    (uint64_t)sp->env_off << JIT_SLOW_ENVOFF_SHIFT;
         } else {
-            jit_movi(b, RDX, sp->memop);
+            g_assert(sp->val >= 0 && sp->val < 16 && sp->val != REG_TMP);
+            info |= (uint64_t)sp->val << JIT_SLOW_VAL_SHIFT |
+                    (uint64_t)sp->memop << JIT_SLOW_MEMOP_SHIFT;
         }
-        jit_mov_rr(b, RDI, REG_ENV);
-        jit_movi(b, REG_TMP, sp->is_store ? (uint64_t)(uintptr_t)jit_helper_st
-                                          : (uint64_t)(uintptr_t)jit_helper_ld);
-        jit_call_r(b, REG_TMP);
-        if (!sp->is_store) {
-            jit_stub_result(b, sp->val);
-        }
+        jit_movi(b, REG_TMP, info);
+        jit_call_abs(b, g->epilogue + JIT_SEG_THUNK_OFF);
+        /* the helper moved a vector access's bytes between memory and
+         * env; the main path goes on after its own env store */
         jit_xc_reload(b, &sp->xc);
-        jit_stub_leave(b, sp->back);
+        jit_patch_rel32(b, jit_jmp32(b), sp->back);
     }
 }
 

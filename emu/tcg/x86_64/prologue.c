@@ -46,7 +46,7 @@ void jit_flush_icount(JitBuf *b)
     jit_patch_rel32(b, skip, jit_buf_offset(b));
 }
 
-void jit_emit_epilogue(JitBuf *b)
+static void emit_epilogue(JitBuf *b)
 {
     jit_st64(b, REG_PIN, REG_ENV, JIT_PIN_SLOT * 8);     /* the guest rsp */
     jit_flush_icount(b);
@@ -55,6 +55,48 @@ void jit_emit_epilogue(JitBuf *b)
         jit_pop(b, saved_regs[i]);
     }
     jit_ret(b);
+}
+
+/*
+ * The guest-access slow paths' common part (ops.c, jit_emit_slow_paths):
+ * called with r11 = the access's description (JIT_SLOW_* fields), it saves
+ * all sixteen registers as an array regs[16] (regs[r] = register r), calls
+ * jit_slow_access(env, regs, return address), which does the access and
+ * puts a load's value into its register's slot, and returns with every
+ * register restored from the array.  A site is then 15 bytes (mov r11,
+ * imm64; call) and its jmp back instead of ~150 bytes of saves and
+ * restores: two thirds of the code python3's start-up generates were
+ * slow paths, nearly never run (an address past the guest space).
+ */
+static void emit_slow_thunk(JitBuf *b)
+{
+    for (int r = 15; r >= 0; r--) {
+        jit_push(b, r);     /* regs[r] at [rsp + 8 * r] */
+    }
+    jit_alu_ri(b, P_W, EXT_SUB, RSP, 8);    /* 16-byte aligned for the call */
+    jit_mov_rr(b, RDI, REG_ENV);
+    jit_op_rm(b, P_W | OPC_LEA, RSI, RSP, 8);
+    jit_ld64(b, RDX, RSP, 8 + 16 * 8);     /* the return address */
+    jit_movi(b, RAX, (uint64_t)(uintptr_t)jit_slow_access);
+    jit_call_r(b, RAX);
+    jit_alu_ri(b, P_W, EXT_ADD, RSP, 8);
+    for (int r = 0; r < 16; r++) {
+        if (r == RSP) {
+            jit_alu_ri(b, P_W, EXT_ADD, RSP, 8);
+        } else {
+            jit_pop(b, r);
+        }
+    }
+    jit_ret(b);
+}
+
+void jit_emit_seg_head(JitBuf *b)
+{
+    emit_epilogue(b);
+    while (jit_buf_offset(b) < JIT_SEG_THUNK_OFF) {
+        jit_byte(b, 0xcc);
+    }
+    emit_slow_thunk(b);
 }
 
 static unsigned (*jit_enter)(CPUX86State *env, const void *code);
@@ -86,7 +128,7 @@ void jit_init_once(void)
     jit_have_bmi2 = __builtin_cpu_supports("bmi2") && !getenv("EMU_JIT_NO_BMI2");
     jit_have_popcnt = __builtin_cpu_supports("popcnt") && !getenv("EMU_JIT_NO_POPCNT");
 
-    uint8_t *t = jit_cache_init(emit_enter, jit_emit_epilogue);
+    uint8_t *t = jit_cache_init(emit_enter, jit_emit_seg_head);
     jit_enter = (unsigned (*)(CPUX86State *, const void *))(void *)t;
     g_once_init_leave(&done, 1);
 }
@@ -108,11 +150,9 @@ static const int8_t greg_of[16] = {
     [R12] = REG_R12, [R13] = REG_R13, [R14] = REG_R14, [R15] = REG_R15,
 };
 
-/* The globals the code kept only in registers at the access at host_pc
- * (the access map, jit_note_access) into env. */
-static void restore_dirty_globals(struct CPUX86State *env, const JitCode *h, ucontext_t *uc)
+void jit_restore_dirty_globals(struct CPUX86State *env, const JitCode *h, uintptr_t off,
+                               const uint64_t regs[16])
 {
-    uintptr_t off = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP] - (uintptr_t)h->code;
     const uint32_t *m = (const uint32_t *)(const void *)(h->code + h->amap_off);
     for (uint32_t i = 0; i + 1 < h->amap_len; i += 2 + m[i + 1]) {
         if (m[i] != off) {
@@ -121,10 +161,20 @@ static void restore_dirty_globals(struct CPUX86State *env, const JitCode *h, uco
         for (uint32_t k = 0; k < m[i + 1]; k++) {
             uint32_t e = m[i + 2 + k];
             uint64_t *slot = (uint64_t *)(void *)env + (e >> 8);
-            *slot = (uint64_t)uc->uc_mcontext.gregs[greg_of[e & 15]];
+            *slot = regs[e & 15];
         }
         return;
     }
+}
+
+static void restore_dirty_globals(struct CPUX86State *env, const JitCode *h, ucontext_t *uc)
+{
+    uint64_t regs[16];
+    for (int r = 0; r < 16; r++) {
+        regs[r] = (uint64_t)uc->uc_mcontext.gregs[greg_of[r]];
+    }
+    jit_restore_dirty_globals(env, h, (uintptr_t)uc->uc_mcontext.gregs[REG_RIP] -
+                              (uintptr_t)h->code, regs);
 }
 
 void jit_fault_context(struct CPUX86State *env, void *code, void *uc_void)
