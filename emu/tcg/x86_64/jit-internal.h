@@ -78,11 +78,9 @@ typedef struct SlowPath {
     int8_t addr, val;  /* registers (val: store value / load destination) */
     bool is_store;
     uint8_t memop;
-    bool have_insn;    /* store pc/cc_op to env->insn_* before the call */
-    uint64_t pc, cc_op;
     XCacheState xc;    /* vector values cached in xmm4..7: reloaded after */
-    uint32_t amap_at;  /* its access map record (JitGen.amap): the globals
-                        * only in registers, stored before the call */
+    uint32_t amap_at;  /* its access map record (JitGen.amap): its host
+                        * offset, and the globals only in registers */
     uint16_t env_off;  /* qemu_ld/st_env: env bytes [env_off, +env_size) */
     uint8_t env_size;  /* 0 for qemu_ld/st */
 } SlowPath;

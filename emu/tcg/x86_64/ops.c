@@ -751,7 +751,6 @@ void jit_add_slow(JitGen *g, size_t jcc_at, int addr, int val, bool is_store,
     g->slow[g->nslow++] = (SlowPath){
         .jcc_at = jcc_at, .back = jit_buf_offset(&g->b), .addr = (int8_t)addr,
         .val = (int8_t)val, .is_store = is_store, .memop = (uint8_t)memop,
-        .have_insn = g->have_insn, .pc = g->insn_pc, .cc_op = g->insn_cc_op,
         .env_off = (uint16_t)env_off, .env_size = (uint8_t)env_size,
     };
     jit_xc_save(&g->slow[g->nslow - 1].xc);
