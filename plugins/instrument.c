@@ -93,10 +93,38 @@ static void plugin_td_free(PluginTBData *td)
 
 /* ---- registration (from tb_trans callbacks) ---- */
 
+/* Translation allocates a list per instrumented instruction: they are
+ * kept for the next TB rather than freed (a per-instruction counter
+ * instruments every instruction translated; python3's start-up is 200,000
+ * of them).  Translation runs under tb_lock: no other thread uses these. */
+static GPtrArray *dyn_pool;
+
+static GArray *dyn_new(void)
+{
+    if (dyn_pool && dyn_pool->len) {
+        GArray *a = g_ptr_array_steal_index_fast(dyn_pool, dyn_pool->len - 1);
+        g_array_set_size(a, 0);
+        return a;
+    }
+    return g_array_new(FALSE, FALSE, sizeof(PluginDyn));
+}
+
+static void dyn_release(GArray *a)
+{
+    if (dyn_pool == NULL) {
+        dyn_pool = g_ptr_array_new();
+    }
+    if (a->len > 64) {
+        g_array_free(a, TRUE);      /* keep the pool's arrays small */
+        return;
+    }
+    g_ptr_array_add(dyn_pool, a);
+}
+
 static void dyn_add(GArray **arr, const PluginDyn *d)
 {
     if (*arr == NULL) {
-        *arr = g_array_new(FALSE, FALSE, sizeof(PluginDyn));
+        *arr = dyn_new();
     }
     g_array_append_val(*arr, *d);
 }
@@ -382,7 +410,7 @@ static void gen_exec_list(PluginTBData *td, GArray *dyn, int insn_idx,
     if (dyn == NULL) {
         return;
     }
-    GArray *pending = g_array_new(FALSE, FALSE, sizeof(PluginDyn));
+    GArray *pending = dyn_new();
     for (guint i = 0; i < dyn->len; i++) {
         PluginDyn *d = &g_array_index(dyn, PluginDyn, i);
         if (d->kind == PLUGIN_DYN_MEM_CB || d->kind == PLUGIN_DYN_MEM_INLINE) {
@@ -406,7 +434,7 @@ static void gen_exec_list(PluginTBData *td, GArray *dyn, int insn_idx,
         PluginCbList *l = cb_list_new(td, (PluginDyn *)pending->data, pending->len);
         tcg_gen_call2(&helper_info_plugin_exec_cbs, NULL, ir_env(), cst((uint64_t)(uintptr_t)l));
     }
-    g_array_free(pending, TRUE);
+    dyn_release(pending);
 }
 
 /* ---- the pass ---- */
@@ -475,7 +503,7 @@ static bool ir_straight_line(TCGContext *s, const int *op_insn, int n, uint32_t 
 static void insn_free(struct qemu_plugin_insn *insn)
 {
     if (insn->dyn) {
-        g_array_free(insn->dyn, TRUE);
+        dyn_release(insn->dyn);
     }
 }
 
@@ -602,7 +630,13 @@ bool plugin_instrument_tb(CPUX86State *env, TranslationBlock *tb)
      * ADDs in this TB is added once at the start of each region.
      */
     bool can_merge = !any_cb && ir_straight_line(s, op_insn, n, last_start);
+    /* merged_of[i][j]: insn i's dyn entry j was merged (one allocation) */
     bool **merged_of = g_new0(bool *, n);
+    size_t n_dyn = 0;
+    for (int i = 0; i < n; i++) {
+        n_dyn += ptb.insns[i].dyn ? ptb.insns[i].dyn->len : 0;
+    }
+    bool *merged_flat = g_new0(bool, n_dyn + 1);
     GArray *merged = g_array_new(FALSE, FALSE, sizeof(MergedAdd));
     /* Entries with any other kind of use in this TB (STORE, memory inline
      * op, TB-level op) keep their ADDs unmerged: there, order matters. */
@@ -619,7 +653,8 @@ bool plugin_instrument_tb(CPUX86State *env, TranslationBlock *tb)
     }
     for (int i = 0; i < n; i++) {
         GArray *dyn = ptb.insns[i].dyn;
-        merged_of[i] = g_new0(bool, dyn ? dyn->len : 0);
+        merged_of[i] = merged_flat;
+        merged_flat += dyn ? dyn->len : 0;
         if (!can_merge || dyn == NULL) {
             continue;
         }
@@ -655,7 +690,13 @@ bool plugin_instrument_tb(CPUX86State *env, TranslationBlock *tb)
 
     /* Rebuild the op stream with the instrumentation in place. */
     uint32_t nb_old = s->nb_ops;
-    TCGOp *old = g_memdup2(s->ops, nb_old * sizeof(TCGOp));
+    static TCGOp *old;      /* the op stream as the front end left it */
+    static uint32_t old_cap;
+    if (old_cap < nb_old) {
+        old_cap = MAX(nb_old, 2 * old_cap);
+        old = g_renew(TCGOp, old, old_cap);
+    }
+    memcpy(old, s->ops, nb_old * sizeof(TCGOp));
     s->nb_ops = 0;
     cur = -1;
     for (uint32_t i = 0; i < nb_old; i++) {
@@ -682,7 +723,7 @@ bool plugin_instrument_tb(CPUX86State *env, TranslationBlock *tb)
             uint64_t info = (env_op ? 4 : (uint64_t)(mo & MO_SIZE)) | ((mo & MO_SIGN) ? 0x8 : 0) |
                             (store ? 0x10 : 0);
             GArray *dyn = ptb.insns[cur].dyn;
-            GArray *mem = g_array_new(FALSE, FALSE, sizeof(PluginDyn));
+            GArray *mem = dyn_new();
             for (guint j = 0; j < dyn->len; j++) {
                 PluginDyn *d = &g_array_index(dyn, PluginDyn, j);
                 if ((d->kind == PLUGIN_DYN_MEM_CB || d->kind == PLUGIN_DYN_MEM_INLINE) &&
@@ -710,7 +751,7 @@ bool plugin_instrument_tb(CPUX86State *env, TranslationBlock *tb)
                               cst((uint64_t)(uintptr_t)l) };
                 tcg_gen_callN(&helper_info_plugin_mem, NULL, 5, a);
             }
-            g_array_free(mem, TRUE);
+            dyn_release(mem);
         }
         if (o->opc != INDEX_op_insn_start) {
             continue;
@@ -729,16 +770,13 @@ bool plugin_instrument_tb(CPUX86State *env, TranslationBlock *tb)
         }
         gen_exec_list(td, ptb.insns[cur].dyn, cur, merged_of[cur], false);
     }
-    g_free(old);
 
     if (td->n_corr == 0 && td->owned->len == 0) {
         plugin_td_free(td);
     } else {
         tb->plugin = td;
     }
-    for (int i = 0; i < n; i++) {
-        g_free(merged_of[i]);
-    }
+    g_free(n ? merged_of[0] : NULL);
     g_free(merged_of);
     g_array_free(merged, TRUE);
     g_free(region_start);
@@ -747,7 +785,7 @@ out:
         insn_free(&ptb.insns[i]);
     }
     if (ptb.dyn) {
-        g_array_free(ptb.dyn, TRUE);
+        dyn_release(ptb.dyn);
     }
     g_free(ptb.insns);
     g_free(op_insn);
