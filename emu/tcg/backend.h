@@ -112,7 +112,7 @@ extern bool tcg_chaining_enabled;
 /* env->tb_jmp_fast: 1 << TCG_JMP_FAST_BITS entries of { uint64_t pc;
  * const void *entry; }, pc at index (pc ^ (pc >> TCG_JMP_FAST_BITS)) & mask;
  * an unused entry has pc -1. */
-#define TCG_JMP_FAST_BITS 12
+#define TCG_JMP_FAST_BITS 14
 extern void *(*tcg_lookup_code)(struct CPUX86State *env);
 /* The env->counter_ptr slot that holds base + cpu_index * stride for every
  * vCPU (an add_counter's target), or -1 when all slots are taken (then
