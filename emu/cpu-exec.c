@@ -379,6 +379,10 @@ static int __attribute__((noinline)) cpu_exec_loop(CPUX86State *env, bool one_in
         in_guest_code = 1;
         unsigned exit = tcg_backend->exec(env, tb->code);
         in_guest_code = 0;
+        if (exit < TB_JMP_SLOTS) {
+            /* a chaining backend's slot exit leaves rip to us (backend.h) */
+            env->rip = ((TranslationBlock *)env->cur_tb)->jmp_target[exit];
+        }
 
         if (exit == TB_EXIT_REQUESTED) {
             /* A kick alone only had to bring us here (emu/tb.c). */

@@ -82,6 +82,9 @@ typedef struct TCGBackend {
  *    tb_jmp_fast lookup below, first test env->exit_request and take the
  *    TB's normal exit instead when it is set (every cycle of chained code
  *    passes such a point, so a request reaches the loop in bounded time);
+ *  - a goto_tb slot's exit (exit_tb n after `goto_tb n; mov rip, target`)
+ *    may leave env->rip unwritten: cpu_exec sets it to the slot's
+ *    tb->jmp_target[n] (the same target) when exec returns n;
  *  - TB_EXIT_NOCHAIN exits may first look env->rip up in env->tb_jmp_fast
  *    (then in tcg_lookup_code) and jump to the code found instead of
  *    leaving.

@@ -92,11 +92,20 @@ static void emit_slow_thunk(JitBuf *b)
 
 void jit_emit_seg_head(JitBuf *b)
 {
+    const uint8_t *epilogue = jit_buf_rx(b);
     emit_epilogue(b);
+    g_assert(jit_buf_offset(b) <= JIT_SEG_THUNK_OFF);
     while (jit_buf_offset(b) < JIT_SEG_THUNK_OFF) {
         jit_byte(b, 0xcc);
     }
     emit_slow_thunk(b);
+    g_assert(jit_buf_offset(b) <= JIT_SEG_SLOT_EXIT_OFF);
+    while (jit_buf_offset(b) < JIT_SEG_SLOT_EXIT_OFF) {
+        jit_byte(b, 0xcc);
+    }
+    /* a goto_tb slot's unchained exit: r11 = its TB, eax = the slot (jit.c) */
+    jit_st64(b, REG_TMP, REG_ENV, (int32_t)offsetof(CPUX86State, cur_tb));
+    jit_jmp_abs(b, epilogue);
 }
 
 static unsigned (*jit_enter)(CPUX86State *env, const void *code);
