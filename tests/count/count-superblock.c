@@ -44,6 +44,21 @@ static void on(int sig)
     sigaction(sig, &sa, NULL);
 }
 
+/* Two not-taken branches, the faulting instruction (skipped by on_fault:
+ * its end is in rbx), then one more branch in the same block. */
+#define FAULT_AFTER_SIDE_EXITS(insn)                                     \
+    "xorl %%eax, %%eax\n\t"                                             \
+    "testl %%eax, %%eax\n\t" "jnz 2f\n\t"                              \
+    "addl $1, %%eax\n\t"                                                \
+    "testl %%eax, %%eax\n\t" "jz 2f\n\t"                               \
+    "lea 1f(%%rip), %%rbx\n\t"                                          \
+    insn "\n"                                                           \
+    "1:\n\t"                                                            \
+    "addl $2, %%eax\n\t"                                                \
+    "testl %%eax, %%eax\n\t" "jz 2f\n\t"                               \
+    "addl $3, %%eax\n"                                                  \
+    "2:"
+
 static uint64_t branchy(void)
 {
     uint64_t acc = 0;
@@ -81,32 +96,10 @@ int main(int argc, char **argv)
         r = branchy();
         break;
     case 1:
-        __asm__ volatile("xorl %%eax, %%eax\n\t"
-                         "testl %%eax, %%eax\n\t" "jnz 2f\n\t"
-                         "addl $1, %%eax\n\t"
-                         "testl %%eax, %%eax\n\t" "jz 2f\n\t"
-                         "lea 1f(%%rip), %%rbx\n\t"
-                         "movq 16, %%rax\n"
-                         "1:\n\t"
-                         "addl $2, %%eax\n\t"
-                         "testl %%eax, %%eax\n\t" "jz 2f\n\t"   /* a side exit after it */
-                         "addl $3, %%eax\n"
-                         "2:"
-                         ::: "rax", "rbx", "cc", "memory");
+        __asm__ volatile(FAULT_AFTER_SIDE_EXITS("movq 16, %%rax") ::: "rax", "rbx", "cc", "memory");
         break;
     case 2:
-        __asm__ volatile("xorl %%eax, %%eax\n\t"
-                         "testl %%eax, %%eax\n\t" "jnz 2f\n\t"
-                         "addl $1, %%eax\n\t"
-                         "testl %%eax, %%eax\n\t" "jz 2f\n\t"
-                         "lea 1f(%%rip), %%rbx\n\t"
-                         "ud2\n"
-                         "1:\n\t"
-                         "addl $2, %%eax\n\t"
-                         "testl %%eax, %%eax\n\t" "jz 2f\n\t"   /* a side exit after it */
-                         "addl $3, %%eax\n"
-                         "2:"
-                         ::: "rax", "rbx", "cc", "memory");
+        __asm__ volatile(FAULT_AFTER_SIDE_EXITS("ud2") ::: "rax", "rbx", "cc", "memory");
         break;
     default:
         __asm__ volatile("xorl %%eax, %%eax\n\t"
