@@ -71,6 +71,9 @@ typedef struct TCGBackend {
  *    next op that can fault or call out — or, for a host fault in a
  *    qemu_ld/st, once fault_context has been applied (the JIT keeps them
  *    in registers across guest accesses).
+ * And the core keeps: when exec returns a goto_tb slot n, cpu_exec sets
+ * env->rip = tb->jmp_target[n] of the TB that left (env->cur_tb); the
+ * front end's `goto_tb n; exit_tb n` writes no rip.
  */
 /*
  * Backends that chain (chain != NULL) keep, in the code they generate:
@@ -82,9 +85,6 @@ typedef struct TCGBackend {
  *    tb_jmp_fast lookup below, first test env->exit_request and take the
  *    TB's normal exit instead when it is set (every cycle of chained code
  *    passes such a point, so a request reaches the loop in bounded time);
- *  - a goto_tb slot's exit (exit_tb n after `goto_tb n; mov rip, target`)
- *    may leave env->rip unwritten: cpu_exec sets it to the slot's
- *    tb->jmp_target[n] (the same target) when exec returns n;
  *  - TB_EXIT_NOCHAIN exits may first look env->rip up in env->tb_jmp_fast
  *    (then in tcg_lookup_code) and jump to the code found instead of
  *    leaving.

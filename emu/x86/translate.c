@@ -643,13 +643,20 @@ void gen_store_operand(DisasContext *s, const X86Operand *op, TCGv val, TCGv add
 
 /* ---- control flow and exceptions ---- */
 
+/* Leave through goto_tb slot to target.  rip is not written: cpu_exec
+ * sets it from tb->jmp_target[slot] when the TB leaves by the slot
+ * (emu/tcg/backend.h). */
+static void gen_goto_slot(DisasContext *s, uint64_t target, int slot)
+{
+    tcg_gen_goto_tb(slot);
+    tcg_gen_exit_tb(slot);
+    s->base.tb->jmp_target[slot] = target;
+}
+
 void gen_jmp_tb(DisasContext *s, uint64_t target, int slot)
 {
     gen_update_cc_op(s);
-    tcg_gen_goto_tb(slot);
-    tcg_gen_movi_i64(cpu_rip, target);
-    tcg_gen_exit_tb(slot);
-    s->base.tb->jmp_target[slot] = target;
+    gen_goto_slot(s, target, slot);
     s->base.is_jmp = DISAS_NORETURN;
 }
 
@@ -671,12 +678,8 @@ bool gen_side_exit(DisasContext *s, TCGLabel *taken, uint64_t target)
 static void gen_side_exits(DisasContext *s)
 {
     for (int i = 0; i < s->nb_side; i++) {
-        int slot = 2 + i;
         gen_set_label(s->side_label[i]);
-        tcg_gen_goto_tb(slot);
-        tcg_gen_movi_i64(cpu_rip, s->side_target[i]);
-        tcg_gen_exit_tb(slot);
-        s->base.tb->jmp_target[slot] = s->side_target[i];
+        gen_goto_slot(s, s->side_target[i], 2 + i);
     }
 }
 

@@ -269,33 +269,6 @@ static void emit_goto_tb(JitGen *g, unsigned slot)
     }
 }
 
-/* After a patchable goto_tb n: `mov rip, target; exit_tb n` (the front
- * end's gen_jmp_tb and side exits) as the 20-byte unchained exit `mov r11,
- * tb; mov eax, n; jmp` to the segment's slot-exit tail, which stores
- * env->cur_tb; cpu_exec sets rip from tb->jmp_target[n] (backend.h).
- * Returns the ops consumed (0: not that shape, emitted normally). */
-static unsigned emit_slot_exit(JitGen *g, uint32_t i, unsigned slot)
-{
-    const TCGContext *s = g->s;
-    const TranslationBlock *tb = s->tb;
-    if (!g->chain || slot >= TCG_GOTO_TB_SLOTS || !g->jmp_off[slot] || i + 2 >= s->nb_ops) {
-        return 0;
-    }
-    const TCGOp *mov = &s->ops[i + 1], *ex = &s->ops[i + 2];
-    if (mov->opc != INDEX_op_mov || ex->opc != INDEX_op_exit_tb || ex->args[0] != slot) {
-        return 0;
-    }
-    const TCGTemp *d = tcg_op_temp(mov, 0), *v = tcg_op_temp(mov, 1);
-    if (d->kind != TEMP_GLOBAL || d->slot != ENV_SLOT(rip) || v->kind != TEMP_CONST ||
-        v->val != tb->jmp_target[slot]) {
-        return 0;
-    }
-    jit_movi(&g->b, REG_TMP, (uint64_t)(uintptr_t)tb);
-    jit_movi(&g->b, RAX, slot);
-    jit_jmp_abs(&g->b, g->epilogue + JIT_SEG_SLOT_EXIT_OFF);
-    return 2;
-}
-
 static void emit_exit(JitGen *g, uint64_t value)
 {
     ra_sync_exit(g);
@@ -335,6 +308,14 @@ static void emit_exit(JitGen *g, uint64_t value)
         jit_jmp_r(&g->b, RAX);
         jit_patch_rel32(&g->b, miss, jit_buf_offset(&g->b));
         jit_patch_rel32(&g->b, req, jit_buf_offset(&g->b));
+    }
+    if (value < TCG_GOTO_TB_SLOTS) {
+        /* a slot's exit (cpu_exec sets rip, backend.h): mov r11, tb;
+         * mov eax, n; jmp to the segment's tail that stores cur_tb */
+        jit_movi(&g->b, REG_TMP, (uint64_t)(uintptr_t)g->s->tb);
+        jit_movi(&g->b, RAX, value);
+        jit_jmp_abs(&g->b, g->epilogue + JIT_SEG_SLOT_EXIT_OFF);
+        return;
     }
     jit_store_cur_tb(g);
     jit_movi(&g->b, RAX, value);
@@ -417,15 +398,9 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
         switch (op->opc) {
         case INDEX_op_nop:
             continue;
-        case INDEX_op_goto_tb: {
+        case INDEX_op_goto_tb:
             emit_goto_tb(g, (unsigned)op->args[0]);
-            unsigned skip = emit_slot_exit(g, i, (unsigned)op->args[0]);
-            if (skip) {
-                i += skip;
-                terminal = true;
-            }
             continue;
-        }
         case INDEX_op_discard: {
             TCGTemp *t = tcg_op_temp(op, 0);
             if (t->kind == TEMP_TB) {
