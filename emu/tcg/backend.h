@@ -110,7 +110,8 @@ bool tcg_backend_select(const char *name);
  *   it off);
  * - the code handle of the TB at env->rip if the vCPU's jump cache has it
  *   and it may be entered straight from another TB's code, else NULL
- *   (then leave to cpu_exec). */
+ *   (then leave to cpu_exec).  Integer C only, no floating point: the JIT
+ *   calls it under the guest's MXCSR (docs/jit.md, "Vector and FP"). */
 extern bool tcg_chaining_enabled;
 /* env->tb_jmp_fast: 1 << TCG_JMP_FAST_BITS entries of { uint64_t pc;
  * const void *entry; }, pc at index (pc ^ (pc >> TCG_JMP_FAST_BITS)) & mask;

@@ -131,6 +131,8 @@ typedef struct TCGOp {
 #define TCG_CALL_NO_SIDE_EFFECTS  0x4  /* pure: may be removed if result unused */
 #define TCG_CALL_NO_RETURN        0x8  /* always raises: never returns (backends may
                                         * put a branch around it out of line) */
+#define TCG_CALL_NO_FP            0x10 /* no floating point, reads no MXCSR: may run
+                                        * under the guest's MXCSR (JIT backend) */
 #define TCG_CALL_NO_RWG (TCG_CALL_NO_READ_GLOBALS | TCG_CALL_NO_WRITE_GLOBALS)
 #define TCG_CALL_NO_RWG_SE (TCG_CALL_NO_RWG | TCG_CALL_NO_SIDE_EFFECTS)
 /* Helpers may also raise a guest exception (longjmp to cpu_exec); that is

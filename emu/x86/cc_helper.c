@@ -210,8 +210,8 @@ uint64_t helper_cc_compute_c(uint64_t dst, uint64_t src, uint64_t src2, uint64_t
     }
 }
 
-HELPER_INFO(cc_compute_all, TCG_CALL_NO_RWG_SE, 4, true);
-HELPER_INFO(cc_compute_c, TCG_CALL_NO_RWG_SE, 4, true);
+HELPER_INFO(cc_compute_all, TCG_CALL_NO_RWG_SE | TCG_CALL_NO_FP, 4, true);
+HELPER_INFO(cc_compute_c, TCG_CALL_NO_RWG_SE | TCG_CALL_NO_FP, 4, true);
 
 uint64_t cpu_get_eflags(CPUX86State *env)
 {

@@ -40,7 +40,7 @@
 #endif
 
 #define TRAMP_SIZE 4096
-#define SEG_HEAD   256      /* room for the epilogue copy and the slow-access thunk */
+#define SEG_HEAD   320      /* room for the epilogue copy and the thunks (prologue.c) */
 /* split-wx: address space of each view (slots of seg_size) */
 #define WX_SPAN    (16ull << 30)
 /* split-wx: both views prefaulted this much ahead of the bump pointer */

@@ -180,6 +180,8 @@ void jit_emit_seg_head(JitBuf *b);
 #define JIT_SEG_THUNK_OFF 64
 /* ... and the tail of the goto_tb slots' unchained exits (jit.c) */
 #define JIT_SEG_SLOT_EXIT_OFF 224
+/* ... and the thunk that closes a run of FP ops (vec.c) */
+#define JIT_SEG_MX_CLOSE_OFF 256
 /* The description of a guest access in r11 when a slow path calls the
  * thunk: the access's host offset in its TB's code (its access map and
  * instruction map key), its address register, its value register (the

@@ -20,6 +20,7 @@
 #include "emu/tcg/backend.h"
 #include "emu/tcg/internal.h"
 #include "jit-internal.h"
+#include "vec.h"
 
 static __thread JitGen gen;
 
@@ -299,6 +300,7 @@ static void emit_exit(JitGen *g, uint64_t value)
         size_t slow = jit_jcc32(b, JCC_NE);
         jit_op_rm(b, 0xFF, 4, RAX, 8);          /* jmp [rax + 8] */
         jit_patch_rel32(b, slow, jit_buf_offset(b));
+        /* tb_lookup_code is integer C: an open run of FP ops may stay */
         jit_mov_rr(&g->b, RDI, REG_ENV);
         jit_movi(&g->b, REG_TMP, (uint64_t)(uintptr_t)tcg_lookup_code);
         jit_call_r(&g->b, REG_TMP);
@@ -416,6 +418,7 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
             g->insn_cc_op = op->args[1];
             continue;
         case INDEX_op_set_label:
+            jit_vec_mx_forget();    /* paths with and without a run meet */
             if (!terminal) {
                 ra_bb_end(g);
                 ra_forget(g);
@@ -444,6 +447,10 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
             terminal = true;
             continue;
         default:
+            if (jit_vec_reads_mxcsr(op)) {
+                jit_vec_mx_close(&g->b, g->epilogue);
+                jit_vec_mx_forget();
+            }
             jit_lower_op(g, op);
             ra_op_end(g, op);
             terminal = false;

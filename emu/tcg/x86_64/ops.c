@@ -105,7 +105,7 @@ static const int8_t arg_regs[6] = { RDI, RSI, RDX, RCX, R8, R9 };
  */
 static void emit_call(JitGen *g, const void *func, TCGTemp *ret, TCGTemp **args,
                       const uint64_t *imm, unsigned n, bool is_helper, bool drop_globals,
-                      bool flush_icount)
+                      bool flush_icount, bool may_fp)
 {
     int src[6];
     g_assert(n <= 6);
@@ -125,6 +125,10 @@ static void emit_call(JitGen *g, const void *func, TCGTemp *ret, TCGTemp **args,
         jit_store_cur_tb(g);    /* it may raise, or ask which TB runs */
     }
     ra_before_call(g, drop_globals);
+    if (may_fp) {
+        jit_vec_mx_close(&g->b, g->epilogue);   /* C runs under the host's MXCSR */
+        jit_vec_mx_forget();
+    }
     if (flush_icount) {
         jit_flush_icount(&g->b);    /* C may read the counter or raise */
     }
@@ -173,7 +177,7 @@ static void lower_call(JitGen *g, const TCGOp *op)
     }
     emit_call(g, info->func, no ? T(op, 0) : NULL, args, NULL, ni, true,
               !(info->flags & TCG_CALL_NO_WRITE_GLOBALS),
-              !(info->flags & TCG_CALL_NO_SIDE_EFFECTS));
+              !(info->flags & TCG_CALL_NO_SIDE_EFFECTS), !(info->flags & TCG_CALL_NO_FP));
 }
 
 /* d = jit_helper_binop(opc, a, b): the rare ops without a native form. */
@@ -181,7 +185,7 @@ static void lower_binop_call(JitGen *g, const TCGOp *op)
 {
     TCGTemp *args[3] = { NULL, T(op, 1), T(op, 2) };
     uint64_t imm[3] = { op->opc, 0, 0 };
-    emit_call(g, (const void *)jit_helper_binop, T(op, 0), args, imm, 3, false, false, false);
+    emit_call(g, (const void *)jit_helper_binop, T(op, 0), args, imm, 3, false, false, false, false);
 }
 
 /* ---- arithmetic ---- */
@@ -338,7 +342,7 @@ static void lower_unary(JitGen *g, const TCGOp *op)
     if (opc == INDEX_op_ctpop && !jit_have_popcnt) {
         TCGTemp *args[3] = { NULL, a, a };
         uint64_t imm[3] = { opc, 0, 0 };
-        emit_call(g, (const void *)jit_helper_binop, d, args, imm, 3, false, false, false);
+        emit_call(g, (const void *)jit_helper_binop, d, args, imm, 3, false, false, false, false);
         return;
     }
     int ra = ra_in(g, a);
@@ -598,7 +602,6 @@ typedef struct ColdRaise {
     size_t jcc_at;
     const void *func;
     unsigned nargs;
-    int mx_run;             /* jit_vec_run_state() at the raise */
     bool arg_env[6];
     uint64_t arg[6];
     DirtyGlobals dirty;
@@ -663,7 +666,6 @@ static void lower_cold_raise(JitGen *g, const Cmp *k, const TCGOp *call)
         c->arg[i] = c->arg_env[i] ? 0 : t->val;
     }
     ra_dirty_globals(g, &c->dirty);
-    c->mx_run = jit_vec_run_state();
     c->have_insn = g->have_insn;
     c->pc = g->insn_pc;
     c->cc_op = g->insn_cc_op;
@@ -677,7 +679,7 @@ static void emit_cold_raises(JitGen *g)
         const ColdRaise *c = &colds[i];
         jit_patch_rel32(b, c->jcc_at, jit_buf_offset(b));
         jit_store_dirty(b, &c->dirty);
-        jit_vec_run_leave(b, c->mx_run);
+        jit_vec_mx_close(b, g->epilogue);
         jit_store_cur_tb(g);
         if (c->have_insn) {
             emit_insn_values(b, c->pc, c->cc_op);

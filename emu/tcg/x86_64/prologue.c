@@ -27,6 +27,7 @@
 #include "emu/cpu.h"
 #include "emu/tcg/backend.h"
 #include "jit-internal.h"
+#include "vec.h"
 
 bool jit_have_bmi2, jit_have_popcnt;
 
@@ -106,6 +107,11 @@ void jit_emit_seg_head(JitBuf *b)
     /* a goto_tb slot's unchained exit: r11 = its TB, eax = the slot (jit.c) */
     jit_st64(b, REG_TMP, REG_ENV, (int32_t)offsetof(CPUX86State, cur_tb));
     jit_jmp_abs(b, epilogue);
+    g_assert(jit_buf_offset(b) <= JIT_SEG_MX_CLOSE_OFF);
+    while (jit_buf_offset(b) < JIT_SEG_MX_CLOSE_OFF) {
+        jit_byte(b, 0xcc);
+    }
+    jit_vec_emit_mx_close_thunk(b);
 }
 
 static unsigned (*jit_enter)(CPUX86State *env, const void *code);
@@ -211,5 +217,7 @@ unsigned jit_exec(CPUX86State *env, void *code)
     if (__atomic_load_n(&env->exit_request, __ATOMIC_ACQUIRE)) {
         return TB_EXIT_REQUESTED;
     }
-    return jit_enter(env, ((JitCode *)code)->code);
+    unsigned r = jit_enter(env, ((JitCode *)code)->code);
+    jit_mx_suspend(env);    /* a run of FP ops may stay open across TBs */
+    return r;
 }

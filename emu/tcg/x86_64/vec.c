@@ -26,27 +26,30 @@
  * its sticky flags) gives the exact result and flags, and no #XM can
  * happen.  Otherwise an out-of-line stub calls the fallback helper, which
  * keeps the exact unmasked semantics (#XM, tininess, no result written).
- * The host MXCSR is switched to the guest's (`ldmxcsr [env->mxcsr]`) and
- * back (`stmxcsr [env->mxcsr]; ldmxcsr host`) once per *run* of FP vec ops
- * that only pure integer IR ops and guest accesses separate (those cannot
- * call out to anything that reads MXCSR or read the MXCSR global): a run
- * never spans a helper call, branch or label.  stmxcsr waits for the FP
- * work in flight (about 13 ns on the Zen 5 host of docs/jit.md; ldmxcsr
- * overlaps): a run pays it once, not once per op or per access (n-body's
- * inner loop: 6 runs per iteration became 1, 0.77 s -> 0.5 s).  A run of
- * more than one op, or one that spans an access, sets env->jit_mx_live
- * while it is open: its later ops test that byte instead of the masks
- * (`cmp byte [live], 0; je stub`: the masks cannot change inside a run, so
- * either every op of it takes its native path, the first switching and
- * the last switching back, or every op its stub, and the mark stays
- * clear), and C code never sees the guest's MXCSR while env->mxcsr is
- * exact wherever it is read: the access slow path (helpers.c) stores the
- * register into env and runs under the host's (jit_mx_suspend/resume), a
- * host fault at an access takes the guest's MXCSR from the interrupted
- * context (jit_fault_context), and a cold raise's stub switches back
- * (jit_vec_run_leave).
- * The host value restored is the MXCSR the process started with (generated
- * code runs with it: C code never changes it lastingly).
+ * The host MXCSR holds the guest's from the first native FP op on (a
+ * *run*: `ldmxcsr [env->mxcsr]`, env->jit_mx_live = 1) until C code runs
+ * or generated code is left: across guest accesses, branches and chained
+ * jumps to other TBs, so a loop of FP code pays the switch once, not per
+ * iteration (stmxcsr waits for the FP work in flight: about 13 ns on the
+ * Zen 5 host of docs/jit.md; simd 0.32 -> 0.25 s, n-body 0.19 -> 0.13 s
+ * when runs stopped at every TB's end).  An FP op tests the mark (`cmp
+ * byte [live], 0`): set, it runs natively; clear, its stub opens a run if
+ * every exception is masked, else calls the fallback.  Within a stretch
+ * of one TB with no call or label since such a test, the masks cannot
+ * have changed: a clear mark means the fallback (`je stub`).  A run is
+ * closed (`stmxcsr [env->mxcsr]; ldmxcsr host`, the mark cleared) by
+ * the segment's close thunk, called before every helper call but those
+ * flagged TCG_CALL_NO_FP, before an op reading or writing the MXCSR
+ * global (STMXCSR's store), by cold raises' stubs, and by jit_exec when
+ * generated code returns; the access slow path (helpers.c) stores the
+ * register into env and runs under the host's (jit_mx_suspend/resume);
+ * a host fault takes the guest's MXCSR from the interrupted context
+ * (jit_fault_context).  tb_lookup_code, called on an indirect jump's
+ * miss, is integer C and runs inside a run.  So C code that may do
+ * floating point never runs under the guest's MXCSR, and env->mxcsr is
+ * exact wherever it is read.  tests/guest/fp-mxcsr-across.
+ * The host value restored is the MXCSR the process started with (C code
+ * never changes it lastingly).
  */
 #include <stdlib.h>
 #include <glib.h>
@@ -64,8 +67,10 @@ typedef struct VecArg {
 } VecArg;
 
 /* Out-of-line fallback call of one FP vec op whose guard failed. */
+#define NO_JCC SIZE_MAX
 typedef struct VecStub {
-    size_t jcc_at, back;
+    size_t jcc_at, back;      /* jcc_at: NO_JCC if only the open part leads here */
+    size_t open_at, open_back;    /* the jcc to the part that opens a run, or NO_JCC */
     const void *func;
     uint64_t fn, ctl;
     VecArg b[2];
@@ -80,7 +85,7 @@ static __thread VecStub *stubs;
 static __thread uint32_t nstubs, stubs_cap;
 /* The host MXCSR holds the guest's (a run of FP ops is open), and the run
  * set env->jit_mx_live (it has more than one op or spans a guest access). */
-static __thread bool mx_open, mx_marked;
+static __thread bool mx_open;
 
 static bool host_has[VEC_HF_NB];
 static uint32_t host_mxcsr;
@@ -146,108 +151,29 @@ static bool native_ok(uint64_t desc)
     return jit_vec_host_has(VEC_FEAT(desc));
 }
 
-/* What an op means to an open run of FP vec ops. */
-enum RunOp {
-    RUN_PASS,     /* emits no code, or pure integer code (no calls but integer
-                   * C functions, no faults, no MXCSR global) */
-    RUN_ACCESS,   /* a guest access: its fault and slow paths know runs */
-    RUN_FP,       /* a native FP vec op */
-    RUN_END,      /* anything else: the run must be closed before it */
-};
-
-static enum RunOp run_op(const TCGOp *op, int32_t mx_slot)
+/* Whether op needs the exact env->mxcsr although it calls no C: it reads
+ * or writes the MXCSR global (STMXCSR's store; LDMXCSR, FXSAVE & co. are
+ * helper calls, which close the run anyway). */
+bool jit_vec_reads_mxcsr(const TCGOp *op)
 {
-    switch (op->opc) {
-    case INDEX_op_nop:
-    case INDEX_op_insn_start:
-    case INDEX_op_discard:
-    case INDEX_op_add_counter:
-        return RUN_PASS;
-    case INDEX_op_qemu_ld:
-    case INDEX_op_qemu_st:
-    case INDEX_op_qemu_ld_env:      /* vector registers only, never the MXCSR */
-    case INDEX_op_qemu_st_env:
-        return RUN_ACCESS;
-    case INDEX_op_vec:
-    case INDEX_op_vec_ret: {
-        uint64_t desc = op->args[(op->opc == INDEX_op_vec_ret) + 5];
-        if (!native_ok(desc)) {
-            return RUN_END;
-        }
-        return (desc & VEC_FP) ? RUN_FP : RUN_PASS;   /* integer: inline, no MXCSR */
+    if (op->opc == INDEX_op_call || op->opc == INDEX_op_vec ||
+        op->opc == INDEX_op_vec_ret) {
+        return false;
     }
-    default:
-        break;
-    }
-    if (tcg_op_defs[op->opc].flags != 0) {
-        return RUN_END;
-    }
+    int32_t mx_slot = (int32_t)offsetof(CPUX86State, mxcsr) / 8;
     unsigned n = tcg_op_nb_oargs(op) + tcg_op_nb_iargs(op);
     for (unsigned k = 0; k < n; k++) {
         TCGTemp *t = T(op, k);
         if (t->kind == TEMP_GLOBAL && (int32_t)t->slot == mx_slot) {
-            return RUN_END;
-        }
-    }
-    return RUN_PASS;
-}
-
-/* What op j means to a run; a cold raise (jit_is_cold_raise: its stub
- * closes the run, jit_vec_run_leave) passes, *j then at its label. */
-static enum RunOp run_op_at(JitGen *g, uint32_t *j, int32_t mx_slot)
-{
-    if (g->s->ops[*j].opc == INDEX_op_brcond && jit_is_cold_raise(g, *j)) {
-        *j += 2;
-        return RUN_PASS;
-    }
-    return run_op(&g->s->ops[*j], mx_slot);
-}
-
-/* Whether a run of FP vec ops continues after op idx: another native FP
- * vec op follows with only RUN_PASS and RUN_ACCESS ops in between. */
-static bool run_continues(JitGen *g, int32_t mx_slot)
-{
-    TCGContext *s = g->s;
-    for (uint32_t j = g->idx + 1; j < s->nb_ops; j++) {
-        switch (run_op_at(g, &j, mx_slot)) {
-        case RUN_FP:
             return true;
-        case RUN_END:
-            return false;
-        default:
-            break;
         }
     }
     return false;
 }
 
-/* Whether the run opened at op idx has a guest access inside it. */
-static bool run_spans_access(JitGen *g, int32_t mx_slot)
+void jit_vec_mx_forget(void)
 {
-    TCGContext *s = g->s;
-    bool access = false;
-    for (uint32_t j = g->idx + 1; j < s->nb_ops; j++) {
-        switch (run_op_at(g, &j, mx_slot)) {
-        case RUN_FP:
-            if (access) {
-                return true;
-            }
-            break;
-        case RUN_ACCESS:
-            access = true;
-            break;
-        case RUN_END:
-            return false;
-        default:
-            break;
-        }
-    }
-    return false;
-}
-
-int jit_vec_run_state(void)
-{
-    return mx_open ? 1 + mx_marked : 0;
+    mx_open = false;
 }
 
 /* Are all MXCSR exceptions masked?  mov r11d, [mx]; and; cmp; jcc cc:
@@ -260,24 +186,30 @@ static size_t emit_mask_test(JitBuf *b, int32_t mx, int cc)
     return jit_jcc32(b, cc);
 }
 
-/* The code is in a run whose ops all took their native path or all their
- * stub, as the mask test decided: only in the first case does the host
- * MXCSR hold the guest's.  The test again (the masks cannot have changed),
- * then the switch back. */
-void jit_vec_run_leave(JitBuf *b, int state)
+/* cmp byte [env->jit_mx_live], 0 */
+static void emit_live_test(JitBuf *b)
 {
-    if (state == 0) {
-        return;
-    }
+    jit_op_rm(b, 0x80, EXT_CMP, REG_ENV, (int32_t)offsetof(CPUX86State, jit_mx_live));
+    jit_byte(b, 0);
+}
+
+void jit_vec_emit_mx_close_thunk(JitBuf *b)
+{
     int32_t mx = (int32_t)offsetof(CPUX86State, mxcsr);
-    size_t skip = emit_mask_test(b, mx, JCC_NE);
+    emit_live_test(b);
+    size_t open = jit_jcc32(b, JCC_NE);
+    jit_ret(b);
+    jit_patch_rel32(b, open, jit_buf_offset(b));
     jit_stmxcsr(b, REG_ENV, mx);
     jit_movi(b, REG_TMP, (uint64_t)(uintptr_t)&host_mxcsr);
     jit_ldmxcsr(b, REG_TMP, 0);
-    if (state == 2) {
-        jit_st8i(b, REG_ENV, (int32_t)offsetof(CPUX86State, jit_mx_live), 0);
-    }
-    jit_patch_rel32(b, skip, jit_buf_offset(b));
+    jit_st8i(b, REG_ENV, (int32_t)offsetof(CPUX86State, jit_mx_live), 0);
+    jit_ret(b);
+}
+
+void jit_vec_mx_close(JitBuf *b, const uint8_t *epilogue)
+{
+    jit_call_abs(b, epilogue + JIT_SEG_MX_CLOSE_OFF);
 }
 
 static VecArg arg_where(JitGen *g, TCGTemp *t)
@@ -301,7 +233,7 @@ static void add_stub(JitGen *g, size_t jcc_at, const TCGOp *op, unsigned no, int
         stubs = g_renew(VecStub, stubs, stubs_cap);
     }
     stubs[nstubs++] = (VecStub){
-        .jcc_at = jcc_at, .back = jit_buf_offset(&g->b),
+        .jcc_at = jcc_at, .back = jit_buf_offset(&g->b), .open_at = NO_JCC,
         .func = ((const TCGHelperInfo *)op->args[no + 7])->func,
         .fn = T(op, no + 1)->val, .ctl = T(op, no + 2)->val, .b = { blo, bhi },
         .ret = (int8_t)ret,
@@ -662,36 +594,26 @@ void jit_lower_vec(JitGen *g, const TCGOp *op)
     } else {
         /* the stub reads b where it is now */
         VecArg wl = arg_where(g, blo), wh = arg_where(g, bhi);
-        size_t jcc;
+        size_t jcc = NO_JCC, open_at = NO_JCC, open_back = 0;
+        emit_live_test(b);
         if (!mx_open) {
-            jcc = emit_mask_test(b, mx, JCC_NE);     /* one unmasked: the stub */
-            jit_ldmxcsr(b, REG_ENV, mx);
+            /* the host MXCSR may hold the guest's already (a run opened
+             * here or in a TB before, no C code since): else the stub
+             * opens one (the masks test, ldmxcsr) or calls the fallback */
+            open_at = jit_jcc32(b, JCC_E);
+            open_back = jit_buf_offset(b);
             mx_open = true;
-            /* marked if another op of the run tests the mark, or C code
-             * inside it must know (an access's slow path or fault) */
-            mx_marked = run_continues(g, mx / 8) || run_spans_access(g, mx / 8);
-            if (mx_marked) {
-                jit_st8i(b, REG_ENV, (int32_t)offsetof(CPUX86State, jit_mx_live), 1);
-            }
         } else {
-            /* the run's first op took its native path (and set the mark)
-             * or its stub: the masks cannot have changed since, so this
-             * one goes the same way.  cmp byte [live], 0; je stub */
-            jit_op_rm(b, 0x80, EXT_CMP, REG_ENV, (int32_t)offsetof(CPUX86State, jit_mx_live));
-            jit_byte(b, 0);
+            /* the first op of this stretch found the run open or opened
+             * it, or took its fallback (an exception unmasked): the
+             * masks cannot have changed since, so this one goes the
+             * same way.  cmp byte [live], 0; je stub */
             jcc = jit_jcc32(b, JCC_E);
         }
         emit_native(g, desc, offs, rlo, rhi, rd);
-        if (!run_continues(g, mx / 8)) {
-            jit_stmxcsr(b, REG_ENV, mx);
-            jit_movi(b, REG_TMP, (uint64_t)(uintptr_t)&host_mxcsr);
-            jit_ldmxcsr(b, REG_TMP, 0);
-            if (mx_marked) {
-                jit_st8i(b, REG_ENV, (int32_t)offsetof(CPUX86State, jit_mx_live), 0);
-            }
-            mx_open = false;
-        }
         add_stub(g, jcc, op, no, rd, wl, wh);
+        stubs[nstubs - 1].open_at = open_at;
+        stubs[nstubs - 1].open_back = open_back;
     }
     if (no) {
         ra_bind(g, T(op, 0), rd);
@@ -731,7 +653,19 @@ void jit_vec_emit_stubs(JitGen *g)
     JitBuf *b = &g->b;
     for (uint32_t i = 0; i < nstubs; i++) {
         const VecStub *st = &stubs[i];
-        jit_patch_rel32(b, st->jcc_at, jit_buf_offset(b));
+        if (st->open_at != NO_JCC) {
+            /* no run open: open one if every exception is masked */
+            int32_t mx = (int32_t)offsetof(CPUX86State, mxcsr);
+            jit_patch_rel32(b, st->open_at, jit_buf_offset(b));
+            size_t unmasked = emit_mask_test(b, mx, JCC_NE);
+            jit_ldmxcsr(b, REG_ENV, mx);
+            jit_st8i(b, REG_ENV, (int32_t)offsetof(CPUX86State, jit_mx_live), 1);
+            jit_patch_rel32(b, jit_jmp32(b), st->open_back);
+            jit_patch_rel32(b, unmasked, jit_buf_offset(b));
+        }
+        if (st->jcc_at != NO_JCC) {
+            jit_patch_rel32(b, st->jcc_at, jit_buf_offset(b));
+        }
         /* the fallback may raise #XM at this instruction: env must hold
          * every global (the main path keeps them in registers) */
         jit_store_dirty(b, &st->dirty);

@@ -42,11 +42,18 @@ void jit_vec_load_x(struct JitGen *g, bool vex, int x, int32_t off, unsigned byt
  * the register cache (vec-cache.c), reads env offset off: only then is a
  * value worth a copy in the cache. */
 bool jit_vec_read_later(struct JitGen *g, int32_t off);
-/* The run of FP vec ops open here: 0 none, 1 open, 2 open and marked in
- * env->jit_mx_live; and the code that closes it on a path that leaves it
- * for C (a cold raise's stub): the guest MXCSR into env, the host's back. */
-int jit_vec_run_state(void);
-void jit_vec_run_leave(JitBuf *b, int state);
+/* The run of FP vec ops (the guest's MXCSR in the host register,
+ * env->jit_mx_live) must be closed before C code and before an op that
+ * reads or writes the MXCSR global (jit_vec_reads_mxcsr):
+ * jit_vec_mx_close emits a call of the segment's close thunk
+ * (jit_vec_emit_mx_close_thunk: if live, stmxcsr into env, the host's
+ * back, live = 0; clobbers r11 and the flags) and the caller then forgets the run
+ * (jit_vec_mx_forget), as at a label, where paths with and without an
+ * open run meet. */
+bool jit_vec_reads_mxcsr(const struct TCGOp *op);
+void jit_vec_mx_close(JitBuf *b, const uint8_t *epilogue);
+void jit_vec_mx_forget(void);
+void jit_vec_emit_mx_close_thunk(JitBuf *b);
 /* Emit the out-of-line fallback calls of this TB's vec ops. */
 void jit_vec_emit_stubs(struct JitGen *g);
 /* Whether the host runs vec ops needing host feature f (VEC_HF_*) natively. */
