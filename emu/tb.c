@@ -34,6 +34,7 @@
 #include "emu/translator.h"
 #include "emu/tcg/backend.h"
 #include "emu/tcg/tcg.h"
+#include "emu/tcg/tcg-vec.h"
 #include "emu/x86/disas.h"
 #include "plugins/plugin.h"
 #include "softmmu/softmmu.h"
@@ -116,6 +117,11 @@ void tb_cache_init(void)
      * and is what -d nochain asks for. */
     tb_chaining_enabled = !emu_log_enabled(LOG_NOCHAIN | LOG_EXEC | LOG_CPU);
     tcg_chaining_enabled = tb_chaining_enabled && tcg_backend->chain;
+    tcg_vec_ops_native = tcg_backend->vec_native && tcg_backend->vec_native();
+    const char *vo = getenv("EMU_VEC_OPS");     /* 0/1: force (tests, A/B) */
+    if (vo && *vo) {
+        tcg_vec_ops_native = vo[0] != '0';
+    }
     tcg_lookup_code = tb_lookup_code;
     tcg_counter_slot = tb_counter_slot;
     tb_hash = g_hash_table_new(g_int64_hash, g_int64_equal);

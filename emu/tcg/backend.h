@@ -51,6 +51,9 @@ typedef struct TCGBackend {
      * or NULL (host_pc is elsewhere: then env->cur_tb is right, as it is
      * stored before any call to C).  Async-signal-safe.  May be NULL. */
     struct TranslationBlock *(*tb_at)(uintptr_t host_pc);
+    /* Whether vec ops run as host instructions (tcg_vec_ops_native); may
+     * be NULL (they are helper calls). */
+    bool (*vec_native)(void);
     /* Print the host form of code (for -d out_asm); may be NULL. */
     void (*dump_code)(void *code, FILE *f);
     /* In a fork child (own address space), before any code runs: make the

@@ -35,6 +35,13 @@
 #include <stdint.h>
 #include "tcg.h"
 
+/* Whether the backend runs vec ops natively: then the
+ * front end lowers whole-register SSE moves and bitwise ops to vec ops too,
+ * so that chains of vector code stay in host vector registers instead of
+ * going through pairs of 64-bit IR values (set by the core from
+ * TCGBackend.vec_native before the first translation). */
+extern bool tcg_vec_ops_native;
+
 /* desc (c0) */
 #define VEC_OPC(x)      ((x) & 0xff)            /* opcode byte */
 #define VEC_MAP_SHIFT   8                       /* 1 = 0F, 2 = 0F 38, 3 = 0F 3A */
@@ -67,6 +74,9 @@
 #define VEC_LENS        (1ull << 45)            /* VEC_STR: the instruction reads EAX/EDX
                                                  * (VEC_W: RAX/RDX), loaded from the env
                                                  * offsets of the mx field (VEC_LENS_OFFS) */
+#define VEC_DNR         (1ull << 46)            /* legacy: the instruction does not read d
+                                                 * (a whole-register move): its old value
+                                                 * need not be loaded */
 #define VEC_DW_SHIFT    36                      /* legacy: bytes of d read and written */
 #define VEC_BW_SHIFT    38                      /* legacy: bytes of a register b read */
 enum { VEC_W16, VEC_W8, VEC_W4 };               /* VEC_DW/VEC_BW codes */

@@ -25,6 +25,7 @@ const TCGOpDef tcg_op_defs[NB_OPS] = {
 
 /* Chaining hooks for backends (backend.h), set by the core. */
 bool tcg_chaining_enabled;
+bool tcg_vec_ops_native;
 void *(*tcg_lookup_code)(struct CPUX86State *env);
 int (*tcg_counter_slot)(void *base, uint64_t stride);
 

@@ -330,6 +330,16 @@ LANEWISE(pandn, q, uint64_t, ~x & y)
 LANEWISE(por, q, uint64_t, x | y)
 LANEWISE(pxor, q, uint64_t, x ^ y)
 
+/* d = b: a whole-register move as a vec op (tr-sse.c, gen_vec_whole) */
+VOP(mov128)
+{
+    (void)env;
+    (void)a;
+    (void)imm;
+    st128(d, ld128(b));
+    return 0;
+}
+
 VOP(pmaddwd)
 {
     X86YMMReg r;

@@ -130,7 +130,7 @@ extern const TCGHelperInfo helper_info_mmx_read, helper_info_mmx_write, helper_i
     X(pmullw) X(pmulhw) X(pmulhuw) X(pmuludq) X(pmaddwd) X(psadbw) \
     X(pavgb) X(pavgw) X(pminub) X(pmaxub) X(pminsw) X(pmaxsw) \
     X(pcmpeqb) X(pcmpeqw) X(pcmpeqd) X(pcmpgtb) X(pcmpgtw) X(pcmpgtd) \
-    X(pand) X(pandn) X(por) X(pxor) \
+    X(pand) X(pandn) X(por) X(pxor) X(mov128) \
     /* shifts: count in b (imm forms pass the count as b) */ \
     X(psllw) X(pslld) X(psllq) X(psrlw) X(psrld) X(psrlq) X(psraw) X(psrad) \
     X(pslldq) X(psrldq) \

@@ -709,6 +709,40 @@ static void gen_sse_vec(DisasContext *s, X86Insn *insn)
     }
 }
 
+/* ---- whole-register ops as vec ops ---- */
+
+/* With tcg_vec_ops_native (the backend runs vec ops as host
+ * instructions), d = op(d, src) on all 16 bytes of XMM registers as a vec
+ * op of the host instruction opc (map 0F, mandatory prefix pp, d not read
+ * if dnr) whose meaning is fn, instead of two 64-bit IR operations: a
+ * chain of SSE code then stays in host vector registers (the JIT's vector
+ * cache) rather than moving each value to GPRs and back.  src is an XMM
+ * register or a 16-byte memory operand (one access into env->vtmp). */
+static void gen_vec_whole(DisasContext *s, const X86Operand *d, const X86Operand *src,
+                          uint8_t opc, unsigned pp, X86VecFn fn, bool dnr, bool align)
+{
+    TCGv lo, hi;
+    uint64_t boff;
+    if (src->kind == X86_OPK_XMM) {
+        lo = cpu_xmm[src->reg][0];
+        hi = cpu_xmm[src->reg][1];
+        boff = XMM_OFF(src->reg);
+    } else {
+        TCGv addr = gen_lea(s);
+        if (align) {
+            gen_check_align16(s, addr);
+        }
+        gen_vec_src_mem(s, addr, 16, &lo, &hi);
+        boff = VTMP_OFF;
+    }
+    uint64_t desc = opc | (1u << VEC_MAP_SHIFT) | ((uint64_t)pp << VEC_PP_SHIFT) | VEC_BREG |
+                    (dnr ? VEC_DNR : 0) | ((uint64_t)VEC_HF_SSE2 << VEC_FEAT_SHIFT);
+    uint64_t offs = VEC_OFFS(XMM_OFF(d->reg), XMM_OFF(d->reg), boff, MXCSR_OFF);
+    tcg_gen_vec(env_arg(), tcg_constant_i64((uint64_t)(uintptr_t)fn),
+                tcg_constant_i64(VEC_CTL(d->reg, d->reg, 0)), lo, hi, desc, offs,
+                &helper_info_vec);
+}
+
 /* ---- inline moves ---- */
 
 /* MOVAPS/MOVAPD/MOVDQA/MOVNTPS/MOVNTPD/MOVNTDQ (aligned) and
@@ -723,6 +757,10 @@ static void gen_mov128(DisasContext *s, X86Insn *insn, bool align)
             gen_check_align16(s, addr);
         }
         tcg_gen_qemu_ld_env(XMM_OFF(d->reg), addr, 16);   /* one 16-byte access */
+    } else if (d->kind == X86_OPK_XMM && src->kind == X86_OPK_XMM && tcg_vec_ops_native) {
+        if (src->reg != d->reg) {
+            gen_vec_whole(s, d, src, 0x28, 0, vop_mov128, true, false);   /* movaps */
+        }
     } else if (d->kind == X86_OPK_XMM) {
         TCGv lo, hi;
         gen_src128(s, src, 16, align, &lo, &hi);
@@ -959,6 +997,14 @@ static void gen_logic128(DisasContext *s, X86Insn *insn, int op)
     }
     if (d->kind != X86_OPK_XMM || (src->kind != X86_OPK_XMM && src->kind != X86_OPK_MEM)) {
         gen_illegal_opcode(s);
+        return;
+    }
+    if (tcg_vec_ops_native) {
+        /* pand, pandn, por, pxor (integer forms for ANDPS & co. too:
+         * the same bits) */
+        static const uint8_t opc[4] = { 0xDB, 0xDF, 0xEB, 0xEF };
+        static const X86VecFn fn[4] = { vop_pand, vop_pandn, vop_por, vop_pxor };
+        gen_vec_whole(s, d, src, opc[op], 1, fn[op], false, true);
         return;
     }
     gen_src128(s, src, 16, true, &lo, &hi);

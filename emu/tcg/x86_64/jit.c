@@ -19,6 +19,7 @@
 #include "emu/exec.h"
 #include "emu/tcg/backend.h"
 #include "emu/tcg/internal.h"
+#include "emu/tcg/tcg-vec.h"
 #include "jit-internal.h"
 #include "vec.h"
 
@@ -508,11 +509,17 @@ static void jit_free_code(void *code)
     jit_cache_free(code);
 }
 
+static bool jit_vec_native(void)
+{
+    return jit_vec_host_has(VEC_HF_SSE2);
+}
+
 const TCGBackend tcg_backend_jit = {
     .name = "jit",
     .gen_code = jit_gen_code,
     .exec = jit_exec,
     .free_code = jit_free_code,
+    .vec_native = jit_vec_native,
     .chain = jit_chain,
     .code_entry = jit_code_entry,
     .restore_insn = jit_restore_insn,

@@ -352,7 +352,11 @@ void jit_vec_load_x(JitGen *g, bool vex, int x, int32_t off, unsigned bytes)
     } else if (vex) {
         jit_vex_rm(b, 2, 1, false, bytes == 32, 0x6F, x, 0, REG_ENV, off); /* vmovdqu */
     } else {
-        jit_sse_rm(b, 2, 1, false, 0x6F, x, REG_ENV, off);                 /* movdqu */
+        /* two halves: each forwards from the last store to it, 8 bytes
+         * (a scalar result, a GPR) or 16; one 16-byte load spanning two
+         * recent 8-byte stores would wait for both to retire */
+        jit_sse_rm(b, 2, 1, false, 0x7E, x, REG_ENV, off);                 /* movq */
+        jit_sse_rm(b, 0, 1, false, 0x16, x, REG_ENV, off + 8);             /* movhps */
     }
 }
 
@@ -500,7 +504,13 @@ static void emit_native(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rh
         }
         return;
     }
-    jit_vec_load_x(g, false, 0, d, dw);
+    if ((desc & VEC_BREG) && bo == d && map == 1 && pp == 1 && VEC_OPC(desc) == 0xEF) {
+        jit_sse_rr(b, 1, 1, false, 0xEF, 0, 0);     /* pxor x, x: zero, reads nothing */
+        goto store;
+    }
+    if (!(desc & VEC_DNR)) {
+        jit_vec_load_x(g, false, 0, d, dw);
+    }
     if (desc & VEC_BGPR) {
         /* CVTSI2S[SD] xmm0, r32/r64 */
         jit_sse_rr(b, pp, map, w, VEC_OPC(desc), 0, rlo);
