@@ -330,13 +330,16 @@ LANEWISE(pandn, q, uint64_t, ~x & y)
 LANEWISE(por, q, uint64_t, x | y)
 LANEWISE(pxor, q, uint64_t, x ^ y)
 
-/* d = b: a whole-register move as a vec op (tr-sse.c, gen_vec_whole) */
+/* d = b: a whole-register move as a vec op (tr-sse.c, gen_vec_whole and
+ * gen_vex_mov_rr); 16 or 32 bytes */
 VOP(mov128)
 {
     (void)env;
     (void)a;
-    (void)imm;
     st128(d, ld128(b));
+    if (imm & VF_256) {
+        st128((X86YMMReg *)&d->q[2], ld128((const X86YMMReg *)&b->q[2]));
+    }
     return 0;
 }
 

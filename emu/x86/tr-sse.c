@@ -216,6 +216,16 @@ static gpointer sse_vec_build(gpointer unused)
     X(PANDN, pandn, 16, 0)
     X(POR, por, 16, 0)
     X(PXOR, pxor, 16, 0)
+    /* the FP-typed logic ops as vec ops (the same bits): their VEX forms
+     * with tcg_vec_ops_native (gen_vlogic); the legacy ones are inline */
+    X(ANDPS, pand, 16, 0)
+    X(ANDPD, pand, 16, 0)
+    X(ANDNPS, pandn, 16, 0)
+    X(ANDNPD, pandn, 16, 0)
+    X(ORPS, por, 16, 0)
+    X(ORPD, por, 16, 0)
+    X(XORPS, pxor, 16, 0)
+    X(XORPD, pxor, 16, 0)
 #undef FEAT
 #undef X
     return NULL;
@@ -1364,6 +1374,20 @@ static void gen_vex_vec(DisasContext *s, X86Insn *insn, unsigned base)
     }
 }
 
+/* A VEX register-to-register move as a vec op (tcg_vec_ops_native):
+ * vmovaps d, s on 16 (bits 255:128 of d zeroed) or 32 bytes. */
+static void gen_vex_mov_rr(int dreg, int sreg, bool wide)
+{
+    uint64_t xf = VX_BREG | ((uint64_t)sreg << VX_BREG_SHIFT) | (wide ? 0 : VX_ZUPPER);
+    uint64_t desc = 0x28 | (1u << VEC_MAP_SHIFT) | VEC_VEX | VEC_BREG | (wide ? VEC_L : 0) |
+                    ((uint64_t)VEC_HF_AVX << VEC_FEAT_SHIFT);
+    uint64_t offs = VEC_OFFS(XMM_OFF(dreg), XMM_OFF(dreg), XMM_OFF(sreg), MXCSR_OFF);
+    TCGv zero = tcg_constant_i64(0);
+    tcg_gen_vec(env_arg(), tcg_constant_i64((uint64_t)(uintptr_t)vop_mov128),
+                tcg_constant_i64(VEC_CTL(dreg, dreg, wide ? VF_256 : 0) | xf), zero, zero,
+                desc, offs, &helper_info_vex);
+}
+
 /* VMOVAPS/APD/DQA/UPS/UPD/DQU, VLDDQU, VMOVNTPS/PD/DQ, VMOVNTDQA:
  * 128/256-bit copies; VEX.128 register destinations zero bits 255:128. */
 static void gen_vmov(DisasContext *s, X86Insn *insn, unsigned base)
@@ -1394,6 +1418,8 @@ static void gen_vmov(DisasContext *s, X86Insn *insn, unsigned base)
         if (nq == 2) {
             gen_zero_upper(d->reg);
         }
+    } else if (d->kind == X86_OPK_XMM && src->kind == X86_OPK_XMM && tcg_vec_ops_native) {
+        gen_vex_mov_rr(d->reg, src->reg, nq == 4);
     } else if (d->kind == X86_OPK_XMM && src->kind == X86_OPK_XMM) {
         gen_src_q(s, src, nq, 0, q);
         if (src->kind != X86_OPK_XMM || src->reg != d->reg) {
@@ -1531,6 +1557,11 @@ static void gen_vlogic(DisasContext *s, X86Insn *insn, unsigned base)
         return;
     }
     if (insn->vex_l && !vex_256_ok(s, base)) {
+        return;
+    }
+    if (tcg_vec_ops_native && !(src->kind == X86_OPK_XMM && src->reg == h->reg &&
+                                op == LOGIC_ANDN)) {
+        gen_vex_vec(s, insn, base);     /* (the JIT zeroes for vpxor x, h, h) */
         return;
     }
     if (src->kind == X86_OPK_XMM && src->reg == h->reg &&

@@ -448,6 +448,15 @@ static void emit_native(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rh
         emit_str(g, desc, offs, rlo, rhi, rd);
         return;
     }
+    if ((desc & (VEC_VEX | VEC_A3 | VEC_BREG | VEC_FLAGS | VEC_RGPR)) ==
+            (VEC_VEX | VEC_A3 | VEC_BREG) && a == bo && map == 1 &&
+        ((VEC_OPC(desc) == 0xEF && pp == 1) || VEC_OPC(desc) == 0x57)) {
+        /* vpxor/vxorps d, h, h: zero, reads nothing (VEX.128 zeroes 255:128) */
+        jit_vex_rr(b, 1, 1, false, false, 0xEF, 0, 0, 0);
+        jit_vex_rm(b, 2, 1, false, true, 0x7F, 0, 0, REG_ENV, d);   /* vmovdqu [d], ymm0 */
+        jit_xc_wrote(b, true, d, 32, jit_vec_read_later(g, d) ? 16 : 0);
+        return;
+    }
     if (desc & VEC_VEX) {
         /* a: the vvvv source, the group forms' rm, or the first operand
          * of a flags result (in xmm0); unused otherwise */
