@@ -105,6 +105,8 @@ typedef TCGTemp *LabelRegs[16];
 /* At most this many globals are kept in registers across a TB's jump to
  * itself (of the 9 allocatable registers). */
 #define JIT_LOOP_GLOBALS 6
+/* ... and this many guest vector registers in the vector cache (vec.h) */
+#define JIT_LOOP_VECS 4
 
 typedef struct JitGen {
     JitBuf b;
@@ -131,6 +133,7 @@ typedef struct JitGen {
     LabelRegs *label_regs;
     bool *label_defer;
     uint16_t *label_dirty;
+    struct XCacheState *label_xc;  /* the vector cache at that branch (vec-cache.c) */
     LabelFix *fix;
     uint32_t nfix, fix_cap;
     SlowPath *slow;
@@ -158,6 +161,13 @@ typedef struct JitGen {
     unsigned nloop;
     TCGTemp *loop_t[JIT_LOOP_GLOBALS];
     int8_t loop_r[JIT_LOOP_GLOBALS];
+    /* ... and the guest vector registers (env offsets) it reads, in the
+     * vector cache's first entries at loop_off and put back there by the
+     * slot's jump; loop_end: the ops from there on are not on the loop's
+     * path (loop_path_end) */
+    unsigned nloop_x;
+    int32_t loop_xoff[JIT_LOOP_VECS];
+    uint32_t loop_end;
     uint32_t loop_off;
 } JitGen;
 

@@ -42,12 +42,14 @@ static void gen_prepare(JitGen *g, TCGContext *s)
         g->label_regs = g_renew(LabelRegs, g->label_regs, g->label_cap);
         g->label_defer = g_renew(bool, g->label_defer, g->label_cap);
         g->label_dirty = g_renew(uint16_t, g->label_dirty, g->label_cap);
+        g->label_xc = g_renew(XCacheState, g->label_xc, g->label_cap);
     }
     for (uint32_t i = 0; i < s->nb_labels; i++) {
         g->label_pos[i] = SIZE_MAX;
         g->label_refs[i] = 0;
         g->label_defer[i] = false;
         g->label_dirty[i] = 0;
+        memset(&g->label_xc[i], 0, sizeof(g->label_xc[i]));   /* empty until its branch */
     }
     g->pin = NULL;
     for (uint32_t i = 0; i < s->nb_temps; i++) {
@@ -169,12 +171,51 @@ static uint32_t loop_path_end(const TCGContext *s, int slot)
     return s->nb_ops;
 }
 
+/* The loop's vector registers: legacy vec ops' 16-byte register operands
+ * read on the loop's path (a DNR destination is written, not read). */
+static void loop_select_vecs(JitGen *g, uint32_t end)
+{
+    TCGContext *s = g->s;
+    int32_t xmm0 = (int32_t)offsetof(CPUX86State, xmm[0]);
+    int32_t xmm16 = (int32_t)offsetof(CPUX86State, xmm[16]);
+    for (uint32_t i = 0; i < end && g->nloop_x < JIT_LOOP_VECS; i++) {
+        const TCGOp *op = &s->ops[i];
+        if (op->opc != INDEX_op_vec && op->opc != INDEX_op_vec_ret) {
+            continue;
+        }
+        unsigned no = op->opc == INDEX_op_vec_ret;
+        uint64_t desc = op->args[no + 5], offs = op->args[no + 6];
+        if (desc & (VEC_VEX | VEC_STR)) {
+            continue;
+        }
+        int32_t rd[3] = {
+            (desc & (VEC_DNR | VEC_FLAGS | VEC_RGPR)) ? -1 : VEC_OFF_D(offs),
+            (desc & VEC_BREG) ? VEC_OFF_B(offs) : -1, -1,
+        };
+        for (int k = 0; k < 2 && g->nloop_x < JIT_LOOP_VECS; k++) {
+            int32_t off = rd[k];
+            if (off < xmm0 || off >= xmm16) {
+                continue;
+            }
+            bool seen = false;
+            for (unsigned j = 0; j < g->nloop_x; j++) {
+                seen |= g->loop_xoff[j] == off;
+            }
+            if (!seen) {
+                g->loop_xoff[g->nloop_x++] = off;
+            }
+        }
+    }
+}
+
 static void loop_select(JitGen *g)
 {
     TCGContext *s = g->s;
     TranslationBlock *tb = s->tb;
     g->loop_slot = -1;
     g->nloop = 0;
+    g->nloop_x = 0;
+    g->loop_end = 0;
     g->loop_off = 0;
     if (!g->chain || !tb || getenv_loop_off()) {
         return;
@@ -189,6 +230,8 @@ static void loop_select(JitGen *g)
     }
     /* written[] marks globals written before any read (by temp index) */
     uint32_t end = loop_path_end(s, g->loop_slot);
+    g->loop_end = end;
+    loop_select_vecs(g, end);
     for (uint32_t i = 0; i < end && g->nloop < JIT_LOOP_GLOBALS; i++) {
         const TCGOp *op = &s->ops[i];
         if (op->opc == INDEX_op_discard || op->opc == INDEX_op_insn_start ||
@@ -223,6 +266,7 @@ static void loop_preload(JitGen *g)
         g->loop_r[i] = (int8_t)ra_in(g, g->loop_t[i]);
     }
     g->locked = 0;
+    jit_xc_preload(&g->b, g->loop_xoff, g->nloop_x);
     if (g->loop_slot >= 0) {
         g->loop_off = (uint32_t)jit_buf_offset(&g->b);
     }
@@ -239,6 +283,7 @@ static void emit_goto_tb(JitGen *g, unsigned slot)
     }
     if ((int)slot == g->loop_slot) {
         ra_place_globals(g, g->loop_t, g->loop_r, g->nloop);
+        jit_xc_place(&g->b, g->loop_xoff, g->nloop_x);
     }
     /* Any cycle of chained TBs has a jump to a pc not above its source's
      * (or an indirect one): checking there bounds the time to the loop. */
@@ -390,10 +435,10 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
         g->chain = tcg_chaining_enabled && tcg_lookup_code && tb && tb->flags == 0;
         memset(g->jmp_off, 0, sizeof(g->jmp_off));
     }
+    jit_xc_reset();
     loop_select(g);
     loop_preload(g);
 
-    jit_xc_reset();
     for (uint32_t i = 0; i < s->nb_ops; i++) {
         const TCGOp *op = &s->ops[i];
         g->idx = i;
@@ -427,6 +472,10 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
             g->label_pos[tcg_op_label(op, 0)->id] = jit_buf_offset(&g->b);
             if (terminal) {
                 ra_enter_label(g, tcg_op_label(op, 0));  /* may store */
+                if (g->label_refs[tcg_op_label(op, 0)->id] == 1) {
+                    /* only its branch leads here: the xmm registers too */
+                    jit_xc_restore(&g->label_xc[tcg_op_label(op, 0)->id]);
+                }
             }
             g->insn_stored = false;
             terminal = false;
@@ -435,6 +484,7 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
             ra_bb_end(g);
             jit_branch_label(g, -1, tcg_op_label(op, 0));
             ra_note_branch(g, tcg_op_label(op, 0));
+            jit_xc_save(&g->label_xc[tcg_op_label(op, 0)->id]);
             terminal = true;
             continue;
         case INDEX_op_brcond:

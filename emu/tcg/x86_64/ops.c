@@ -712,6 +712,7 @@ bool jit_lower_brcond(JitGen *g, const TCGOp *op)
         ra_bb_end(g);
         jit_branch_label(g, -1, l);
         ra_note_branch(g, l);
+        jit_xc_save(&g->label_xc[l->id]);
         return true;
     }
     Cmp k = cmp_prepare(g, c, a, b);
@@ -724,6 +725,7 @@ bool jit_lower_brcond(JitGen *g, const TCGOp *op)
     ra_branch_sync(g, l);
     jit_branch_label(g, cmp_emit(g, &k), l);
     ra_note_branch(g, l);
+    jit_xc_save(&g->label_xc[l->id]);   /* used if l has no other way in */
     return false;
 }
 

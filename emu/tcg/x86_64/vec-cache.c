@@ -1,13 +1,13 @@
 /*
- * emu/tcg/x86_64/vec-cache.c — host xmm4..xmm7 as a write-through cache of
- * guest vector values inside a basic block.
+ * emu/tcg/x86_64/vec-cache.c — host xmm4..xmm15 as a write-through cache
+ * of guest vector values inside a basic block.
  *
  * A vec op (vec.c) loads its operands from env into xmm0-xmm3 and stores
  * its result back to env.  A chain of dependent ops (n-body's mulsd, addsd,
  * ...) then goes through env between every two of them: a store and a
  * reload of the same bytes, a store-forwarding delay on the chain.  Here
  * the result, still in xmm0 after its store, is also copied to one of
- * xmm4..xmm7 (a register move, free at rename), and the next op that reads
+ * xmm4..xmm15 (a register move, free at rename), and the next op that reads
  * those env bytes takes them from that register instead.  env stays the
  * authority (every result is still stored), so nothing else changes: an
  * entry is only ever a copy of what env holds.
@@ -20,8 +20,13 @@
  * Out-of-line stubs that return to the main path (access slow paths,
  * vector fallbacks) reload the entries live after their op from env once
  * their C call is done, so the main path finds them either way.
+ * A label that only one branch leads to (a superblock's side exit, the
+ * taken side of a conditional exit) starts with the cache as it was at
+ * that branch (jit_xc_restore).  A one-block loop keeps its vector
+ * registers here across its jump back (jit.c, jit_xc_preload/place).
  */
 #include <string.h>
+#include <glib.h>
 
 #include "emu/cpu.h"
 #include "emu/tcg/internal.h"
@@ -29,6 +34,8 @@
 #include "vec.h"
 
 static __thread XCacheState xc;
+
+static void move_x(JitBuf *b, bool vex, int dst, int src);
 
 void jit_xc_reset(void)
 {
@@ -47,6 +54,46 @@ static void drop_range(int32_t lo, int32_t hi)
         if (e->bytes && e->off < hi && lo < e->off + 16) {
             e->bytes = 0;
         }
+    }
+}
+
+void jit_xc_restore(const XCacheState *st)
+{
+    xc = *st;
+}
+
+/* x = the 16 bytes at env offset off, as two halves (vec.c's reason) */
+static void load_env16(JitBuf *b, int x, int32_t off)
+{
+    jit_sse_rm(b, 2, 1, false, 0x7E, x, REG_ENV, off);          /* movq */
+    jit_sse_rm(b, 0, 1, false, 0x16, x, REG_ENV, off + 8);      /* movhps */
+}
+
+void jit_xc_preload(JitBuf *b, const int32_t *off, unsigned n)
+{
+    g_assert(n <= XC_N && n <= 4);
+    for (unsigned k = 0; k < n; k++) {
+        load_env16(b, XC_FIRST + (int)k, off[k]);
+        xc.e[k].off = off[k];
+        xc.e[k].bytes = 16;
+    }
+    xc.next = n;    /* evict the loop's entries last */
+}
+
+void jit_xc_place(JitBuf *b, const int32_t *off, unsigned n)
+{
+    /* through xmm0-3 (free between ops): the entries may sit in each
+     * other's registers */
+    for (unsigned k = 0; k < n; k++) {
+        int hit = jit_xc_find(off[k], 16, NULL);
+        if (hit >= 0) {
+            move_x(b, false, (int)k, hit);
+        } else {
+            load_env16(b, (int)k, off[k]);
+        }
+    }
+    for (unsigned k = 0; k < n; k++) {
+        move_x(b, false, XC_FIRST + (int)k, (int)k);
     }
 }
 
@@ -135,7 +182,7 @@ void jit_xc_note_op(const TCGOp *op)
     }
 }
 
-/* EMU_JIT_STUB_CLOBBER=1: stubs zero xmm4..xmm7 after their C call, as C
+/* EMU_JIT_STUB_CLOBBER=1: stubs zero xmm4..xmm15 after their C call, as C
  * code may (tests/guest/vec-chains: the reload below must then be there). */
 static bool stub_clobber(void)
 {

@@ -414,6 +414,13 @@ static void emit_str(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rhi, 
 bool jit_vec_read_later(JitGen *g, int32_t off)
 {
     TCGContext *s = g->s;
+    if (g->idx < g->loop_end) {
+        for (unsigned k = 0; k < g->nloop_x; k++) {
+            if (g->loop_xoff[k] == off) {
+                return true;    /* the next iteration reads it (jit_xc_place) */
+            }
+        }
+    }
     for (uint32_t j = g->idx + 1; j < s->nb_ops; j++) {
         const TCGOp *op = &s->ops[j];
         if (op->opc == INDEX_op_vec || op->opc == INDEX_op_vec_ret) {

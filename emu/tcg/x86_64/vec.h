@@ -59,8 +59,8 @@ void jit_vec_emit_stubs(struct JitGen *g);
 /* Whether the host runs vec ops needing host feature f (VEC_HF_*) natively. */
 bool jit_vec_host_has(unsigned f);
 
-/* ---- vec-cache.c: xmm4..xmm7 as copies of guest vector values ---- */
-#define XC_N 4
+/* ---- vec-cache.c: xmm4..xmm15 as copies of guest vector values ---- */
+#define XC_N 12
 #define XC_FIRST 4
 typedef struct XCacheEntry {
     int32_t off;       /* env offset of the bytes copied */
@@ -85,6 +85,14 @@ void jit_xc_wrote(JitBuf *b, bool vex, int32_t off, unsigned span, unsigned vali
 /* The state now, for a stub that returns here; a stub's reload of it from
  * env after its C call. */
 void jit_xc_save(XCacheState *st);
+/* The cache is st again (a label reached only from the branch that saved st). */
+void jit_xc_restore(const XCacheState *st);
+/* A one-block loop's vector registers (jit.c): at its head, entry k holds
+ * the 16 bytes at env offset off[k] (jit_xc_preload loads them); its jump
+ * back puts them there again from wherever the cache has them, else env
+ * (jit_xc_place, through xmm0-3). */
+void jit_xc_preload(JitBuf *b, const int32_t *off, unsigned n);
+void jit_xc_place(JitBuf *b, const int32_t *off, unsigned n);
 void jit_xc_reload(JitBuf *b, const XCacheState *st);
 
 #endif
