@@ -146,6 +146,47 @@ void jit_xc_wrote(JitBuf *b, bool vex, int32_t off, unsigned span, unsigned vali
     xc.e[k].bytes = (uint8_t)valid;
 }
 
+/* A free entry, else the round-robin victim, never the one in register
+ * avoid (-1: none). */
+static int pick_slot(int avoid)
+{
+    for (int i = 0; i < XC_N; i++) {
+        if (xc.e[i].bytes == 0 && XC_FIRST + i != avoid) {
+            return i;
+        }
+    }
+    for (;;) {
+        int k = (int)(xc.next++ % XC_N);
+        if (XC_FIRST + k != avoid) {
+            return k;
+        }
+    }
+}
+
+int jit_xc_claim(int32_t off, unsigned need, int avoid, unsigned *valid)
+{
+    for (int i = 0; i < XC_N; i++) {
+        XCacheEntry *e = &xc.e[i];
+        if (e->bytes && e->off == off && e->bytes >= need) {
+            *valid = e->bytes;
+            return XC_FIRST + i;
+        }
+    }
+    drop_range(off, off + 16);
+    int k = pick_slot(avoid);
+    xc.e[k].bytes = 0;      /* the caller loads it (jit_vec_load_x) */
+    *valid = need;
+    return XC_FIRST + k;
+}
+
+void jit_xc_set(int x, int32_t off, unsigned valid)
+{
+    int k = x - XC_FIRST;
+    drop_range(off, off + 16);
+    xc.e[k].off = off;
+    xc.e[k].bytes = (uint8_t)valid;
+}
+
 void jit_xc_note_op(const TCGOp *op)
 {
     switch (op->opc) {

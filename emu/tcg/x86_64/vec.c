@@ -443,6 +443,73 @@ bool jit_vec_read_later(JitGen *g, int32_t off)
     return false;
 }
 
+/* EMU_JIT_NO_INPLACE=1: legacy ops through xmm0/xmm1 as before (A/B). */
+static bool inplace_off(void)
+{
+    static int off = -1;
+    return jit_env_flag("EMU_JIT_NO_INPLACE", &off);
+}
+
+/*
+ * A legacy op that writes d, in place in the vector cache: `op Xd, Xb`
+ * on the cache register that holds (or is loaded with) d's value, b from
+ * its cache register, a GPR, or xmm1, then d's written bytes stored to env
+ * from Xd, which now caches the result.  Instead of copying both
+ * operands to xmm0/xmm1 and the result back into the cache (three
+ * register moves per op: front-end bandwidth in long SIMD blocks).
+ */
+static void emit_inplace(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rhi)
+{
+    JitBuf *b = &g->b;
+    bool w = desc & VEC_W;
+    unsigned pp = VEC_PP(desc), map = VEC_MAP(desc);
+    int32_t d = VEC_OFF_D(offs), bo = VEC_OFF_B(offs);
+    unsigned dw = width_bytes[VEC_DW(desc)], bw = width_bytes[VEC_BW(desc)];
+
+    int xb = -1;
+    if ((desc & VEC_BREG) && bo != d) {
+        xb = jit_xc_find(bo, bw, NULL);
+    }
+    unsigned valid;
+    int xd = jit_xc_claim(d, (desc & VEC_DNR) ? 0 : dw, xb, &valid);
+    if (!(desc & VEC_DNR) && jit_xc_find(d, dw, NULL) != xd) {
+        jit_vec_load_x(g, false, xd, d, dw);
+    }
+    int rm = -1;
+    if (desc & VEC_GROUP) {
+        /* shift by imm8: xd alone */
+    } else if (desc & VEC_BGPR) {
+        rm = rlo;                                   /* CVTSI2S[SD] x, r32/r64 */
+    } else if ((desc & VEC_BREG) && bo == d) {
+        rm = xd;
+    } else if (xb >= 0) {
+        rm = xb;
+    } else if (desc & VEC_BREG) {
+        jit_vec_load_x(g, false, 1, bo, bw);
+        rm = 1;
+    } else {
+        load_x_gprs(b, false, 1, rlo, rhi);
+        rm = 1;
+    }
+    if (desc & VEC_GROUP) {
+        jit_sse_rr(b, pp, map, false, VEC_OPC(desc), VEC_EXT(desc), xd);
+    } else {
+        jit_sse_rr(b, pp, map, w && (desc & VEC_BGPR), VEC_OPC(desc), xd, rm);
+    }
+    if (desc & VEC_IMM) {
+        jit_byte(b, VEC_IMM8(desc));
+    }
+    if (dw == 4) {
+        jit_sse_rm(b, 1, 1, false, 0x7E, xd, REG_ENV, d);           /* movd [d], xd */
+    } else if (dw == 8) {
+        jit_sse_rm(b, 1, 1, false, 0xD6, xd, REG_ENV, d);           /* movq [d], xd */
+    } else {
+        jit_sse_rm(b, 2, 1, false, 0x7F, xd, REG_ENV, d);           /* movdqu [d], xd */
+    }
+    /* a scalar op keeps the bytes of xd above dw: still env's if they were */
+    jit_xc_set(xd, d, (desc & VEC_DNR) ? dw : MAX(valid, dw));
+}
+
 /* The host instruction itself: load, operate, store (see the top). */
 static void emit_native(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rhi, int rd)
 {
@@ -523,6 +590,10 @@ static void emit_native(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rh
     if ((desc & VEC_BREG) && bo == d && map == 1 && pp == 1 && VEC_OPC(desc) == 0xEF) {
         jit_sse_rr(b, 1, 1, false, 0xEF, 0, 0);     /* pxor x, x: zero, reads nothing */
         goto store;
+    }
+    if (!(desc & VEC_FLAGS) && jit_vec_host_has(VEC_HF_SSE41) && !inplace_off()) {
+        emit_inplace(g, desc, offs, rlo, rhi);    /* (load_x_gprs: pinsrq, no scratch) */
+        return;
     }
     if (!(desc & VEC_DNR)) {
         jit_vec_load_x(g, false, 0, d, dw);

@@ -85,6 +85,13 @@ void jit_xc_wrote(JitBuf *b, bool vex, int32_t off, unsigned span, unsigned vali
 /* The state now, for a stub that returns here; a stub's reload of it from
  * env after its C call. */
 void jit_xc_save(XCacheState *st);
+/* A cache register for an op that writes the bytes at env offset off in
+ * place (vec.c): the one holding them if it has at least `need` bytes
+ * (*valid = how many), else a free or evicted one, never register avoid,
+ * that the caller fills with `need` bytes (*valid = need).  Then
+ * jit_xc_set records what the register holds after the op. */
+int jit_xc_claim(int32_t off, unsigned need, int avoid, unsigned *valid);
+void jit_xc_set(int x, int32_t off, unsigned valid);
 /* The cache is st again (a label reached only from the branch that saved st). */
 void jit_xc_restore(const XCacheState *st);
 /* A one-block loop's vector registers (jit.c): at its head, entry k holds
