@@ -38,8 +38,8 @@ typedef struct JitCode {
     uint32_t size;      /* bytes of code after the header */
     uint32_t loop_off;  /* a TB jumping to itself: where that jump goes
                          * (after the entry's loads, jit.c), or 0 */
-    uint32_t loop_slot; /* the goto_tb slot of that jump (another slot
-                         * to the TB's own start goes to its entry) */
+    uint32_t loop_slots; /* the goto_tb slots of those jumps (bit n: slot
+                          * n; a TB may have several: side exits too) */
     JitSegment *seg;    /* the segment holding it */
     /* goto_tb slot n: offset in code of its jmp's 4-byte aligned rel32
      * (patched to chain), or 0 if the TB has no such slot */

@@ -153,11 +153,13 @@ typedef struct JitGen {
     uint32_t namap, amap_cap;
     uint32_t amap_last;        /* index of the latest record */
     uint32_t jmp_off[TCG_GOTO_TB_SLOTS];
-    /* A TB whose goto_tb slot loop_slot (or -1) jumps to its own start:
+    /* A TB whose goto_tb slots loop_want jump to its own start:
      * the globals loop_t[] it reads are loaded into loop_r[] once, at its
      * entry, and the slot is chained to loop_off, just after those loads,
      * with them put back into those registers (jit.c). */
-    int loop_slot;
+    int loop_slot;             /* one of them, or -1 */
+    uint32_t loop_want;        /* all of them (bit n: slot n) */
+    uint32_t loop_slots;       /* those emitted with the moves (JitCode) */
     unsigned nloop;
     TCGTemp *loop_t[JIT_LOOP_GLOBALS];
     int8_t loop_r[JIT_LOOP_GLOBALS];

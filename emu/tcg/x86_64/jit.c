@@ -213,6 +213,8 @@ static void loop_select(JitGen *g)
     TCGContext *s = g->s;
     TranslationBlock *tb = s->tb;
     g->loop_slot = -1;
+    g->loop_want = 0;
+    g->loop_slots = 0;
     g->nloop = 0;
     g->nloop_x = 0;
     g->loop_end = 0;
@@ -220,16 +222,20 @@ static void loop_select(JitGen *g)
     if (!g->chain || !tb || getenv_loop_off()) {
         return;
     }
+    /* every slot to the TB's own start (a loop with several back edges:
+     * side exits and the final jump) goes to the loop head */
+    uint32_t end = 0;
     for (int k = 0; k < TCG_GOTO_TB_SLOTS; k++) {
         if (tb->jmp_target[k] == tb->pc) {
             g->loop_slot = k;
+            g->loop_want |= 1u << k;
+            end = MAX(end, loop_path_end(s, k));
         }
     }
     if (g->loop_slot < 0) {
         return;
     }
     /* written[] marks globals written before any read (by temp index) */
-    uint32_t end = loop_path_end(s, g->loop_slot);
     g->loop_end = end;
     loop_select_vecs(g, end);
     for (uint32_t i = 0; i < end && g->nloop < JIT_LOOP_GLOBALS; i++) {
@@ -281,9 +287,10 @@ static void emit_goto_tb(JitGen *g, unsigned slot)
     if (!g->chain || slot >= TCG_GOTO_TB_SLOTS || g->jmp_off[slot]) {
         return;
     }
-    if ((int)slot == g->loop_slot) {
+    if (g->loop_want >> slot & 1) {
         ra_place_globals(g, g->loop_t, g->loop_r, g->nloop);
         jit_xc_place(&g->b, g->loop_xoff, g->nloop_x);
+        g->loop_slots |= 1u << slot;
     }
     /* Any cycle of chained TBs has a jump to a pc not above its source's
      * (or an indirect one): checking there bounds the time to the loop. */
@@ -410,7 +417,7 @@ bool jit_chain(void *code, unsigned slot, void *dest)
     }
     uint8_t *field = h->code + h->jmp_off[slot];
     const uint8_t *target = dest ? ((JitCode *)dest)->code : field + 4;
-    if (dest == code && h->loop_off && slot == h->loop_slot) {
+    if (dest == code && h->loop_off && (h->loop_slots >> slot & 1)) {
         target = h->code + h->loop_off;    /* its loop head (loop_preload) */
     }
     int64_t rel = (int64_t)(target - (field + 4));
@@ -539,8 +546,8 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
     JitCode hdr = {
         .tb = s->tb,
         .size = (uint32_t)code_size,        /* the map is not code */
-        .loop_off = g->loop_slot >= 0 && g->jmp_off[g->loop_slot] ? g->loop_off : 0,
-        .loop_slot = g->loop_slot >= 0 ? (uint32_t)g->loop_slot : 0,
+        .loop_off = g->loop_slots ? g->loop_off : 0,
+        .loop_slots = g->loop_slots,
         .map_off = (uint32_t)map_off,
         .map_n = g->nimap,
         .amap_off = (uint32_t)amap_off,
