@@ -171,6 +171,7 @@ typedef struct JitGen {
     int32_t loop_xoff[JIT_LOOP_VECS];
     uint32_t loop_end;
     uint32_t loop_off;
+    bool mx_global_used;       /* an op reads or writes the MXCSR global */
 } JitGen;
 
 /* Host features used for instruction selection (detected at start-up). */

@@ -65,6 +65,7 @@ static void gen_prepare(JitGen *g, TCGContext *s)
         ti->loop_seen = false;
     }
     const TCGOp *prev = NULL;   /* the last op that generates code */
+    g->mx_global_used = false;
     for (uint32_t i = 0; i < s->nb_ops; i++) {
         const TCGOp *op = &s->ops[i];
         if (op->opc == INDEX_op_discard) {
@@ -84,7 +85,9 @@ static void gen_prepare(JitGen *g, TCGContext *s)
         }
         unsigned n = tcg_op_nb_oargs(op) + tcg_op_nb_iargs(op);
         for (unsigned k = 0; k < n; k++) {
-            g->ti[tcg_op_temp(op, k)->index].last_use = (int32_t)i;
+            const TCGTemp *t = tcg_op_temp(op, k);
+            g->ti[t->index].last_use = (int32_t)i;
+            g->mx_global_used |= t->kind == TEMP_GLOBAL && t->slot == ENV_SLOT(mxcsr);
         }
     }
     g->nfix = 0;
@@ -505,7 +508,7 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
             terminal = true;
             continue;
         default:
-            if (jit_vec_reads_mxcsr(op)) {
+            if (g->mx_global_used && jit_vec_reads_mxcsr(op)) {
                 jit_vec_mx_close(&g->b, g->epilogue);
                 jit_vec_mx_forget();
             }
