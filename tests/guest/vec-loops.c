@@ -12,16 +12,19 @@
  * loop that writes a register's halves from GPRs (scalar moves) between
  * vector ops, one whose values end up in other host registers than they
  * started in, scalar FP accumulators, and a loop that faults on its last
- * iteration (the SIGSEGV handler prints the registers from its ucontext).
+ * iteration (the SIGSEGV handler prints the registers from its ucontext),
+ * and chains of vector results followed by traps, helpers, a syscall.
  * Printed values must match the native run byte for byte.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -183,17 +186,100 @@ static void moved_entries(V *a, V *b)
 }
 
 static sigjmp_buf jb;
-static V seen[3];
+static V seen[4];
 
 static void on_segv(int sig, siginfo_t *si, void *ucv)
 {
     ucontext_t *uc = ucv;
     (void)sig;
     (void)si;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         memcpy(&seen[i], &uc->uc_mcontext.fpregs->_xmm[i], 16);
     }
     siglongjmp(jb, 1);
+}
+
+/* A chain of vector results (the JIT may hold them in host registers
+ * only, storing them when something reads the guest's registers), then
+ * what must see them: a trap (ud2: SIGILL; a misaligned movdqa: SIGSEGV
+ * from an out-of-line raise), CPUID (a helper), a read of a half into a
+ * GPR, an insert from a GPR (a helper), a syscall. */
+#define CHAIN "movdqa (%[p]), %%xmm0\n\t"            \
+              "movdqa 32(%[p]), %%xmm3\n\t"          \
+              "paddd 16(%[p]), %%xmm0\n\t"           \
+              "movdqa %%xmm0, %%xmm1\n\t"            \
+              "pshufd $0x4e, %%xmm1, %%xmm1\n\t"     \
+              "pxor %%xmm0, %%xmm1\n\t"              \
+              "movdqa %%xmm1, %%xmm2\n\t"            \
+              "psllq $3, %%xmm2\n\t"                 \
+              "paddq %%xmm1, %%xmm2\n\t"             \
+              "punpcklbw %%xmm0, %%xmm3\n\t"
+static void chain_then(int what, const void *p, V out[4], const void *bad)
+{
+    switch (what) {
+    case 5:     /* a load from an unmapped page: SIGSEGV */
+        __asm__ volatile(CHAIN "mov (%[bad]), %%rax\n\t"
+                         : : [p] "r"(p), [bad] "r"(bad) : "rax", "xmm0", "xmm1", "xmm2", "xmm3", "memory");
+        break;
+    case 8: case 9: {   /* rep stosb of 0 or 3 bytes: paths meet after it */
+        static uint8_t sink[8];
+        uint64_t n = what == 8 ? 0 : 3;
+        void *dst = sink;
+        __asm__ volatile(CHAIN "rep stosb\n\t"
+                         "movdqu %%xmm0, 0(%[o])\n\t" "movdqu %%xmm1, 16(%[o])\n\t"
+                         "movdqu %%xmm2, 32(%[o])\n\t" "movdqu %%xmm3, 48(%[o])\n\t"
+                         : "+c"(n), "+D"(dst) : "a"(0x5a), [p] "r"(p), [o] "r"(out)
+                         : "xmm0", "xmm1", "xmm2", "xmm3", "memory");
+        out[3].q[1] ^= sink[0] + sink[2];
+        break;
+    }
+    case 6: case 7: {   /* shifts by CL: paths that meet inside the instruction */
+        uint64_t x = 0x123456789abcdefull, n = what - 6;
+        __asm__ volatile(CHAIN "shl %%cl, %[x]\n\t" "sar %%cl, %[x]\n\t"
+                         "movdqu %%xmm0, 0(%[o])\n\t" "movdqu %%xmm1, 16(%[o])\n\t"
+                         "movdqu %%xmm2, 32(%[o])\n\t" "movdqu %%xmm3, 48(%[o])\n\t"
+                         : [x] "+r"(x) : "c"(n), [p] "r"(p), [o] "r"(out)
+                         : "xmm0", "xmm1", "xmm2", "xmm3", "cc", "memory");
+        out[3].q[1] ^= x;
+        break;
+    }
+    case 0:
+        __asm__ volatile(CHAIN "ud2\n\t" : : [p] "r"(p) : "xmm0", "xmm1", "xmm2", "xmm3", "memory");
+        break;
+    case 1:
+        __asm__ volatile(CHAIN "movdqa 8(%[p]), %%xmm0\n\t"
+                         : : [p] "r"(p) : "xmm0", "xmm1", "xmm2", "xmm3", "memory");
+        break;
+    case 2: {
+        uint32_t a = 0, bx, c, d;
+        __asm__ volatile(CHAIN "cpuid\n\t" "paddd %%xmm2, %%xmm3\n\t"
+                         "movdqu %%xmm0, 0(%[o])\n\t" "movdqu %%xmm1, 16(%[o])\n\t"
+                         "movdqu %%xmm2, 32(%[o])\n\t" "movdqu %%xmm3, 48(%[o])\n\t"
+                         : "+a"(a), "=b"(bx), "=c"(c), "=d"(d)
+                         : [p] "r"(p), [o] "r"(out) : "xmm0", "xmm1", "xmm2", "xmm3", "memory");
+        break;
+    }
+    case 3: {
+        uint64_t lo, hi;
+        __asm__ volatile(CHAIN "movq %%xmm2, %[lo]\n\t" "pextrq $1, %%xmm2, %[hi]\n\t"
+                         "pinsrw $3, %k[lo], %%xmm1\n\t"
+                         "movdqu %%xmm0, 0(%[o])\n\t" "movdqu %%xmm1, 16(%[o])\n\t"
+                         "movdqu %%xmm2, 32(%[o])\n\t" "movdqu %%xmm3, 48(%[o])\n\t"
+                         : [lo] "=&r"(lo), [hi] "=&r"(hi)
+                         : [p] "r"(p), [o] "r"(out) : "xmm0", "xmm1", "xmm2", "xmm3", "memory");
+        out[0].q[0] ^= lo + hi;
+        break;
+    }
+    default: {
+        long nr = SYS_getppid;
+        __asm__ volatile(CHAIN "syscall\n\t"
+                         "movdqu %%xmm0, 0(%[o])\n\t" "movdqu %%xmm1, 16(%[o])\n\t"
+                         "movdqu %%xmm2, 32(%[o])\n\t" "movdqu %%xmm3, 48(%[o])\n\t"
+                         : "+a"(nr) : [p] "r"(p), [o] "r"(out)
+                         : "rcx", "r11", "xmm0", "xmm1", "xmm2", "xmm3", "memory");
+        break;
+    }
+    }
 }
 
 /* accumulates until it runs into the unmapped page after the buffer */
@@ -262,6 +348,21 @@ int main(void)
     put("fault xmm0", seen[0]);
     put("fault xmm1", seen[1]);
     put("fault xmm2", seen[2]);
+
+    sigaction(SIGILL, &sa, NULL);
+    for (int what = 0; what < 10; what++) {
+        V out[4];
+        bool trap = what < 2 || what == 5;
+        memset(out, 0, sizeof(out));
+        memset(seen, 0, sizeof(seen));
+        if (sigsetjmp(jb, 1) == 0) {
+            chain_then(what, data + 4 * what, out, buf + pg);
+        }
+        for (int i = 0; i < 4; i++) {
+            printf("chain %d: xmm%d ", what, i);
+            put(trap ? "(trap)" : "(after)", trap ? seen[i] : out[i]);
+        }
+    }
     printf("mix %016llx\n", (unsigned long long)mix);
     return 0;
 }

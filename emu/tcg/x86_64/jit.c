@@ -452,11 +452,12 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
     for (uint32_t i = 0; i < s->nb_ops; i++) {
         const TCGOp *op = &s->ops[i];
         g->idx = i;
-        jit_xc_note_op(op);
+        jit_xc_note_op(&g->b, op);
         switch (op->opc) {
         case INDEX_op_nop:
             continue;
         case INDEX_op_goto_tb:
+            jit_xc_flush_all(&g->b);        /* env is exact at every exit */
             emit_goto_tb(g, (unsigned)op->args[0]);
             continue;
         case INDEX_op_discard: {
@@ -482,7 +483,8 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
             g->label_pos[tcg_op_label(op, 0)->id] = jit_buf_offset(&g->b);
             if (terminal) {
                 ra_enter_label(g, tcg_op_label(op, 0));  /* may store */
-                if (g->label_refs[tcg_op_label(op, 0)->id] == 1) {
+                if (g->label_refs[tcg_op_label(op, 0)->id] == 1 &&
+                    g->label_defer[tcg_op_label(op, 0)->id]) {
                     /* only its branch leads here: the xmm registers too */
                     jit_xc_restore(&g->label_xc[tcg_op_label(op, 0)->id]);
                 }
@@ -492,6 +494,7 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
             continue;
         case INDEX_op_br:
             ra_bb_end(g);
+            jit_xc_branch(g, tcg_op_label(op, 0));
             jit_branch_label(g, -1, tcg_op_label(op, 0));
             ra_note_branch(g, tcg_op_label(op, 0));
             jit_xc_save(&g->label_xc[tcg_op_label(op, 0)->id]);
@@ -504,6 +507,7 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
             g->skip_ops = 0;
             continue;
         case INDEX_op_exit_tb:
+            jit_xc_flush_all(&g->b);
             emit_exit(g, op->args[0]);
             terminal = true;
             continue;

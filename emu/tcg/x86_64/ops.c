@@ -605,6 +605,7 @@ typedef struct ColdRaise {
     bool arg_env[6];
     uint64_t arg[6];
     DirtyGlobals dirty;
+    XCacheState xc;         /* the vector cache there: its dirty entries stored */
     bool have_insn;
     uint64_t pc, cc_op;
 } ColdRaise;
@@ -666,6 +667,7 @@ static void lower_cold_raise(JitGen *g, const Cmp *k, const TCGOp *call)
         c->arg[i] = c->arg_env[i] ? 0 : t->val;
     }
     ra_dirty_globals(g, &c->dirty);
+    jit_xc_save(&c->xc);
     c->have_insn = g->have_insn;
     c->pc = g->insn_pc;
     c->cc_op = g->insn_cc_op;
@@ -679,6 +681,7 @@ static void emit_cold_raises(JitGen *g)
         const ColdRaise *c = &colds[i];
         jit_patch_rel32(b, c->jcc_at, jit_buf_offset(b));
         jit_store_dirty(b, &c->dirty);
+        jit_xc_flush_state(b, &c->xc);
         jit_vec_mx_close(b, g->epilogue);
         jit_store_cur_tb(g);
         if (c->have_insn) {
@@ -710,6 +713,7 @@ bool jit_lower_brcond(JitGen *g, const TCGOp *op)
             return false;
         }
         ra_bb_end(g);
+        jit_xc_branch(g, l);
         jit_branch_label(g, -1, l);
         ra_note_branch(g, l);
         jit_xc_save(&g->label_xc[l->id]);
@@ -723,6 +727,7 @@ bool jit_lower_brcond(JitGen *g, const TCGOp *op)
         return false;
     }
     ra_branch_sync(g, l);
+    jit_xc_branch(g, l);        /* stores only: the flags stay */
     jit_branch_label(g, cmp_emit(g, &k), l);
     ra_note_branch(g, l);
     jit_xc_save(&g->label_xc[l->id]);   /* used if l has no other way in */

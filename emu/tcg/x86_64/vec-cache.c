@@ -9,8 +9,8 @@
  * the result, still in xmm0 after its store, is also copied to one of
  * xmm4..xmm15 (a register move, free at rename), and the next op that reads
  * those env bytes takes them from that register instead.  env stays the
- * authority (every result is still stored), so nothing else changes: an
- * entry is only ever a copy of what env holds.
+ * authority wherever it is read: a result is stored before anything reads
+ * it there (see dirty entries below).
  *
  * An entry is dropped when anything else may change those env bytes (an
  * IR write to a global in them, another vec op's result) and all entries
@@ -20,6 +20,11 @@
  * Out-of-line stubs that return to the main path (access slow paths,
  * vector fallbacks) reload the entries live after their op from env once
  * their C call is done, so the main path finds them either way.
+ * Results of ops run in place (vec.c, emit_inplace) are kept *dirty*: env
+ * gets them only when something may read env there (jit_xc_flush: guest
+ * accesses, calls, IR reads of the halves, env loads of operands, exits,
+ * branches to labels other paths reach; stubs store what was dirty where
+ * they leave the main path).  docs/jit.md lists the points.
  * A label that only one branch leads to (a superblock's side exit, the
  * taken side of a conditional exit) starts with the cache as it was at
  * that branch (jit_xc_restore).  A one-block loop keeps its vector
@@ -47,12 +52,54 @@ void jit_xc_save(XCacheState *st)
     *st = xc;
 }
 
+/* the stores of entry e from register x */
+static void store_entry(JitBuf *b, const XCacheEntry *e, int x)
+{
+    if (e->bytes == 4) {
+        jit_sse_rm(b, 1, 1, false, 0x7E, x, REG_ENV, e->off);       /* movd [off], x */
+    } else if (e->bytes == 8) {
+        jit_sse_rm(b, 1, 1, false, 0xD6, x, REG_ENV, e->off);       /* movq [off], x */
+    } else {
+        jit_sse_rm(b, 2, 1, false, 0x7F, x, REG_ENV, e->off);       /* movdqu [off], x */
+    }
+}
+
+void jit_xc_flush(JitBuf *b, int32_t lo, int32_t hi)
+{
+    for (int i = 0; i < XC_N; i++) {
+        XCacheEntry *e = &xc.e[i];
+        if (e->bytes && e->dirty && e->off < hi && lo < e->off + 16) {
+            store_entry(b, e, XC_FIRST + i);
+            e->dirty = false;
+        }
+    }
+}
+
+void jit_xc_flush_all(JitBuf *b)
+{
+    jit_xc_flush(b, INT32_MIN, INT32_MAX);
+}
+
+void jit_xc_flush_state(JitBuf *b, const XCacheState *st)
+{
+    for (int i = 0; i < XC_N; i++) {
+        const XCacheEntry *e = &st->e[i];
+        if (e->bytes && e->dirty) {
+            store_entry(b, e, XC_FIRST + i);
+        }
+    }
+}
+
+/* Forget the entries overlapping [lo, hi): env has them (a caller that
+ * overwrites env there in part flushed them first), or will have them
+ * whole from the store that made the caller drop them. */
 static void drop_range(int32_t lo, int32_t hi)
 {
     for (int i = 0; i < XC_N; i++) {
         XCacheEntry *e = &xc.e[i];
         if (e->bytes && e->off < hi && lo < e->off + 16) {
             e->bytes = 0;
+            e->dirty = false;
         }
     }
 }
@@ -126,29 +173,9 @@ void jit_xc_load(JitBuf *b, bool vex, int x, int hit)
     move_x(b, vex, x, hit);
 }
 
-void jit_xc_wrote(JitBuf *b, bool vex, int32_t off, unsigned span, unsigned valid)
-{
-    drop_range(off, off + (int32_t)span);
-    if (valid == 0) {
-        return;
-    }
-    int k = -1;
-    for (int i = 0; i < XC_N && k < 0; i++) {
-        if (xc.e[i].bytes == 0) {
-            k = i;
-        }
-    }
-    if (k < 0) {
-        k = (int)(xc.next++ % XC_N);
-    }
-    move_x(b, vex, XC_FIRST + k, 0);
-    xc.e[k].off = off;
-    xc.e[k].bytes = (uint8_t)valid;
-}
-
-/* A free entry, else the round-robin victim, never the one in register
- * avoid (-1: none). */
-static int pick_slot(int avoid)
+/* A free entry, else the round-robin victim (stored first if dirty),
+ * never the one in register avoid (-1: none). */
+static int pick_slot(JitBuf *b, int avoid)
 {
     for (int i = 0; i < XC_N; i++) {
         if (xc.e[i].bytes == 0 && XC_FIRST + i != avoid) {
@@ -158,12 +185,17 @@ static int pick_slot(int avoid)
     for (;;) {
         int k = (int)(xc.next++ % XC_N);
         if (XC_FIRST + k != avoid) {
+            if (xc.e[k].dirty) {
+                store_entry(b, &xc.e[k], XC_FIRST + k);
+            }
+            xc.e[k].bytes = 0;
+            xc.e[k].dirty = false;
             return k;
         }
     }
 }
 
-int jit_xc_claim(int32_t off, unsigned need, int avoid, unsigned *valid)
+int jit_xc_claim(JitBuf *b, int32_t off, unsigned need, int avoid, unsigned *valid)
 {
     for (int i = 0; i < XC_N; i++) {
         XCacheEntry *e = &xc.e[i];
@@ -172,22 +204,49 @@ int jit_xc_claim(int32_t off, unsigned need, int avoid, unsigned *valid)
             return XC_FIRST + i;
         }
     }
+    jit_xc_flush(b, off, off + 16);     /* a shorter copy: env has it whole */
     drop_range(off, off + 16);
-    int k = pick_slot(avoid);
-    xc.e[k].bytes = 0;      /* the caller loads it (jit_vec_load_x) */
-    *valid = need;
+    int k = pick_slot(b, avoid);
+    *valid = need;                      /* the caller loads it (jit_vec_load_x) */
     return XC_FIRST + k;
 }
 
-void jit_xc_set(int x, int32_t off, unsigned valid)
+void jit_xc_wrote(JitBuf *b, bool vex, int32_t off, unsigned span, unsigned valid)
 {
-    int k = x - XC_FIRST;
-    drop_range(off, off + 16);
+    drop_range(off, off + (int32_t)span);
+    if (valid == 0) {
+        return;
+    }
+    int k = pick_slot(b, -1);
+    move_x(b, vex, XC_FIRST + k, 0);
     xc.e[k].off = off;
     xc.e[k].bytes = (uint8_t)valid;
+    xc.e[k].dirty = false;
 }
 
-void jit_xc_note_op(const TCGOp *op)
+void jit_xc_set(int x, int32_t off, unsigned valid, bool dirty)
+{
+    int k = x - XC_FIRST;
+    for (int i = 0; i < XC_N; i++) {
+        XCacheEntry *e = &xc.e[i];
+        if (i != k && e->bytes && e->off < off + 16 && off < e->off + 16) {
+            g_assert(!e->dirty);    /* claim flushed or reused it */
+            e->bytes = 0;
+        }
+    }
+    xc.e[k].off = off;
+    xc.e[k].bytes = (uint8_t)valid;
+    xc.e[k].dirty = dirty;
+}
+
+void jit_xc_branch(JitGen *g, const TCGLabel *l)
+{
+    if (!(g->label_refs[l->id] == 1 && g->label_defer[l->id])) {
+        jit_xc_flush_all(&g->b);    /* paths meet at l: its cache is empty */
+    }
+}
+
+void jit_xc_note_op(JitBuf *b, const TCGOp *op)
 {
     switch (op->opc) {
     case INDEX_op_nop:
@@ -196,29 +255,37 @@ void jit_xc_note_op(const TCGOp *op)
     case INDEX_op_add_counter:
     case INDEX_op_vec:          /* vec.c drops and adds what it writes */
     case INDEX_op_vec_ret:
+        return;
     case INDEX_op_qemu_ld_env:  /* vec-mem.c likewise */
     case INDEX_op_qemu_st_env:  /* writes no env byte */
+        jit_xc_flush_all(b);    /* a fault shows env to the guest */
         return;
     case INDEX_op_brcond:       /* the code after it is on the same path; */
-    case INDEX_op_br:           /* its target is a label (below) */
+    case INDEX_op_br:           /* its target is a label (jit.c, ops.c) */
     case INDEX_op_goto_tb:
     case INDEX_op_exit_tb:
         return;
     case INDEX_op_qemu_ld:
     case INDEX_op_qemu_st:
+        jit_xc_flush_all(b);    /* a fault shows env to the guest; */
         break;                  /* their slow paths reload the entries */
     default:
         if (tcg_op_defs[op->opc].flags != 0) {
+            jit_xc_flush_all(b);
             jit_xc_reset();     /* calls, labels (paths merge), ... */
             return;
         }
         break;
     }
-    unsigned no = tcg_op_nb_oargs(op);
-    for (unsigned k = 0; k < no; k++) {
+    unsigned no = tcg_op_nb_oargs(op), ni = tcg_op_nb_iargs(op);
+    for (unsigned k = 0; k < no + ni; k++) {
         const TCGTemp *t = tcg_op_temp(op, k);
         if (t->kind == TEMP_GLOBAL) {
-            drop_range((int32_t)t->slot * 8, (int32_t)t->slot * 8 + 8);
+            /* env is read there, or written in part (a 64-bit half) */
+            jit_xc_flush(b, (int32_t)t->slot * 8, (int32_t)t->slot * 8 + 8);
+            if (k < no) {
+                drop_range((int32_t)t->slot * 8, (int32_t)t->slot * 8 + 8);
+            }
         }
     }
 }

@@ -78,6 +78,7 @@ typedef struct VecStub {
     bool have_insn;
     uint64_t pc, cc_op;
     XCacheState xc;   /* the cached values after the op: reloaded */
+    XCacheState pre;  /* and before it: its dirty entries stored first */
     DirtyGlobals dirty;   /* globals only in registers: stored before the call */
 } VecStub;
 
@@ -306,6 +307,7 @@ void jit_vec_load_x(JitGen *g, bool vex, int x, int32_t off, unsigned bytes)
         jit_xc_load(b, vex, x, hit);    /* a result still in a register */
         return;
     }
+    jit_xc_flush(b, off, off + (int32_t)bytes);     /* env is read below */
     int rlo = cached_reg(g, off / 8), rhi = bytes >= 16 ? cached_reg(g, off / 8 + 1) : -1;
     unsigned valid = 0;
     hit = bytes == 16 && rhi < 0 ? jit_xc_find(off, 8, &valid) : -1;
@@ -450,6 +452,29 @@ static bool inplace_off(void)
     return jit_env_flag("EMU_JIT_NO_INPLACE", &off);
 }
 
+/* EMU_JIT_VEC_WT=1: in-place results stored at once (write-through), as
+ * before the cache deferred them (A/B, debugging). */
+static bool write_through(void)
+{
+    static int on = -1;
+    return jit_env_flag("EMU_JIT_VEC_WT", &on);
+}
+
+/* pxor x, x */
+static bool is_zeroing(uint64_t desc, uint64_t offs)
+{
+    return !(desc & VEC_VEX) && (desc & VEC_BREG) && VEC_OFF_B(offs) == VEC_OFF_D(offs) &&
+           VEC_MAP(desc) == 1 && VEC_PP(desc) == 1 && VEC_OPC(desc) == 0xEF;
+}
+
+/* Whether emit_native runs the op in place on the vector cache
+ * (emit_inplace): a legacy op that writes its destination. */
+static bool goes_inplace(uint64_t desc, uint64_t offs)
+{
+    return !(desc & (VEC_VEX | VEC_STR | VEC_RGPR | VEC_FLAGS)) && !is_zeroing(desc, offs) &&
+           jit_vec_host_has(VEC_HF_SSE41) && !inplace_off();
+}
+
 /*
  * A legacy op that writes d, in place in the vector cache: `op Xd, Xb`
  * on the cache register that holds (or is loaded with) d's value, b from
@@ -471,7 +496,7 @@ static void emit_inplace(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int r
         xb = jit_xc_find(bo, bw, NULL);
     }
     unsigned valid;
-    int xd = jit_xc_claim(d, (desc & VEC_DNR) ? 0 : dw, xb, &valid);
+    int xd = jit_xc_claim(b, d, (desc & VEC_DNR) ? 0 : dw, xb, &valid);
     if (!(desc & VEC_DNR) && jit_xc_find(d, dw, NULL) != xd) {
         jit_vec_load_x(g, false, xd, d, dw);
     }
@@ -499,15 +524,23 @@ static void emit_inplace(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int r
     if (desc & VEC_IMM) {
         jit_byte(b, VEC_IMM8(desc));
     }
-    if (dw == 4) {
-        jit_sse_rm(b, 1, 1, false, 0x7E, xd, REG_ENV, d);           /* movd [d], xd */
-    } else if (dw == 8) {
-        jit_sse_rm(b, 1, 1, false, 0xD6, xd, REG_ENV, d);           /* movq [d], xd */
-    } else {
-        jit_sse_rm(b, 2, 1, false, 0x7F, xd, REG_ENV, d);           /* movdqu [d], xd */
-    }
     /* a scalar op keeps the bytes of xd above dw: still env's if they were */
-    jit_xc_set(xd, d, (desc & VEC_DNR) ? dw : MAX(valid, dw));
+    unsigned now = (desc & VEC_DNR) ? dw : MAX(valid, dw);
+    if (write_through()) {
+        if (dw == 4) {
+            jit_sse_rm(b, 1, 1, false, 0x7E, xd, REG_ENV, d);       /* movd [d], xd */
+        } else if (dw == 8) {
+            jit_sse_rm(b, 1, 1, false, 0xD6, xd, REG_ENV, d);       /* movq [d], xd */
+        } else {
+            jit_sse_rm(b, 2, 1, false, 0x7F, xd, REG_ENV, d);       /* movdqu [d], xd */
+        }
+        jit_xc_set(xd, d, now, false);
+        return;
+    }
+    /* Stored when env is next read there or by anyone (jit_xc_flush):
+     * the dirty entry then writes all `now` bytes, which env's value
+     * around the written dw bytes has if the register had them. */
+    jit_xc_set(xd, d, now, true);
 }
 
 /* The host instruction itself: load, operate, store (see the top). */
@@ -587,11 +620,11 @@ static void emit_native(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rh
         }
         return;
     }
-    if ((desc & VEC_BREG) && bo == d && map == 1 && pp == 1 && VEC_OPC(desc) == 0xEF) {
+    if (is_zeroing(desc, offs)) {
         jit_sse_rr(b, 1, 1, false, 0xEF, 0, 0);     /* pxor x, x: zero, reads nothing */
         goto store;
     }
-    if (!(desc & VEC_FLAGS) && jit_vec_host_has(VEC_HF_SSE41) && !inplace_off()) {
+    if (goes_inplace(desc, offs)) {
         emit_inplace(g, desc, offs, rlo, rhi);    /* (load_x_gprs: pinsrq, no scratch) */
         return;
     }
@@ -642,7 +675,8 @@ void jit_lower_vec(JitGen *g, const TCGOp *op)
 
     if (!native_ok(desc) || !tcg_temp_is_const(T(op, no + 1)) ||
         !tcg_temp_is_const(T(op, no + 2))) {
-        jit_xc_reset();     /* C code: every xmm register may change */
+        jit_xc_flush_all(b);    /* C code reads env ... */
+        jit_xc_reset();         /* ... and may change every xmm register */
         TCGOp call = *op;
         call.opc = INDEX_op_call;
         call.call_oargs = (uint8_t)no;
@@ -686,6 +720,16 @@ void jit_lower_vec(JitGen *g, const TCGOp *op)
     if (no) {
         rd = ra_out(g, T(op, 0), 0);
     }
+    if (!goes_inplace(desc, offs)) {
+        /* it reads env (for what the cache lacks) and writes it from xmm0 */
+        jit_xc_flush(b, d, d + 32);
+        jit_xc_flush(b, VEC_OFF_A(offs), VEC_OFF_A(offs) + 32);
+        if (desc & VEC_BREG) {
+            jit_xc_flush(b, VEC_OFF_B(offs), VEC_OFF_B(offs) + 32);
+        }
+    }
+    XCacheState pre;        /* where a fallback stub leaves the main path */
+    jit_xc_save(&pre);
     if (!fp) {
         emit_native(g, desc, offs, rlo, rhi, rd);
     } else {
@@ -709,6 +753,7 @@ void jit_lower_vec(JitGen *g, const TCGOp *op)
         }
         emit_native(g, desc, offs, rlo, rhi, rd);
         add_stub(g, jcc, op, no, rd, wl, wh);
+        stubs[nstubs - 1].pre = pre;
         stubs[nstubs - 1].open_at = open_at;
         stubs[nstubs - 1].open_back = open_back;
     }
@@ -766,6 +811,7 @@ void jit_vec_emit_stubs(JitGen *g)
         /* the fallback may raise #XM at this instruction: env must hold
          * every global (the main path keeps them in registers) */
         jit_store_dirty(b, &st->dirty);
+        jit_xc_flush_state(b, &st->pre);
         jit_stub_enter(g, st->have_insn, st->pc, st->cc_op);
         load_arg(b, RCX, &st->b[0]);
         load_arg(b, R8, &st->b[1]);

@@ -65,15 +65,29 @@ bool jit_vec_host_has(unsigned f);
 typedef struct XCacheEntry {
     int32_t off;       /* env offset of the bytes copied */
     uint8_t bytes;     /* how many (4, 8 or 16); 0: empty */
+    bool dirty;        /* env does not have them yet (jit_xc_flush) */
 } XCacheEntry;
 typedef struct XCacheState {
     XCacheEntry e[XC_N];   /* entry i is in xmm(XC_FIRST + i) */
     unsigned next;         /* round-robin replacement */
 } XCacheState;
-/* Nothing cached (a TB's start, or anything that may run C code). */
+/* Nothing cached (a TB's start, or after jit_xc_flush_all before C code). */
 void jit_xc_reset(void);
-/* Before lowering op (not vec ops): drop what it may change. */
-void jit_xc_note_op(const struct TCGOp *op);
+/* Before lowering op (not vec ops): store what it may read or overwrite
+ * in part, drop what it may change; before anything that may run C code
+ * or where paths merge, store all and drop all. */
+void jit_xc_note_op(JitBuf *b, const struct TCGOp *op);
+/* Store the dirty entries overlapping env bytes [lo, hi) (all of them),
+ * which then stay, clean: before env is read there (or by anyone). */
+void jit_xc_flush(JitBuf *b, int32_t lo, int32_t hi);
+void jit_xc_flush_all(JitBuf *b);
+/* The stores of state st's dirty entries (for a stub, whose registers
+ * still hold them: st is the state where the stub left the main path). */
+void jit_xc_flush_state(JitBuf *b, const XCacheState *st);
+/* Before a branch to l: all stored unless only this branch leads to l
+ * (which then starts with this cache, jit_xc_restore). */
+struct TCGLabel;
+void jit_xc_branch(struct JitGen *g, const struct TCGLabel *l);
 /* The xmm register holding at least `bytes` bytes at env offset off, or
  * -1; *valid (if not NULL) = how many it holds. */
 int jit_xc_find(int32_t off, unsigned bytes, unsigned *valid);
@@ -90,8 +104,8 @@ void jit_xc_save(XCacheState *st);
  * (*valid = how many), else a free or evicted one, never register avoid,
  * that the caller fills with `need` bytes (*valid = need).  Then
  * jit_xc_set records what the register holds after the op. */
-int jit_xc_claim(int32_t off, unsigned need, int avoid, unsigned *valid);
-void jit_xc_set(int x, int32_t off, unsigned valid);
+int jit_xc_claim(JitBuf *b, int32_t off, unsigned need, int avoid, unsigned *valid);
+void jit_xc_set(int x, int32_t off, unsigned valid, bool dirty);
 /* The cache is st again (a label reached only from the branch that saved st). */
 void jit_xc_restore(const XCacheState *st);
 /* A one-block loop's vector registers (jit.c): at its head, entry k holds
