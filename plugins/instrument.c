@@ -85,10 +85,26 @@ static void plugin_td_free(PluginTBData *td)
         g_free(td->corr[c].imm);
     }
     g_free(td->corr);
-    g_free(td->pc);
-    g_free(td->region_end);
-    g_ptr_array_free(td->owned, TRUE);
-    g_free(td);
+    if (td->owned) {
+        g_ptr_array_free(td->owned, TRUE);
+    }
+    g_free(td);     /* pc[] and region_end[] are in the same block */
+}
+
+/* Grow-only scratch arrays of plugin_instrument_tb, kept from one TB to
+ * the next (translation runs under tb_lock): python3's start-up
+ * instruments some 25,000 TBs, and a dozen allocations for each were a
+ * third of the counter's translation time. */
+static void *scratch(void **buf, size_t *cap, size_t bytes, bool zero)
+{
+    if (*cap < bytes) {
+        *cap = MAX(bytes, 2 * *cap);
+        *buf = g_realloc(*buf, *cap);
+    }
+    if (zero) {
+        memset(*buf, 0, bytes);
+    }
+    return *buf;
 }
 
 /* ---- registration (from tb_trans callbacks) ---- */
@@ -369,6 +385,9 @@ static PluginCbList *cb_list_new(PluginTBData *td, const PluginDyn *src, guint n
     PluginCbList *l = g_malloc(sizeof(PluginCbList) + n * sizeof(PluginDyn));
     l->n = n;
     memcpy(l->dyn, src, n * sizeof(PluginDyn));
+    if (td->owned == NULL) {
+        td->owned = g_ptr_array_new_with_free_func(g_free);
+    }
     g_ptr_array_add(td->owned, l);
     return l;
 }
@@ -540,9 +559,12 @@ bool plugin_instrument_tb(CPUX86State *env, TranslationBlock *tb)
     if (n == 0) {
         return true;
     }
+    static void *insns_buf, *op_insn_buf, *region_buf, *merged_of_buf, *flat_buf;
+    static size_t insns_cap, op_insn_cap, region_cap, merged_of_cap, flat_cap;
+    static GArray *merged, *blocked;
     struct qemu_plugin_tb ptb = { .vaddr = tb->pc, .n = (size_t)n };
-    ptb.insns = g_new0(struct qemu_plugin_insn, n);
-    int *op_insn = g_new(int, s->nb_ops);
+    ptb.insns = scratch(&insns_buf, &insns_cap, n * sizeof(*ptb.insns), true);
+    int *op_insn = scratch(&op_insn_buf, &op_insn_cap, s->nb_ops * sizeof(int), false);
     int cur = -1;
     uint32_t last_start = 0;
     for (uint32_t i = 0; i < s->nb_ops; i++) {
@@ -600,17 +622,19 @@ bool plugin_instrument_tb(CPUX86State *env, TranslationBlock *tb)
         goto out;
     }
 
-    PluginTBData *td = g_new0(PluginTBData, 1);
+    /* one block: the struct, pc[n], region_end[n] (superblocks) */
+    size_t head = (sizeof(PluginTBData) + 7) & ~(size_t)7;
+    PluginTBData *td = g_malloc0(head + n * sizeof(uint64_t) +
+                                 (s->nb_side_exits ? n * sizeof(uint32_t) : 0));
     td->n = (uint32_t)n;
-    td->pc = g_new(uint64_t, n);
+    td->pc = (uint64_t *)((char *)td + head);
     for (int i = 0; i < n; i++) {
         td->pc[i] = ptb.insns[i].vaddr;
     }
-    td->owned = g_ptr_array_new_with_free_func(g_free);
     /* Regions: a side exit ends one (see the top). */
-    uint32_t *region_start = g_new(uint32_t, n);
+    uint32_t *region_start = scratch(&region_buf, &region_cap, n * sizeof(uint32_t), false);
     if (s->nb_side_exits) {
-        td->region_end = g_new(uint32_t, n);
+        td->region_end = (uint32_t *)(td->pc + n);
         uint32_t end = (uint32_t)n;
         for (int i = n - 1; i >= 0; i--) {
             if (is_side_exit_insn(s, i)) {
@@ -631,16 +655,20 @@ bool plugin_instrument_tb(CPUX86State *env, TranslationBlock *tb)
      */
     bool can_merge = !any_cb && ir_straight_line(s, op_insn, n, last_start);
     /* merged_of[i][j]: insn i's dyn entry j was merged (one allocation) */
-    bool **merged_of = g_new0(bool *, n);
+    bool **merged_of = scratch(&merged_of_buf, &merged_of_cap, n * sizeof(bool *), true);
     size_t n_dyn = 0;
     for (int i = 0; i < n; i++) {
         n_dyn += ptb.insns[i].dyn ? ptb.insns[i].dyn->len : 0;
     }
-    bool *merged_flat = g_new0(bool, n_dyn + 1);
-    GArray *merged = g_array_new(FALSE, FALSE, sizeof(MergedAdd));
+    bool *merged_flat = scratch(&flat_buf, &flat_cap, n_dyn + 1, true);
+    if (merged == NULL) {
+        merged = g_array_new(FALSE, FALSE, sizeof(MergedAdd));
+        blocked = g_array_new(FALSE, FALSE, sizeof(qemu_plugin_u64));
+    }
+    g_array_set_size(merged, 0);
     /* Entries with any other kind of use in this TB (STORE, memory inline
      * op, TB-level op) keep their ADDs unmerged: there, order matters. */
-    GArray *blocked = g_array_new(FALSE, FALSE, sizeof(qemu_plugin_u64));
+    g_array_set_size(blocked, 0);
     for (int i = -1; can_merge && i < n; i++) {
         GArray *dd = i < 0 ? ptb.dyn : ptb.insns[i].dyn;
         for (guint j = 0; dd && j < dd->len; j++) {
@@ -686,7 +714,6 @@ bool plugin_instrument_tb(CPUX86State *env, TranslationBlock *tb)
             g_array_index(merged, MergedAdd, k).sum += d->imm;
         }
     }
-    g_array_free(blocked, TRUE);
 
     /* Rebuild the op stream with the instrumentation in place. */
     uint32_t nb_old = s->nb_ops;
@@ -771,15 +798,11 @@ bool plugin_instrument_tb(CPUX86State *env, TranslationBlock *tb)
         gen_exec_list(td, ptb.insns[cur].dyn, cur, merged_of[cur], false);
     }
 
-    if (td->n_corr == 0 && td->owned->len == 0) {
+    if (td->n_corr == 0 && (td->owned == NULL || td->owned->len == 0)) {
         plugin_td_free(td);
     } else {
         tb->plugin = td;
     }
-    g_free(n ? merged_of[0] : NULL);
-    g_free(merged_of);
-    g_array_free(merged, TRUE);
-    g_free(region_start);
 out:
     for (int i = 0; i < n; i++) {
         insn_free(&ptb.insns[i]);
@@ -787,8 +810,6 @@ out:
     if (ptb.dyn) {
         dyn_release(ptb.dyn);
     }
-    g_free(ptb.insns);
-    g_free(op_insn);
     return ok;
 }
 
