@@ -495,10 +495,16 @@ static void emit_inplace(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int r
     if ((desc & VEC_BREG) && bo != d) {
         xb = jit_xc_find(bo, bw, NULL);
     }
+    /* the bytes of d the op reads: dw, or bw when b is d too
+     * (cvtsd2ss x, x reads 8 and writes 4) */
+    unsigned need = (desc & VEC_DNR) ? 0 : dw;
+    if ((desc & VEC_BREG) && bo == d) {
+        need = MAX(need, bw);
+    }
     unsigned valid;
-    int xd = jit_xc_claim(b, d, (desc & VEC_DNR) ? 0 : dw, xb, &valid);
-    if (!(desc & VEC_DNR) && jit_xc_find(d, dw, NULL) != xd) {
-        jit_vec_load_x(g, false, xd, d, dw);
+    int xd = jit_xc_claim(b, d, need, xb, &valid);
+    if (need && jit_xc_find(d, need, NULL) != xd) {
+        jit_vec_load_x(g, false, xd, d, need);
     }
     int rm = -1;
     if (desc & VEC_GROUP) {
