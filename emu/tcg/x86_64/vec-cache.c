@@ -42,6 +42,12 @@ static __thread XCacheState xc;
 
 static void move_x(JitBuf *b, bool vex, int dst, int src);
 
+bool jit_xc_write_through(void)
+{
+    static int on = -1;
+    return jit_env_flag("EMU_JIT_VEC_WT", &on);
+}
+
 void jit_xc_reset(void)
 {
     memset(&xc, 0, sizeof(xc));

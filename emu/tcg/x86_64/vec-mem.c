@@ -91,6 +91,24 @@ void jit_lower_ld_env(JitGen *g, const TCGOp *op)
     int32_t disp;
 
     jit_note_insn(g);
+    if (size == 16 && !jit_xc_write_through()) {
+        /* straight into a cache register, dirty (env gets it when read
+         * there); the register is taken before the bounds check: a dirty
+         * entry it evicts is stored on both paths */
+        unsigned valid;
+        int x = jit_xc_claim(b, off, 0, -1, &valid);
+        size_t jcc = bounds_check(g, T(op, 0), size, &ra, &disp);
+        jit_note_access(g);
+        guest_vmov(b, false, false, x, ra, disp);
+        ra_env_written(g, off, size);
+        jit_xc_set(x, off, 16, true);
+        if (jcc) {
+            /* the slow path's helper writes env, then the stub reloads
+             * the cache, x included, and comes back here */
+            jit_add_slow(g, jcc, ra, -1, false, 0, (uint32_t)off, size);
+        }
+        return;
+    }
     size_t jcc = bounds_check(g, T(op, 0), size, &ra, &disp);
     if (size == 16 || avx) {
         jit_note_access(g);

@@ -452,14 +452,6 @@ static bool inplace_off(void)
     return jit_env_flag("EMU_JIT_NO_INPLACE", &off);
 }
 
-/* EMU_JIT_VEC_WT=1: in-place results stored at once (write-through), as
- * before the cache deferred them (A/B, debugging). */
-static bool write_through(void)
-{
-    static int on = -1;
-    return jit_env_flag("EMU_JIT_VEC_WT", &on);
-}
-
 /* pxor x, x */
 static bool is_zeroing(uint64_t desc, uint64_t offs)
 {
@@ -532,7 +524,7 @@ static void emit_inplace(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int r
     }
     /* a scalar op keeps the bytes of xd above dw: still env's if they were */
     unsigned now = (desc & VEC_DNR) ? dw : MAX(valid, dw);
-    if (write_through()) {
+    if (jit_xc_write_through()) {
         if (dw == 4) {
             jit_sse_rm(b, 1, 1, false, 0x7E, xd, REG_ENV, d);       /* movd [d], xd */
         } else if (dw == 8) {

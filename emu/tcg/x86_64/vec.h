@@ -71,6 +71,9 @@ typedef struct XCacheState {
     XCacheEntry e[XC_N];   /* entry i is in xmm(XC_FIRST + i) */
     unsigned next;         /* round-robin replacement */
 } XCacheState;
+/* EMU_JIT_VEC_WT=1: every result stored at once (write-through, as before
+ * entries could be dirty; A/B, debugging). */
+bool jit_xc_write_through(void);
 /* Nothing cached (a TB's start, or after jit_xc_flush_all before C code). */
 void jit_xc_reset(void);
 /* Before lowering op (not vec ops): store what it may read or overwrite
