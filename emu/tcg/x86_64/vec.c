@@ -572,7 +572,7 @@ static void emit_native(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rh
         }
         if (desc & VEC_BREG) {
             jit_vec_load_x(g, true, 2, bo, l ? 32 : 16);
-        } else {
+        } else if (!(desc & VEC_GROUP)) {      /* a group form's count is its imm8 */
             load_x_gprs(b, true, 2, rlo, rhi);
         }
         if (desc & (VEC_RGPR | VEC_FLAGS)) {
@@ -636,7 +636,7 @@ static void emit_native(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rh
     }
     if (desc & VEC_BREG) {
         jit_vec_load_x(g, false, 1, bo, bw);
-    } else {
+    } else if (!(desc & VEC_GROUP)) {
         load_x_gprs(b, false, 1, rlo, rhi);
     }
     if (desc & VEC_GROUP) {
@@ -709,7 +709,7 @@ void jit_lower_vec(JitGen *g, const TCGOp *op)
         ra_take(g, RAX);    /* read by it */
         ra_take(g, RDX);
     }
-    if (!(desc & VEC_BREG)) {
+    if (!(desc & (VEC_BREG | VEC_GROUP))) {    /* a group form's count: its imm8 */
         rlo = ra_in(g, blo);
         if (!(tcg_temp_is_const(bhi) && bhi->val == 0)) {
             rhi = ra_in(g, bhi);
