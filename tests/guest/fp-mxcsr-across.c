@@ -25,24 +25,8 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-static uint32_t get_mx(void)
-{
-    uint32_t v;
-    __asm__ volatile("stmxcsr %0" : "=m"(v));
-    return v;
-}
+#include "mxcsr-util.h"
 
-static void set_mx(uint32_t v)
-{
-    __asm__ volatile("ldmxcsr %0" : : "m"(v));
-}
-
-static uint64_t bits(double d)
-{
-    uint64_t u;
-    memcpy(&u, &d, 8);
-    return u;
-}
 
 /* divsd x, y (1/3: PE), then a jmp to the next block, then STMXCSR. */
 static uint32_t div_jmp_stmxcsr(double x, double y, double *q)

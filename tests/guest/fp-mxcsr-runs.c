@@ -24,6 +24,8 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "mxcsr-util.h"
+
 static sigjmp_buf jb;
 static volatile uint32_t seen_mx;
 static volatile int seen_code;
@@ -37,24 +39,6 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
     siglongjmp(jb, 1);
 }
 
-static uint32_t get_mx(void)
-{
-    uint32_t v;
-    __asm__ volatile("stmxcsr %0" : "=m"(v));
-    return v;
-}
-
-static void set_mx(uint32_t v)
-{
-    __asm__ volatile("ldmxcsr %0" : : "m"(v));
-}
-
-static uint64_t bits(double d)
-{
-    uint64_t u;
-    memcpy(&u, &d, 8);
-    return u;
-}
 
 /* op1 a, b; load c from p; op2 c, b — one block, no calls in between. */
 #define BLOCK(op1, op2)                                                          \

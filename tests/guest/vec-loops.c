@@ -30,6 +30,9 @@
 
 typedef struct { uint64_t q[2]; } V;
 
+/* the end of a loop over data with rax, [e] its end */
+#define NEXT16 "add $16, %%rax\n\t" "cmp %%rax, %[e]\n\t" "jne 1b\n\t"
+
 static uint64_t mix;
 
 static void put(const char *what, V v)
@@ -101,9 +104,7 @@ static void six_acc(V out[6])
                      "psubd %%xmm7, %%xmm8\n\t"
                      "por %%xmm8, %%xmm9\n\t"
                      "pslld $1, %%xmm9\n\t"
-                     "add $16, %%rax\n\t"
-                     "cmp %%rax, %[e]\n\t"
-                     "jne 1b\n\t"
+                     NEXT16
                      "movdqu %%xmm4, 0(%[o])\n\t"
                      "movdqu %%xmm5, 16(%[o])\n\t"
                      "movdqu %%xmm6, 32(%[o])\n\t"
@@ -127,9 +128,7 @@ static void gpr_halves(V *acc, V *last)
                      "pinsrw $5, %%ecx, %%xmm10\n\t"
                      "paddw %%xmm10, %%xmm11\n\t"
                      "pxor (%%rax), %%xmm11\n\t"
-                     "add $16, %%rax\n\t"
-                     "cmp %%rax, %[e]\n\t"
-                     "jne 1b\n\t"
+                     NEXT16
                      "movdqu %%xmm11, %[a]\n\t"
                      "movdqu %%xmm10, %[l]\n\t"
                      : [a] "=m"(*acc), [l] "=m"(*last)
@@ -150,9 +149,7 @@ static void fp_acc(V *a, V *b)
                      "addsd %%xmm14, %%xmm12\n\t"
                      "addpd %%xmm14, %%xmm13\n\t"
                      "mulpd %%xmm15, %%xmm13\n\t"
-                     "add $16, %%rax\n\t"
-                     "cmp %%rax, %[e]\n\t"
-                     "jne 1b\n\t"
+                     NEXT16
                      "movupd %%xmm12, %[a]\n\t"
                      "movupd %%xmm13, %[b]\n\t"
                      : [a] "=m"(*a), [b] "=m"(*b)
@@ -175,9 +172,7 @@ static void moved_entries(V *a, V *b)
                      "rol $7, %%rcx\n\t"
                      "movq %%rcx, %%xmm0\n\t"
                      "paddq %%xmm1, %%xmm1\n\t"
-                     "add $16, %%rax\n\t"
-                     "cmp %%rax, %[e]\n\t"
-                     "jne 1b\n\t"
+                     NEXT16
                      "movdqu %%xmm0, %[a]\n\t"
                      "movdqu %%xmm1, %[b]\n\t"
                      : [a] "=m"(*a), [b] "=m"(*b)
@@ -204,6 +199,9 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
  * what must see them: a trap (ud2: SIGILL; a misaligned movdqa: SIGSEGV
  * from an out-of-line raise), CPUID (a helper), a read of a half into a
  * GPR, an insert from a GPR (a helper), a syscall. */
+/* xmm0-3 to out[0..3] */
+#define STORE4 "movdqu %%xmm0, 0(%[o])\n\t" "movdqu %%xmm1, 16(%[o])\n\t" \
+               "movdqu %%xmm2, 32(%[o])\n\t" "movdqu %%xmm3, 48(%[o])\n\t"
 #define CHAIN "movdqa (%[p]), %%xmm0\n\t"            \
               "movdqa 32(%[p]), %%xmm3\n\t"          \
               "paddd 16(%[p]), %%xmm0\n\t"           \
@@ -226,8 +224,7 @@ static void chain_then(int what, const void *p, V out[4], const void *bad)
         uint64_t n = what == 8 ? 0 : 3;
         void *dst = sink;
         __asm__ volatile(CHAIN "rep stosb\n\t"
-                         "movdqu %%xmm0, 0(%[o])\n\t" "movdqu %%xmm1, 16(%[o])\n\t"
-                         "movdqu %%xmm2, 32(%[o])\n\t" "movdqu %%xmm3, 48(%[o])\n\t"
+                         STORE4
                          : "+c"(n), "+D"(dst) : "a"(0x5a), [p] "r"(p), [o] "r"(out)
                          : "xmm0", "xmm1", "xmm2", "xmm3", "memory");
         out[3].q[1] ^= sink[0] + sink[2];
@@ -236,8 +233,7 @@ static void chain_then(int what, const void *p, V out[4], const void *bad)
     case 6: case 7: {   /* shifts by CL: paths that meet inside the instruction */
         uint64_t x = 0x123456789abcdefull, n = what - 6;
         __asm__ volatile(CHAIN "shl %%cl, %[x]\n\t" "sar %%cl, %[x]\n\t"
-                         "movdqu %%xmm0, 0(%[o])\n\t" "movdqu %%xmm1, 16(%[o])\n\t"
-                         "movdqu %%xmm2, 32(%[o])\n\t" "movdqu %%xmm3, 48(%[o])\n\t"
+                         STORE4
                          : [x] "+r"(x) : "c"(n), [p] "r"(p), [o] "r"(out)
                          : "xmm0", "xmm1", "xmm2", "xmm3", "cc", "memory");
         out[3].q[1] ^= x;
@@ -253,8 +249,7 @@ static void chain_then(int what, const void *p, V out[4], const void *bad)
     case 2: {
         uint32_t a = 0, bx, c, d;
         __asm__ volatile(CHAIN "cpuid\n\t" "paddd %%xmm2, %%xmm3\n\t"
-                         "movdqu %%xmm0, 0(%[o])\n\t" "movdqu %%xmm1, 16(%[o])\n\t"
-                         "movdqu %%xmm2, 32(%[o])\n\t" "movdqu %%xmm3, 48(%[o])\n\t"
+                         STORE4
                          : "+a"(a), "=b"(bx), "=c"(c), "=d"(d)
                          : [p] "r"(p), [o] "r"(out) : "xmm0", "xmm1", "xmm2", "xmm3", "memory");
         break;
@@ -263,8 +258,7 @@ static void chain_then(int what, const void *p, V out[4], const void *bad)
         uint64_t lo, hi;
         __asm__ volatile(CHAIN "movq %%xmm2, %[lo]\n\t" "pextrq $1, %%xmm2, %[hi]\n\t"
                          "pinsrw $3, %k[lo], %%xmm1\n\t"
-                         "movdqu %%xmm0, 0(%[o])\n\t" "movdqu %%xmm1, 16(%[o])\n\t"
-                         "movdqu %%xmm2, 32(%[o])\n\t" "movdqu %%xmm3, 48(%[o])\n\t"
+                         STORE4
                          : [lo] "=&r"(lo), [hi] "=&r"(hi)
                          : [p] "r"(p), [o] "r"(out) : "xmm0", "xmm1", "xmm2", "xmm3", "memory");
         out[0].q[0] ^= lo + hi;
@@ -273,8 +267,7 @@ static void chain_then(int what, const void *p, V out[4], const void *bad)
     default: {
         long nr = SYS_getppid;
         __asm__ volatile(CHAIN "syscall\n\t"
-                         "movdqu %%xmm0, 0(%[o])\n\t" "movdqu %%xmm1, 16(%[o])\n\t"
-                         "movdqu %%xmm2, 32(%[o])\n\t" "movdqu %%xmm3, 48(%[o])\n\t"
+                         STORE4
                          : "+a"(nr) : [p] "r"(p), [o] "r"(out)
                          : "rcx", "r11", "xmm0", "xmm1", "xmm2", "xmm3", "memory");
         break;
