@@ -513,8 +513,7 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
             continue;
         default:
             if (g->mx_global_used && jit_vec_reads_mxcsr(op)) {
-                jit_vec_mx_close(&g->b, g->epilogue);
-                jit_vec_mx_forget();
+                jit_vec_mx_close_main(g);
             }
             jit_lower_op(g, op);
             ra_op_end(g, op);

@@ -126,8 +126,7 @@ static void emit_call(JitGen *g, const void *func, TCGTemp *ret, TCGTemp **args,
     }
     ra_before_call(g, drop_globals);
     if (may_fp) {
-        jit_vec_mx_close(&g->b, g->epilogue);   /* C runs under the host's MXCSR */
-        jit_vec_mx_forget();
+        jit_vec_mx_close_main(g);   /* C runs under the host's MXCSR */
     }
     if (flush_icount) {
         jit_flush_icount(&g->b);    /* C may read the counter or raise */

@@ -58,16 +58,27 @@ void jit_xc_save(XCacheState *st)
     *st = xc;
 }
 
+void jit_xc_store_env(JitBuf *b, int x, int32_t off, unsigned bytes)
+{
+    if (bytes == 4) {
+        jit_sse_rm(b, 1, 1, false, 0x7E, x, REG_ENV, off);          /* movd [off], x */
+    } else if (bytes == 8) {
+        jit_sse_rm(b, 1, 1, false, 0xD6, x, REG_ENV, off);          /* movq [off], x */
+    } else {
+        jit_sse_rm(b, 2, 1, false, 0x7F, x, REG_ENV, off);          /* movdqu [off], x */
+    }
+}
+
+void jit_xc_load_env16(JitBuf *b, int x, int32_t off)
+{
+    jit_sse_rm(b, 2, 1, false, 0x7E, x, REG_ENV, off);              /* movq */
+    jit_sse_rm(b, 0, 1, false, 0x16, x, REG_ENV, off + 8);          /* movhps */
+}
+
 /* the stores of entry e from register x */
 static void store_entry(JitBuf *b, const XCacheEntry *e, int x)
 {
-    if (e->bytes == 4) {
-        jit_sse_rm(b, 1, 1, false, 0x7E, x, REG_ENV, e->off);       /* movd [off], x */
-    } else if (e->bytes == 8) {
-        jit_sse_rm(b, 1, 1, false, 0xD6, x, REG_ENV, e->off);       /* movq [off], x */
-    } else {
-        jit_sse_rm(b, 2, 1, false, 0x7F, x, REG_ENV, e->off);       /* movdqu [off], x */
-    }
+    jit_xc_store_env(b, x, e->off, e->bytes);
 }
 
 void jit_xc_flush(JitBuf *b, int32_t lo, int32_t hi)
@@ -115,18 +126,11 @@ void jit_xc_restore(const XCacheState *st)
     xc = *st;
 }
 
-/* x = the 16 bytes at env offset off, as two halves (vec.c's reason) */
-static void load_env16(JitBuf *b, int x, int32_t off)
-{
-    jit_sse_rm(b, 2, 1, false, 0x7E, x, REG_ENV, off);          /* movq */
-    jit_sse_rm(b, 0, 1, false, 0x16, x, REG_ENV, off + 8);      /* movhps */
-}
-
 void jit_xc_preload(JitBuf *b, const int32_t *off, unsigned n)
 {
     g_assert(n <= XC_N && n <= 4);
     for (unsigned k = 0; k < n; k++) {
-        load_env16(b, XC_FIRST + (int)k, off[k]);
+        jit_xc_load_env16(b, XC_FIRST + (int)k, off[k]);
         xc.e[k].off = off[k];
         xc.e[k].bytes = 16;
     }
@@ -142,7 +146,7 @@ void jit_xc_place(JitBuf *b, const int32_t *off, unsigned n)
         if (hit >= 0) {
             move_x(b, false, (int)k, hit);
         } else {
-            load_env16(b, (int)k, off[k]);
+            jit_xc_load_env16(b, (int)k, off[k]);
         }
     }
     for (unsigned k = 0; k < n; k++) {

@@ -213,6 +213,12 @@ void jit_vec_mx_close(JitBuf *b, const uint8_t *epilogue)
     jit_call_abs(b, epilogue + JIT_SEG_MX_CLOSE_OFF);
 }
 
+void jit_vec_mx_close_main(JitGen *g)
+{
+    jit_vec_mx_close(&g->b, g->epilogue);
+    mx_open = false;
+}
+
 static VecArg arg_where(JitGen *g, TCGTemp *t)
 {
     TempInfo *ti = ti_of(g, t);
@@ -354,11 +360,7 @@ void jit_vec_load_x(JitGen *g, bool vex, int x, int32_t off, unsigned bytes)
     } else if (vex) {
         jit_vex_rm(b, 2, 1, false, bytes == 32, 0x6F, x, 0, REG_ENV, off); /* vmovdqu */
     } else {
-        /* two halves: each forwards from the last store to it, 8 bytes
-         * (a scalar result, a GPR) or 16; one 16-byte load spanning two
-         * recent 8-byte stores would wait for both to retire */
-        jit_sse_rm(b, 2, 1, false, 0x7E, x, REG_ENV, off);                 /* movq */
-        jit_sse_rm(b, 0, 1, false, 0x16, x, REG_ENV, off + 8);             /* movhps */
+        jit_xc_load_env16(b, x, off);   /* two halves: store forwarding */
     }
 }
 
@@ -525,13 +527,7 @@ static void emit_inplace(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int r
     /* a scalar op keeps the bytes of xd above dw: still env's if they were */
     unsigned now = (desc & VEC_DNR) ? dw : MAX(valid, dw);
     if (jit_xc_write_through()) {
-        if (dw == 4) {
-            jit_sse_rm(b, 1, 1, false, 0x7E, xd, REG_ENV, d);       /* movd [d], xd */
-        } else if (dw == 8) {
-            jit_sse_rm(b, 1, 1, false, 0xD6, xd, REG_ENV, d);       /* movq [d], xd */
-        } else {
-            jit_sse_rm(b, 2, 1, false, 0x7F, xd, REG_ENV, d);       /* movdqu [d], xd */
-        }
+        jit_xc_store_env(b, xd, d, dw);
         jit_xc_set(xd, d, now, false);
         return;
     }
@@ -654,13 +650,7 @@ static void emit_native(JitGen *g, uint64_t desc, uint64_t offs, int rlo, int rh
     }
 store:
     /* only the bytes the instruction writes: a scalar op keeps the rest */
-    if (dw == 4) {
-        jit_sse_rm(b, 1, 1, false, 0x7E, 0, REG_ENV, d);            /* movd [d], xmm0 */
-    } else if (dw == 8) {
-        jit_sse_rm(b, 1, 1, false, 0xD6, 0, REG_ENV, d);            /* movq [d], xmm0 */
-    } else {
-        jit_sse_rm(b, 2, 1, false, 0x7F, 0, REG_ENV, d);            /* movdqu [d], xmm0 */
-    }
+    jit_xc_store_env(b, 0, d, dw);
     /* a scalar op's upper bytes in xmm0 need not be env's: keep dw only */
     jit_xc_wrote(b, false, d, dw, jit_vec_read_later(g, d) ? dw : 0);
 }
@@ -726,11 +716,11 @@ void jit_lower_vec(JitGen *g, const TCGOp *op)
             jit_xc_flush(b, VEC_OFF_B(offs), VEC_OFF_B(offs) + 32);
         }
     }
-    XCacheState pre;        /* where a fallback stub leaves the main path */
-    jit_xc_save(&pre);
     if (!fp) {
         emit_native(g, desc, offs, rlo, rhi, rd);
     } else {
+        XCacheState pre;        /* where the fallback stub leaves the main path */
+        jit_xc_save(&pre);
         /* the stub reads b where it is now */
         VecArg wl = arg_where(g, blo), wh = arg_where(g, bhi);
         size_t jcc = NO_JCC, open_at = NO_JCC, open_back = 0;

@@ -47,11 +47,13 @@ bool jit_vec_read_later(struct JitGen *g, int32_t off);
  * reads or writes the MXCSR global (jit_vec_reads_mxcsr):
  * jit_vec_mx_close emits a call of the segment's close thunk
  * (jit_vec_emit_mx_close_thunk: if live, stmxcsr into env, the host's
- * back, live = 0; clobbers r11 and the flags) and the caller then forgets the run
- * (jit_vec_mx_forget), as at a label, where paths with and without an
- * open run meet. */
+ * back, live = 0; clobbers r11 and the flags); on the main path the run
+ * is then forgotten too (jit_vec_mx_close_main), as at a label
+ * (jit_vec_mx_forget), where paths with and without an open run meet. */
 bool jit_vec_reads_mxcsr(const struct TCGOp *op);
 void jit_vec_mx_close(JitBuf *b, const uint8_t *epilogue);
+/* Both, on the main path (an out-of-line stub only closes). */
+void jit_vec_mx_close_main(struct JitGen *g);
 void jit_vec_mx_forget(void);
 void jit_vec_emit_mx_close_thunk(JitBuf *b);
 /* Emit the out-of-line fallback calls of this TB's vec ops. */
@@ -71,6 +73,12 @@ typedef struct XCacheState {
     XCacheEntry e[XC_N];   /* entry i is in xmm(XC_FIRST + i) */
     unsigned next;         /* round-robin replacement */
 } XCacheState;
+/* movd/movq/movdqu [env + off], x (bytes 4, 8, 16); x = the 16 bytes at
+ * env offset off as two halves (movq, movhps: each forwards from the last
+ * store to it, where one 16-byte load after two 8-byte stores would wait
+ * for both to retire). */
+void jit_xc_store_env(JitBuf *b, int x, int32_t off, unsigned bytes);
+void jit_xc_load_env16(JitBuf *b, int x, int32_t off);
 /* EMU_JIT_VEC_WT=1: every result stored at once (write-through, as before
  * entries could be dirty; A/B, debugging). */
 bool jit_xc_write_through(void);
