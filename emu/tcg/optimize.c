@@ -246,8 +246,10 @@ static bool same_value(OptState *o, const TCGTemp *a, const TCGTemp *b)
     return false;
 }
 
-/* The best temp holding t's value: a constant, else a global (always in its
- * slot), else the oldest TB temp of its class. */
+/* The best temp holding t's value: a constant, else the oldest global
+ * holding it (always in its slot; the oldest is the copies' source, so the
+ * copies made since, e.g. the cc words, stay dead when unread), else the
+ * oldest TB temp of its class. */
 static TCGTemp *best_copy(OptState *o, TCGTemp *t)
 {
     TCGContext *s = o->s;
@@ -262,21 +264,23 @@ static TCGTemp *best_copy(OptState *o, TCGTemp *t)
         return t;
     }
     TempInfo *it = ti(o, t);
-    TCGTemp *best = t;
-    uint32_t best_seq = it->seq;
+    TCGTemp *best = t, *global = NULL;
+    uint32_t best_seq = it->seq, global_seq = 0;
     uint32_t k = it->next;
     for (int n = 0; k != t->index && n < MAX_RING_WALK; n++) {
         TCGTemp *c = &s->temps[k];
         if (c->kind == TEMP_GLOBAL) {
-            return c;
-        }
-        if (o->info[k].seq < best_seq) {
+            if (global == NULL || o->info[k].seq < global_seq) {
+                global = c;
+                global_seq = o->info[k].seq;
+            }
+        } else if (o->info[k].seq < best_seq) {
             best = c;
             best_seq = o->info[k].seq;
         }
         k = o->info[k].next;
     }
-    return best;
+    return global ? global : best;
 }
 
 static void reset_globals(OptState *o)

@@ -222,6 +222,40 @@ START_TEST(test_slow_path_access)
 }
 END_TEST
 
+/* A store of a constant is `mov [r15 + addr], imm` with the value in the
+ * slow path's description when it fits 16 signed bits (else in a
+ * register): in the last bytes of guest memory both take the slow path,
+ * which must store the same bytes as the fast path. */
+START_TEST(test_slow_path_store_imm)
+{
+    static const unsigned mo[4] = { MO_UB, MO_UW, MO_UL, MO_UQ };
+    static const uint64_t vals[] = { 0, 1, 0x7fff, 0xfffffffffffffffeull, 0xffffffffffff8000ull,
+                                     0x8000, 0x1234567, 0xff80 };
+    for (unsigned sz = 0; sz < 4; sz++) {
+        unsigned n = 1u << sz;
+        for (unsigned vi = 0; vi < G_N_ELEMENTS(vals); vi++) {
+            for (unsigned off = n; off <= 40; off += 13) {
+                uint64_t v = vals[vi];
+                tcg_func_start();
+                memset(gmem, 0xaa, GMEM_SIZE);
+                env->regs[1] = GMEM_SIZE - off;
+                env->regs[2] = 0x100;           /* far from the limit: the fast path */
+                tcg_gen_insn_start(0x1000, 0);
+                tcg_gen_qemu_st_i64(tcg_constant_i64((int64_t)v), R[1], mo[sz]);
+                tcg_gen_qemu_st_i64(tcg_constant_i64((int64_t)v), R[2], mo[sz]);
+                tcg_gen_exit_tb(TB_EXIT_NOCHAIN);
+                ck_assert_uint_eq(run(NULL), TB_EXIT_NOCHAIN);
+                uint8_t want[9];
+                memcpy(want, &v, 8);
+                want[n] = 0xaa;
+                ck_assert_mem_eq(gmem + GMEM_SIZE - off, want, off == n ? n : n + 1);
+                ck_assert_mem_eq(gmem + 0x100, want, n + 1);
+            }
+        }
+    }
+}
+END_TEST
+
 START_TEST(test_callee_saved)
 {
     /* exits from the middle (a branch) and the end; helpers in between */
@@ -283,6 +317,7 @@ int main(void)
     tcase_add_test(tc, test_helper_stack_aligned);
     tcase_add_test(tc, test_helper_args);
     tcase_add_test(tc, test_slow_path_access);
+    tcase_add_test(tc, test_slow_path_store_imm);
     tcase_add_test(tc, test_callee_saved);
     tcase_add_test(tc, test_fault_then_run);
     suite_add_tcase(s, tc);

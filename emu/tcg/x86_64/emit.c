@@ -269,3 +269,25 @@ void jit_jmp_abs(JitBuf *b, const void *target)
     int64_t rel = (int64_t)((const uint8_t *)target - (jit_buf_rx(b) + 4));
     jit_u32(b, (uint32_t)(int32_t)rel);
 }
+
+void jit_st_imm(JitBuf *b, unsigned size_log2, int base, int index, int32_t disp, int32_t v)
+{
+    static const unsigned opc[4] = { 0xC6, P_66 | 0xC7, 0xC7, P_W | 0xC7 };
+    if (index >= 0) {
+        jit_op_rbi(b, opc[size_log2], 0, base, index);
+    } else {
+        jit_op_rm(b, opc[size_log2], 0, base, disp);
+    }
+    switch (size_log2) {
+    case 0:
+        jit_byte(b, (uint8_t)v);
+        break;
+    case 1:
+        jit_byte(b, (uint8_t)v);
+        jit_byte(b, (uint8_t)(v >> 8));
+        break;
+    default:
+        jit_u32(b, (uint32_t)v);
+        break;
+    }
+}

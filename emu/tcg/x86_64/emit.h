@@ -133,6 +133,9 @@ void jit_ld64(JitBuf *b, int d, int base, int32_t disp);   /* mov d, [base+disp]
 void jit_st64(JitBuf *b, int s, int base, int32_t disp);   /* mov [base+disp], s */
 void jit_st64i(JitBuf *b, int base, int32_t disp, int32_t v); /* mov qword [base+disp], simm32 */
 void jit_st8i(JitBuf *b, int base, int32_t disp, uint8_t v);  /* mov byte [base+disp], imm8 */
+/* mov [base+index] or, index < 0, [base+disp], of 1 << size_log2 bytes, an
+ * immediate (8 bytes: v sign-extended from 32 bits) */
+void jit_st_imm(JitBuf *b, unsigned size_log2, int base, int index, int32_t disp, int32_t v);
 
 /* Group-1 ALU with an immediate: opc r64, imm (ext = EXT_*). */
 void jit_alu_ri(JitBuf *b, unsigned w, int ext, int r, int32_t imm);

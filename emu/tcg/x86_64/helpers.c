@@ -108,7 +108,10 @@ void jit_slow_access(CPUX86State *env, uint64_t *regs, uintptr_t ret)
         regs[val] = jit_helper_ld(env, addr, memop);
         break;
     case JIT_SLOW_ST:
-        jit_helper_st(env, addr, regs[val], memop);
+        jit_helper_st(env, addr,
+                      info & JIT_SLOW_IMM_BIT ? (uint64_t)(int64_t)(int16_t)(info >> JIT_SLOW_IMM_SHIFT)
+                                              : regs[val],
+                      memop);
         break;
     case JIT_SLOW_LD_ENV:
         jit_helper_ld_env(env, addr, env_off, env_size);

@@ -75,7 +75,9 @@ typedef struct DirtyGlobals {
 typedef struct SlowPath {
     size_t jcc_at;     /* rel32 of the ja into the slow path */
     size_t back;       /* where to continue */
-    int8_t addr, val;  /* registers (val: store value / load destination) */
+    int8_t addr, val;  /* registers (val: store value / load destination;
+                        * -1: a store of the immediate imm) */
+    int16_t imm;
     bool is_store;
     uint8_t memop;
     XCacheState xc;    /* vector values cached in xmm4..7: reloaded after */
@@ -207,6 +209,10 @@ enum { JIT_SLOW_LD, JIT_SLOW_ST, JIT_SLOW_LD_ENV, JIT_SLOW_ST_ENV };
 #define JIT_SLOW_MEMOP_SHIFT 42
 #define JIT_SLOW_ENVSZ_SHIFT 45
 #define JIT_SLOW_ENVOFF_SHIFT 48
+/* A store of an immediate (JIT_SLOW_ST with this bit): no value register,
+ * the value is the signed 16 bits from JIT_SLOW_IMM_SHIFT. */
+#define JIT_SLOW_IMM_BIT (1ull << 45)
+#define JIT_SLOW_IMM_SHIFT 48
 /* The thunk's C side (helpers.c). */
 void jit_slow_access(struct CPUX86State *env, uint64_t *regs, uintptr_t ret);
 /* The globals that the code at host offset off of h kept only in

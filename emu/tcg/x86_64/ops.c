@@ -830,6 +830,23 @@ static void lower_qemu_ld(JitGen *g, const TCGOp *op)
     ra_bind(g, d, rd);
 }
 
+/* A constant stored as an immediate: one whose stored bytes are those of
+ * a signed 16-bit value (what a slow path's description carries). */
+static bool store_imm(TCGTemp *v, unsigned size_log2, int16_t *imm)
+{
+    if (!is_const(v)) {
+        return false;
+    }
+    unsigned bits = 8u << size_log2;
+    uint64_t val = bits == 64 ? v->val : v->val & ((1ull << bits) - 1);
+    int64_t s = bits == 64 ? (int64_t)val : (int64_t)(val << (64 - bits)) >> (64 - bits);
+    if (s < INT16_MIN || s > INT16_MAX) {
+        return false;
+    }
+    *imm = (int16_t)s;
+    return true;
+}
+
 static void lower_qemu_st(JitGen *g, const TCGOp *op)
 {
     static const unsigned st_opc[4] = {
@@ -838,6 +855,24 @@ static void lower_qemu_st(JitGen *g, const TCGOp *op)
     TCGTemp *v = T(op, 0), *a = T(op, 1);
     unsigned memop = (unsigned)op->args[2] & MO_SIZE;
     jit_note_insn(g);
+    int16_t imm;
+    if (store_imm(v, memop, &imm)) {
+        /* mov [r15 + addr], imm: no register for the value; the slow path
+         * gets it from its description */
+        if (is_const(a) && jit_const_addr_ok(a->val, 8)) {
+            jit_note_access(g);
+            jit_st_imm(&g->b, memop, REG_GBASE, -1, (int32_t)a->val, imm);
+            return;
+        }
+        int ra = ra_in(g, a);
+        jit_op_rr(&g->b, P_W | OPC_CMP, ra, REG_LIMIT);
+        size_t jcc = jit_jcc32(&g->b, JCC_A);
+        jit_note_access(g);
+        jit_st_imm(&g->b, memop, REG_GBASE, ra, 0, imm);
+        jit_add_slow(g, jcc, ra, -1, true, memop, 0, 0);
+        g->slow[g->nslow - 1].imm = imm;
+        return;
+    }
     int rv = ra_in(g, v);
     if (is_const(a) && jit_const_addr_ok(a->val, 8)) {
         jit_note_access(g);
@@ -936,8 +971,12 @@ void jit_emit_slow_paths(JitGen *g)
             g_assert(sp->env_size == 16 || sp->env_size == 32);
             info |= (uint64_t)(sp->env_size / 16) << JIT_SLOW_ENVSZ_SHIFT |
                     (uint64_t)sp->env_off << JIT_SLOW_ENVOFF_SHIFT;
+        } else if (sp->val < 0) {
+            g_assert(sp->is_store);
+            info |= JIT_SLOW_IMM_BIT | (uint64_t)(uint16_t)sp->imm << JIT_SLOW_IMM_SHIFT |
+                    (uint64_t)sp->memop << JIT_SLOW_MEMOP_SHIFT;
         } else {
-            g_assert(sp->val >= 0 && sp->val < 16 && sp->val != REG_TMP);
+            g_assert(sp->val < 16 && sp->val != REG_TMP);
             info |= (uint64_t)sp->val << JIT_SLOW_VAL_SHIFT |
                     (uint64_t)sp->memop << JIT_SLOW_MEMOP_SHIFT;
         }
