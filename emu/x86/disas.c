@@ -5,15 +5,15 @@
  * opens its own on first use (a GPrivate frees it at thread exit).
  */
 #include <inttypes.h>
-#include <capstone/capstone.h>
 #include <glib.h>
 
+#include "emu/x86/capstone-load.h"
 #include "emu/x86/disas.h"
 
 static void disas_handle_free(gpointer p)
 {
     csh *h = p;
-    cs_close(h);
+    capstone_api()->close(h);
     g_free(h);
 }
 
@@ -22,10 +22,14 @@ static GPrivate disas_handle_key = G_PRIVATE_INIT(disas_handle_free);
 /* This thread's capstone handle, or NULL if capstone can't open one. */
 static csh *disas_handle(void)
 {
+    const CapstoneApi *cs = capstone_api();
     csh *h = g_private_get(&disas_handle_key);
     if (!h) {
+        if (cs == NULL) {
+            return NULL;
+        }
         h = g_new0(csh, 1);
-        if (cs_open(CS_ARCH_X86, CS_MODE_64, h) != CS_ERR_OK) {
+        if (cs->open(CS_ARCH_X86, CS_MODE_64, h) != CS_ERR_OK) {
             g_free(h);
             return NULL;
         }
@@ -60,12 +64,13 @@ void x86_disas_log(FILE *f, uint64_t pc, const uint8_t *code, size_t size)
         }
         return;
     }
-    insn = cs_malloc(*h);
+    const CapstoneApi *cs = capstone_api();
+    insn = cs->malloc(*h);
     while (size > 0) {
         const uint8_t *p = code;
         size_t n = size;
         uint64_t addr = pc;
-        if (cs_disasm_iter(*h, &p, &n, &addr, insn)) {
+        if (cs->disasm_iter(*h, &p, &n, &addr, insn)) {
             print_line(f, pc, code, insn->size, insn->mnemonic, insn->op_str);
             code += insn->size;
             size -= insn->size;
@@ -77,7 +82,7 @@ void x86_disas_log(FILE *f, uint64_t pc, const uint8_t *code, size_t size)
             pc++;
         }
     }
-    cs_free(insn, 1);
+    cs->free(insn, 1);
 }
 
 char *x86_disas_insn(uint64_t pc, const uint8_t *code, size_t size)
@@ -89,11 +94,12 @@ char *x86_disas_insn(uint64_t pc, const uint8_t *code, size_t size)
     if (!h) {
         return NULL;
     }
-    insn = cs_malloc(*h);
-    if (cs_disasm_iter(*h, &code, &size, &pc, insn)) {
+    const CapstoneApi *cs = capstone_api();
+    insn = cs->malloc(*h);
+    if (cs->disasm_iter(*h, &code, &size, &pc, insn)) {
         s = insn->op_str[0] ? g_strdup_printf("%s %s", insn->mnemonic, insn->op_str)
                             : g_strdup(insn->mnemonic);
     }
-    cs_free(insn, 1);
+    cs->free(insn, 1);
     return s;
 }
