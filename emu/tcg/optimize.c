@@ -51,6 +51,7 @@ enum {
     REL_NONE,
     REL_ADDI,              /* value = rx + off */
     REL_SUB,               /* value = rx - ry */
+    REL_SETCOND,           /* value = cond(rx, ry), cond in off */
 };
 
 typedef struct OptState {
@@ -522,7 +523,7 @@ static int rel_of(OptState *o, const TCGTemp *t)
     }
     TempInfo *i = ti(o, t);
     if (i->rel == REL_NONE || ver_of(o, i->rx) != i->rx_ver ||
-        (i->rel == REL_SUB && ver_of(o, i->ry) != i->ry_ver)) {
+        (i->rel != REL_ADDI && ver_of(o, i->ry) != i->ry_ver)) {
         return REL_NONE;
     }
     return i->rel;
@@ -583,6 +584,46 @@ static void note_rel(OptState *o, const TCGOp *op)
     }
     id->rx = a;
     id->rx_ver = ver_of(o, a);
+}
+
+/* After `d = setcond a, b, c` is emitted: remember it. */
+static void note_setcond(OptState *o, const TCGOp *op)
+{
+    TCGTemp *d = tcg_op_temp(op, 0), *a = tcg_op_temp(op, 1), *b = tcg_op_temp(op, 2);
+    if (a == d || b == d) {
+        return;
+    }
+    TempInfo *id = ti(o, d);
+    id->rel = REL_SETCOND;
+    id->rx = a;
+    id->ry = b;
+    id->rx_ver = ver_of(o, a);
+    id->ry_ver = ver_of(o, b);
+    id->off = op->args[3];
+}
+
+/*
+ * A test of a setcond's result against 0 (the front end's Jcc and CMOVcc
+ * when the flags come from an earlier instruction: setcond then
+ * brcond/movcond on it) becomes the comparison itself while its inputs are
+ * unchanged: `t = setcond a, b, c; brcond t, 0, ne` -> `brcond a, b, c`
+ * (eq: the inverse condition); t then often dies.  ai: the compared
+ * operands' index, ci: the condition's.
+ */
+static void fold_setcond_test(OptState *o, TCGOp *op, unsigned ai, unsigned ci)
+{
+    uint64_t v;
+    TCGTemp *t = tcg_op_temp(op, ai);
+    TCGCond c = (TCGCond)op->args[ci];
+    if ((c != TCG_COND_NE && c != TCG_COND_EQ) || !known_const(o, tcg_op_temp(op, ai + 1), &v) ||
+        v != 0 || rel_of(o, t) != REL_SETCOND) {
+        return;
+    }
+    TempInfo *it = ti(o, t);
+    TCGCond sc = (TCGCond)it->off;
+    op->args[ai] = (TCGArg)best_copy(o, (TCGTemp *)it->rx);
+    op->args[ai + 1] = (TCGArg)best_copy(o, (TCGTemp *)it->ry);
+    op->args[ci] = c == TCG_COND_NE ? sc : tcg_invert_cond(sc);
 }
 
 /* The generic path: pure or memory ops with temp outputs. */
@@ -756,6 +797,7 @@ static void forward_pass(OptState *o)
             break;
         case INDEX_op_brcond: {
             replace_inputs(o, &op);
+            fold_setcond_test(o, &op, 0, 2);
             int r = eval_cond(o, (TCGCond)op.args[2], tcg_op_temp(&op, 0), tcg_op_temp(&op, 1));
             TCGLabel *l = tcg_op_label(&op, 3);
             if (r == 0) {
@@ -814,11 +856,13 @@ static void forward_pass(OptState *o)
                 emit(o, &op);
                 reset_outputs(o, &op);
                 set_zmask(o, tcg_op_temp(&op, 0), 1);
+                note_setcond(o, &op);
             }
             break;
         }
         case INDEX_op_movcond: {
             replace_inputs(o, &op);
+            fold_setcond_test(o, &op, 1, 5);
             TCGTemp *v1 = tcg_op_temp(&op, 3), *v2 = tcg_op_temp(&op, 4);
             int r = eval_cond(o, (TCGCond)op.args[5], tcg_op_temp(&op, 1), tcg_op_temp(&op, 2));
             if (r < 0 && same_value(o, v1, v2)) {

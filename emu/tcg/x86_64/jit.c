@@ -517,6 +517,11 @@ static void *jit_gen_code(TCGContext *s, size_t *host_size)
             }
             jit_lower_op(g, op);
             ra_op_end(g, op);
+            for (; g->skip_ops; g->skip_ops--) {
+                /* ops the lowering fused into op's code */
+                g->idx = ++i;
+                ra_op_end(g, &s->ops[i]);
+            }
             terminal = false;
             break;
         }

@@ -535,6 +535,25 @@ static void lower_setcond(JitGen *g, const TCGOp *op)
         movi_to(g, d, tcg_cond_eval(c, a->val, b->val));
         return;
     }
+    const TCGOp *nx = g->idx + 1 < g->s->nb_ops ? &g->s->ops[g->idx + 1] : NULL;
+    if (nx && nx->opc == INDEX_op_deposit && T(nx, 2) == d && T(nx, 1) != d &&
+        nx->args[3] == 0 && nx->args[4] == 8 && d->kind == TEMP_TB &&
+        ti_of(g, d)->last_use == (int32_t)g->idx + 1) {
+        /* SETcc of a guest byte register: the flag straight into its
+         * low byte (`cmp; setcc dil`, not setcc + movzx + mov) */
+        TCGTemp *d2 = T(nx, 0), *a2 = T(nx, 1);
+        jit_xc_note_op(&g->b, nx);
+        Cmp k = cmp_prepare(g, c, a, b);
+        int cc = cmp_emit(g, &k);
+        g->idx++;                       /* at the deposit now (ra_dies) */
+        int ra2 = ra_in(g, a2);         /* loads and moves keep the flags */
+        int rd = dst_from(g, d2, a2, ra2);
+        jit_mov_rr(&g->b, rd, ra2);
+        jit_op_rr(&g->b, P_BREG | OPC_SET(cc), 0, rd);
+        ra_bind(g, d2, rd);
+        g->skip_ops = 1;
+        return;
+    }
     Cmp k = cmp_prepare(g, c, a, b);
     int cc = cmp_emit(g, &k);
     jit_op_rr(&g->b, OPC_SET(cc), 0, REG_TMP);
