@@ -572,11 +572,17 @@ static void lower_movcond(JitGen *g, const TCGOp *op)
     }
     int r1 = ra_in(g, v1), r2 = ra_in(g, v2);
     Cmp k = cmp_prepare(g, c, a, b);
-    jit_mov_rr(&g->b, REG_TMP, r2);
     int cc = cmp_emit(g, &k);
-    jit_op_rr(&g->b, P_W | OPC_CMOV(cc), REG_TMP, r1);
-    int rd = ra_out(g, d, 0);
-    jit_mov_rr(&g->b, rd, REG_TMP);
+    /* d = v2, then v1 if cc: in place when d is v2 (cmovcc eax, edi);
+     * loads, stores and moves keep the flags */
+    int rd = dst_from(g, d, v2, r2);
+    if (rd == r1) {
+        /* d's register holds v1 (d is the pinned rsp and so is v1) */
+        jit_op_rr(&g->b, P_W | OPC_CMOV(cc ^ 1), rd, r2);
+    } else {
+        jit_mov_rr(&g->b, rd, r2);
+        jit_op_rr(&g->b, P_W | OPC_CMOV(cc), rd, r1);
+    }
     ra_bind(g, d, rd);
 }
 
