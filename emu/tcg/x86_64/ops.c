@@ -195,6 +195,25 @@ static bool op_commutes(TCGOpcode opc)
            opc == INDEX_op_or || opc == INDEX_op_xor;
 }
 
+/*
+ * `t = op a, b; d = ext32u t` with t dead after: the op's 32-bit form,
+ * which zero-extends, straight into d (32-bit guest arithmetic).  Returns
+ * d, or NULL.
+ */
+static TCGTemp *alu_fuse_ext32u(JitGen *g, const TCGOp *op)
+{
+    TCGTemp *t = T(op, 0);
+    const TCGOp *nx = g->idx + 1 < g->s->nb_ops ? &g->s->ops[g->idx + 1] : NULL;
+    if (op->opc == INDEX_op_mul || nx == NULL || nx->opc != INDEX_op_ext32u ||
+        T(nx, 1) != t || t->kind != TEMP_TB ||
+        ti_of(g, t)->last_use != (int32_t)g->idx + 1) {
+        return NULL;
+    }
+    jit_xc_note_op(&g->b, nx);
+    g->skip_ops = 1;
+    return T(nx, 0);
+}
+
 static void lower_alu(JitGen *g, const TCGOp *op)
 {
     TCGOpcode opc = op->opc;
@@ -214,6 +233,12 @@ static void lower_alu(JitGen *g, const TCGOp *op)
         movi_to(g, d, r);
         return;
     }
+    /* w: the operand size; 32 bits when fused with a zero-extension */
+    TCGTemp *d32 = alu_fuse_ext32u(g, op);
+    unsigned w = d32 ? 0 : P_W;
+    if (d32) {
+        d = d32;
+    }
     if (is_const(a) && op_commutes(opc)) {
         TCGTemp *t = a; a = b; b = t;
     }
@@ -222,6 +247,9 @@ static void lower_alu(JitGen *g, const TCGOp *op)
     int64_t imm = 0;
     if (is_const(b)) {
         uint64_t v = opc == INDEX_op_andc ? ~b->val : b->val;
+        if (!w) {
+            v = (uint64_t)(int64_t)(int32_t)v;  /* only the low 32 bits count */
+        }
         if (jit_fits_s32(v)) {
             bimm = true;
             imm = (int64_t)v;
@@ -235,9 +263,9 @@ static void lower_alu(JitGen *g, const TCGOp *op)
                      (opc == INDEX_op_sub && bimm && imm != INT32_MIN))) {
         /* three-operand add: lea reads both sources before writing */
         if (bimm) {
-            jit_op_rm(&g->b, P_W | OPC_LEA, rd, ra, (int32_t)(opc == INDEX_op_sub ? -imm : imm));
+            jit_op_rm(&g->b, w | OPC_LEA, rd, ra, (int32_t)(opc == INDEX_op_sub ? -imm : imm));
         } else {
-            jit_op_rbi(&g->b, P_W | OPC_LEA, rd, ra, rb);
+            jit_op_rbi(&g->b, w | OPC_LEA, rd, ra, rb);
         }
         ra_bind(g, d, rd);
         return;
@@ -254,7 +282,7 @@ static void lower_alu(JitGen *g, const TCGOp *op)
             jit_op_rr(&g->b, P_W | OPC_IMUL, rd, rb);
         }
     } else if (bimm) {
-        jit_alu_ri(&g->b, P_W, ext[opc], rd, (int32_t)imm);
+        jit_alu_ri(&g->b, w, ext[opc], rd, (int32_t)imm);
     } else if (opc == INDEX_op_andc) {
         int rt = rd == REG_TMP ? ra_alloc(g, 0) : REG_TMP;
         if (is_const(b)) {
@@ -263,9 +291,9 @@ static void lower_alu(JitGen *g, const TCGOp *op)
             jit_mov_rr(&g->b, rt, rb);
             jit_unary(&g->b, EXT_NOT, rt);
         }
-        jit_op_rr(&g->b, P_W | OPC_AND, rd, rt);
+        jit_op_rr(&g->b, w | OPC_AND, rd, rt);
     } else {
-        jit_op_rr(&g->b, P_W | rr_opc[opc], rd, rb);
+        jit_op_rr(&g->b, w | rr_opc[opc], rd, rb);
     }
     if (rd == REG_TMP) {
         rd = ra_out(g, d, 0);
