@@ -171,16 +171,16 @@ static bool spec_uses_modrm(uint8_t s)
     }
 }
 
-static uint16_t lookup_mnemonic(const char *name)
+/* The mnemonic id of name (names: the id + 1 of every mnemonic, by name). */
+static uint16_t lookup_mnemonic(GHashTable *names, const char *name)
 {
-    for (int i = 0; i < X86_MN_NB; i++) {
-        if (!strcmp(x86_mnemonic_names[i], name)) {
-            return i;
-        }
-    }
-    return X86_MN_UNKNOWN;
+    uintptr_t id = (uintptr_t)g_hash_table_lookup(names, name);
+    return id ? (uint16_t)(id - 1) : X86_MN_UNKNOWN;
 }
 
+/* Per opcode map, the table lines grouped by opcode (stable: a counting
+ * sort keeps the table's order within an opcode), and each VEX line's
+ * V-mnemonic.  Runs at every start-up: linear in the tables' size. */
 static void x86_dec_init_once(void)
 {
     static const struct { const X86InsnDesc *t; size_t n; } maps[NB_MAPS] = {
@@ -189,43 +189,50 @@ static void x86_dec_init_once(void)
         { tbl_0f38, G_N_ELEMENTS(tbl_0f38) },
         { tbl_0f3a, G_N_ELEMENTS(tbl_0f3a) },
     };
+    GHashTable *names = g_hash_table_new(g_str_hash, g_str_equal);
+    for (uintptr_t i = 0; i < X86_MN_NB; i++) {
+        g_hash_table_insert(names, (gpointer)x86_mnemonic_names[i], (gpointer)(i + 1));
+    }
     size_t pos = 0;
 
     for (int m = 0; m < NB_MAPS; m++) {
-        /* Stable counting sort by opcode keeps the table order per opcode. */
+        for (size_t i = 0; i < maps[m].n; i++) {
+            x86_dec.idx[m][maps[m].t[i].opc].count++;
+        }
+        uint16_t fill[256];
         for (int op = 0; op < 256; op++) {
             X86OpcodeIndex *ix = &x86_dec.idx[m][op];
-            ix->start = pos;
-            for (size_t i = 0; i < maps[m].n; i++) {
-                const X86InsnDesc *d = &maps[m].t[i];
-                if (d->opc != op) {
-                    continue;
-                }
-                x86_dec.lines[pos++] = d;
-                ix->count++;
-                if (d->flags & (MODRM | REGMASK | RMMASK | MODMEM | MODREG)) {
+            ix->start = (uint16_t)pos;
+            fill[op] = (uint16_t)pos;
+            pos += ix->count;
+        }
+        for (size_t i = 0; i < maps[m].n; i++) {
+            const X86InsnDesc *d = &maps[m].t[i];
+            X86OpcodeIndex *ix = &x86_dec.idx[m][d->opc];
+            x86_dec.lines[fill[d->opc]++] = d;
+            if (d->flags & (MODRM | REGMASK | RMMASK | MODMEM | MODREG)) {
+                ix->has_modrm = true;
+            }
+            for (int k = 0; k < 4; k++) {
+                if (spec_uses_modrm(d->ops[k])) {
                     ix->has_modrm = true;
                 }
-                for (int k = 0; k < 4; k++) {
-                    if (spec_uses_modrm(d->ops[k])) {
-                        ix->has_modrm = true;
-                    }
+            }
+            if ((d->flags & VEX) && !x86_dec.vex_mn[d->mn]) {
+                const char *name = x86_mnemonic_names[d->mn];
+                char vname[32];
+                if (d->mn == X86_MN_MOVSD_SSE) {
+                    name = "MOVSD";
                 }
-                if ((d->flags & VEX) && !x86_dec.vex_mn[d->mn]) {
-                    const char *name = x86_mnemonic_names[d->mn];
-                    char vname[32];
-                    if (d->mn == X86_MN_MOVSD_SSE) {
-                        name = "MOVSD";
-                    }
-                    g_snprintf(vname, sizeof(vname), "V%s", name);
-                    x86_dec.vex_mn[d->mn] = lookup_mnemonic(vname);
-                    /* A VEX line without a V-mnemonic is a table bug. */
-                    g_assert(x86_dec.vex_mn[d->mn] != X86_MN_UNKNOWN);
-                }
+                g_snprintf(vname, sizeof(vname), "V%s", name);
+                x86_dec.vex_mn[d->mn] = lookup_mnemonic(names, vname);
+                /* A VEX line without a V-mnemonic is a table bug. */
+                g_assert(x86_dec.vex_mn[d->mn] != X86_MN_UNKNOWN);
             }
         }
     }
     g_assert(pos == G_N_ELEMENTS(x86_dec.lines));
+    g_hash_table_destroy(names);
 }
 
 static void x86_dec_init(void)
