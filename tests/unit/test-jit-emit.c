@@ -86,6 +86,17 @@
     CASE("movsxd rdx, dword ptr [r15 + r8]", jit_op_rbi(b, P_W | OPC_MOVSXD, RDX, R15, R8)) \
     CASE("mov eax, dword ptr [r13 + rax]", jit_op_rbi(b, OPC_MOV_LD, RAX, R13, RAX)) \
     CASE("movsxd r11, dword ptr [rbp + 0x2a0]", jit_op_rm(b, P_W | OPC_MOVSXD, R11, RBP, 0x2a0)) \
+    CASE("lea rax, [rcx + rdx*4]", jit_lea_sib(b, P_W, RAX, RCX, RDX, 2, 0)) \
+    CASE("lea r9d, [r13 + r12*8 + 0x10]", jit_lea_sib(b, 0, R9, R13, R12, 3, 0x10)) \
+    CASE("lea rsi, [rbp + rbx*2 - 0x1000]", jit_lea_sib(b, P_W, RSI, RBP, RBX, 1, -0x1000)) \
+    CASE("lea r10, [r12 + r8]", jit_lea_sib(b, P_W, R10, R12, R8, 0, 0)) \
+    CASE("lea rdi, [rax*8 + 0x4000]", jit_lea_sib(b, P_W, RDI, -1, RAX, 3, 0x4000)) \
+    CASE("lea ecx, [r11*4 - 8]", jit_lea_sib(b, 0, RCX, -1, R11, 2, -8)) \
+    CASE("mov byte ptr [r15 + rdi], 1", jit_st_imm(b, 0, R15, RDI, 0, 1)) \
+    CASE("mov word ptr [r15 + r9], 0xfffe", jit_st_imm(b, 1, R15, R9, 0, -2)) \
+    CASE("mov dword ptr [r15 + rax], 0x7fff", jit_st_imm(b, 2, R15, RAX, 0, 0x7fff)) \
+    CASE("mov qword ptr [r15 + r12], -0x8000", jit_st_imm(b, 3, R15, R12, 0, -0x8000)) \
+    CASE("mov qword ptr [r15 + 0x601040], 0", jit_st_imm(b, 3, R15, -1, 0x601040, 0)) \
     CASE("shlx rax, rbx, rcx", jit_shiftx(b, EXT_SHL, RAX, RBX, RCX)) \
     CASE("shrx r9, r10, r11", jit_shiftx(b, EXT_SHR, R9, R10, R11)) \
     CASE("sarx r12, rdx, r13", jit_shiftx(b, EXT_SAR, R12, RDX, R13)) \

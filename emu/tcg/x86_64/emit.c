@@ -291,3 +291,17 @@ void jit_st_imm(JitBuf *b, unsigned size_log2, int base, int index, int32_t disp
         break;
     }
 }
+
+void jit_lea_sib(JitBuf *b, unsigned w, int r, int base, int index, unsigned shift, int32_t disp)
+{
+    /* index = rsp would mean "no index": never allocated, so never passed */
+    emit_opc(b, w | OPC_LEA, r, index, base);
+    int mod = base < 0 ? 0 : (disp == 0 && (base & 7) != RBP) ? 0 : jit_fits_s8(disp) ? 1 : 2;
+    emit_modrm(b, mod, r, 4);
+    jit_byte(b, (uint8_t)(shift << 6 | (index & 7) << 3 | (base < 0 ? 5 : base & 7)));
+    if (base < 0 || mod == 2) {
+        jit_u32(b, (uint32_t)disp);
+    } else if (mod == 1) {
+        jit_byte(b, (uint8_t)disp);
+    }
+}

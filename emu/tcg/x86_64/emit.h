@@ -136,6 +136,9 @@ void jit_st8i(JitBuf *b, int base, int32_t disp, uint8_t v);  /* mov byte [base+
 /* mov [base+index] or, index < 0, [base+disp], of 1 << size_log2 bytes, an
  * immediate (8 bytes: v sign-extended from 32 bits) */
 void jit_st_imm(JitBuf *b, unsigned size_log2, int base, int index, int32_t disp, int32_t v);
+/* lea r, [base + index << shift + disp] (w: P_W or 0 for a 32-bit result;
+ * base < 0: no base) */
+void jit_lea_sib(JitBuf *b, unsigned w, int r, int base, int index, unsigned shift, int32_t disp);
 
 /* Group-1 ALU with an immediate: opc r64, imm (ext = EXT_*). */
 void jit_alu_ri(JitBuf *b, unsigned w, int ext, int r, int32_t imm);

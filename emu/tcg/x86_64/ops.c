@@ -302,6 +302,35 @@ static void lower_alu(JitGen *g, const TCGOp *op)
     ra_bind(g, d, rd);
 }
 
+/*
+ * `t = shl x, k (k <= 3); d = add a, t` with t dead after: one `lea d,
+ * [a + x << k]` (`lea d, [x << k + c]` for a constant a that fits), the
+ * indexing of an array.  Returns true if done (the add consumed).
+ */
+static bool shl_fuse_add(JitGen *g, const TCGOp *op)
+{
+    TCGTemp *t = T(op, 0), *x = T(op, 1), *k = T(op, 2);
+    const TCGOp *nx = g->idx + 1 < g->s->nb_ops ? &g->s->ops[g->idx + 1] : NULL;
+    if (op->opc != INDEX_op_shl || !is_const(k) || k->val < 1 || k->val > 3 ||
+        is_const(x) || nx == NULL || nx->opc != INDEX_op_add || t->kind != TEMP_TB ||
+        (T(nx, 1) == t) == (T(nx, 2) == t) || ti_of(g, t)->last_use != (int32_t)g->idx + 1) {
+        return false;
+    }
+    TCGTemp *d = T(nx, 0), *a = T(nx, 1) == t ? T(nx, 2) : T(nx, 1);
+    if (is_const(a) && !jit_fits_s32(a->val)) {
+        return false;
+    }
+    jit_xc_note_op(&g->b, nx);
+    int rx = ra_in(g, x);
+    int ra = is_const(a) ? -1 : ra_in(g, a);
+    /* lea reads its sources before it writes: d may be any of them */
+    int rd = d == x ? rx : d == a ? ra : ra_out(g, d, 0);
+    jit_lea_sib(&g->b, P_W, rd, ra, rx, (unsigned)k->val, is_const(a) ? (int32_t)a->val : 0);
+    ra_bind(g, d, rd);
+    g->skip_ops = 1;
+    return true;
+}
+
 static void lower_shift(JitGen *g, const TCGOp *op)
 {
     TCGOpcode opc = op->opc;
@@ -313,6 +342,9 @@ static void lower_shift(JitGen *g, const TCGOp *op)
     };
     bool is32 = opc == INDEX_op_rotl32 || opc == INDEX_op_rotr32;
 
+    if (shl_fuse_add(g, op)) {
+        return;
+    }
     if (is_const(b)) {
         unsigned n = (unsigned)b->val & (is32 ? 31 : 63);
         int ra = ra_in(g, a);
