@@ -479,25 +479,26 @@ TCGv gen_lea_noseg(DisasContext *s)
     if (m->base == X86_REG_RIP) {
         tcg_gen_movi_i64(ea, s->next_pc + (uint64_t)m->disp);
     } else {
-        bool have = false;
-        if (m->base >= 0) {
-            tcg_gen_addi_i64(ea, cpu_regs[m->base], m->disp);
-            have = true;
-        }
+        TCGv ix = NULL;
         if (m->index >= 0) {
-            TCGv ix = cpu_regs[m->index];
+            ix = cpu_regs[m->index];
             if (m->scale) {
                 ix = tcg_temp_new();
                 tcg_gen_shli_i64(ix, cpu_regs[m->index], m->scale);
             }
-            if (have) {
-                tcg_gen_add_i64(ea, ea, ix);
-            } else {
-                tcg_gen_addi_i64(ea, ix, m->disp);
-                have = true;
-            }
         }
-        if (!have) {
+        if (m->base >= 0 && ix) {
+            /* (base + index << scale) + disp: in this order the JIT makes
+             * one lea of it (shl_fuse_add in emu/tcg/x86_64/ops.c) */
+            tcg_gen_add_i64(ea, cpu_regs[m->base], ix);
+            if (m->disp) {
+                tcg_gen_addi_i64(ea, ea, m->disp);
+            }
+        } else if (m->base >= 0) {
+            tcg_gen_addi_i64(ea, cpu_regs[m->base], m->disp);
+        } else if (ix) {
+            tcg_gen_addi_i64(ea, ix, m->disp);
+        } else {
             tcg_gen_movi_i64(ea, (uint64_t)m->disp);
         }
     }

@@ -305,7 +305,8 @@ static void lower_alu(JitGen *g, const TCGOp *op)
 /*
  * `t = shl x, k (k <= 3); d = add a, t` with t dead after: one `lea d,
  * [a + x << k]` (`lea d, [x << k + c]` for a constant a that fits), the
- * indexing of an array.  Returns true if done (the add consumed).
+ * indexing of an array; with `d2 = add d, c` next (d dead after, or d2
+ * is d), `lea d2, [a + x << k + c]`.  Returns true if done (the adds consumed).
  */
 static bool shl_fuse_add(JitGen *g, const TCGOp *op)
 {
@@ -320,14 +321,29 @@ static bool shl_fuse_add(JitGen *g, const TCGOp *op)
     if (is_const(a) && !jit_fits_s32(a->val)) {
         return false;
     }
+    int64_t disp = is_const(a) ? (int64_t)a->val : 0;
+    unsigned used = 1;
+    /* and a displacement added next: `[a + x << k + c]` */
+    const TCGOp *n2 = g->idx + 2 < g->s->nb_ops ? &g->s->ops[g->idx + 2] : NULL;
+    if (n2 && n2->opc == INDEX_op_add && T(n2, 1) == d && is_const(T(n2, 2)) &&
+        d->kind == TEMP_TB &&
+        (T(n2, 0) == d || ti_of(g, d)->last_use == (int32_t)g->idx + 2) &&
+        jit_fits_s32((uint64_t)(disp + (int64_t)T(n2, 2)->val))) {
+        disp += (int64_t)T(n2, 2)->val;
+        d = T(n2, 0);
+        used = 2;
+    }
     jit_xc_note_op(&g->b, nx);
+    if (used == 2) {
+        jit_xc_note_op(&g->b, n2);
+    }
     int rx = ra_in(g, x);
     int ra = is_const(a) ? -1 : ra_in(g, a);
     /* lea reads its sources before it writes: d may be any of them */
     int rd = d == x ? rx : d == a ? ra : ra_out(g, d, 0);
-    jit_lea_sib(&g->b, P_W, rd, ra, rx, (unsigned)k->val, is_const(a) ? (int32_t)a->val : 0);
+    jit_lea_sib(&g->b, P_W, rd, ra, rx, (unsigned)k->val, (int32_t)disp);
     ra_bind(g, d, rd);
-    g->skip_ops = 1;
+    g->skip_ops = used;
     return true;
 }
 
