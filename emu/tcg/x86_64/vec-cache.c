@@ -83,6 +83,9 @@ static void store_entry(JitBuf *b, const XCacheEntry *e, int x)
 
 void jit_xc_flush(JitBuf *b, int32_t lo, int32_t hi)
 {
+    if (!xc.any) {
+        return;
+    }
     for (int i = 0; i < XC_N; i++) {
         XCacheEntry *e = &xc.e[i];
         if (e->bytes && e->dirty && e->off < hi && lo < e->off + 16) {
@@ -112,6 +115,9 @@ void jit_xc_flush_state(JitBuf *b, const XCacheState *st)
  * whole from the store that made the caller drop them. */
 static void drop_range(int32_t lo, int32_t hi)
 {
+    if (!xc.any) {
+        return;
+    }
     for (int i = 0; i < XC_N; i++) {
         XCacheEntry *e = &xc.e[i];
         if (e->bytes && e->off < hi && lo < e->off + 16) {
@@ -133,6 +139,7 @@ void jit_xc_preload(JitBuf *b, const int32_t *off, unsigned n)
         jit_xc_load_env16(b, XC_FIRST + (int)k, off[k]);
         xc.e[k].off = off[k];
         xc.e[k].bytes = 16;
+        xc.any = true;
     }
     xc.next = n;    /* evict the loop's entries last */
 }
@@ -231,6 +238,7 @@ void jit_xc_wrote(JitBuf *b, bool vex, int32_t off, unsigned span, unsigned vali
     move_x(b, vex, XC_FIRST + k, 0);
     xc.e[k].off = off;
     xc.e[k].bytes = (uint8_t)valid;
+    xc.any = true;
     xc.e[k].dirty = false;
 }
 
@@ -246,6 +254,7 @@ void jit_xc_set(int x, int32_t off, unsigned valid, bool dirty)
     }
     xc.e[k].off = off;
     xc.e[k].bytes = (uint8_t)valid;
+    xc.any = true;
     xc.e[k].dirty = dirty;
 }
 
@@ -258,6 +267,9 @@ void jit_xc_branch(JitGen *g, const TCGLabel *l)
 
 void jit_xc_note_op(JitBuf *b, const TCGOp *op)
 {
+    if (!xc.any) {
+        return;     /* nothing cached: nothing to store or forget */
+    }
     switch (op->opc) {
     case INDEX_op_nop:
     case INDEX_op_insn_start:

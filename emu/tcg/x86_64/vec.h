@@ -72,6 +72,8 @@ typedef struct XCacheEntry {
 typedef struct XCacheState {
     XCacheEntry e[XC_N];   /* entry i is in xmm(XC_FIRST + i) */
     unsigned next;         /* round-robin replacement */
+    bool any;              /* an entry was filled since the last reset (false:
+                            * all empty, the common case of integer code) */
 } XCacheState;
 /* movd/movq/movdqu [env + off], x (bytes 4, 8, 16); x = the 16 bytes at
  * env offset off as two halves (movq, movhps: each forwards from the last
