@@ -429,7 +429,7 @@ static void gen_exec_list(PluginTBData *td, GArray *dyn, int insn_idx,
     if (dyn == NULL) {
         return;
     }
-    GArray *pending = dyn_new();
+    GArray *pending = NULL;     /* from the first callback on (rare) */
     for (guint i = 0; i < dyn->len; i++) {
         PluginDyn *d = &g_array_index(dyn, PluginDyn, i);
         if (d->kind == PLUGIN_DYN_MEM_CB || d->kind == PLUGIN_DYN_MEM_INLINE) {
@@ -442,18 +442,21 @@ static void gen_exec_list(PluginTBData *td, GArray *dyn, int insn_idx,
                 }
                 corr_for(td, d->entry, false)->imm[insn_idx] += d->imm;
             }
-            if (pending->len == 0) {
+            if (pending == NULL) {
                 gen_inline(d->op, plugin_u64_base(d->entry), d->entry.score->element_size, d->imm);
                 continue;
             }
         }
+        if (pending == NULL) {
+            pending = dyn_new();
+        }
         g_array_append_val(pending, *d);
     }
-    if (pending->len) {
+    if (pending) {
         PluginCbList *l = cb_list_new(td, (PluginDyn *)pending->data, pending->len);
         tcg_gen_call2(&helper_info_plugin_exec_cbs, NULL, ir_env(), cst((uint64_t)(uintptr_t)l));
+        dyn_release(pending);
     }
-    dyn_release(pending);
 }
 
 /* ---- the pass ---- */
@@ -715,15 +718,22 @@ bool plugin_instrument_tb(CPUX86State *env, TranslationBlock *tb)
         }
     }
 
-    /* Rebuild the op stream with the instrumentation in place. */
+    /* Rebuild the op stream with the instrumentation in place: the front
+     * end's ops become `old` and the context writes into the other
+     * buffer (swapped, not copied; tcg_optimize does the same). */
     uint32_t nb_old = s->nb_ops;
-    static TCGOp *old;      /* the op stream as the front end left it */
-    static uint32_t old_cap;
-    if (old_cap < nb_old) {
-        old_cap = MAX(nb_old, 2 * old_cap);
-        old = g_renew(TCGOp, old, old_cap);
+    static TCGOp *spare;
+    static uint32_t spare_cap;
+    if (spare_cap < nb_old + 16) {
+        spare_cap = MAX(nb_old + 16, 2 * spare_cap);
+        spare = g_renew(TCGOp, spare, spare_cap);
     }
-    memcpy(old, s->ops, nb_old * sizeof(TCGOp));
+    TCGOp *old = s->ops;
+    uint32_t old_cap = s->ops_alloc;
+    s->ops = spare;
+    s->ops_alloc = spare_cap;
+    spare = old;
+    spare_cap = old_cap;
     s->nb_ops = 0;
     cur = -1;
     for (uint32_t i = 0; i < nb_old; i++) {
@@ -738,8 +748,11 @@ bool plugin_instrument_tb(CPUX86State *env, TranslationBlock *tb)
             mem_addr = tcg_temp_new();
             tcg_gen_mov_i64(mem_addr, tcg_op_temp(o, env_op ? 0 : 1));
         }
-        TCGOp *c = tcg_emit_op((TCGOpcode)o->opc, 0);
-        *c = *o;
+        if (s->nb_ops == s->ops_alloc) {
+            s->ops_alloc *= 2;
+            s->ops = g_renew(TCGOp, s->ops, s->ops_alloc);
+        }
+        s->ops[s->nb_ops++] = *o;
         if (o->opc == INDEX_op_set_label) {
             tcg_op_label(o, 0)->op_index = (int32_t)(s->nb_ops - 1);
         }
