@@ -18,7 +18,8 @@
 #   --quick         inputs about 4x smaller (native ~0.05-0.3 s each)
 #   --tiny          smoke-test inputs (seconds in all; used by the test suite)
 #   --repeat N      time each run N times and keep the fastest (default 1;
-#                   native runs are always the fastest of at least 3)
+#                   native runs are always the fastest of at least 3); the
+#                   repeats go in rounds over the columns (interleaved)
 #   --only A,B      only these benchmarks (also the groups `kernels`, `real`)
 #   --slow          also run the slow columns, interp and lackey (the
 #                   default with --quick and --tiny; --no-slow skips them)
@@ -216,47 +217,62 @@ run_once() {
     cpu=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
 }
 
-# measure NAME COL: fills t[NAME,COL] (seconds, or FAIL / TIME), insns
 declare -A t why
 insns_of() {
     cat "$tmp"/count-*.log 2>/dev/null |
         sed -n 's/^executed \([0-9]*\) instructions.*/\1/p' | awk '{ s += $1 } END { if (NR) print s }'
 }
 declare -A insns
-measure() {
-    local n=$1 c=$2 script best="" k runs=$repeat v
+# measure_once NAME COL: one timed run; t[NAME,COL] keeps the fastest so
+# far (or becomes FAIL / TIME, and stays so)
+measure_once() {
+    local n=$1 c=$2 script v
+    case ${t[$n,$c]:-} in FAIL|TIME) return ;; esac
     script=$(bench_script "$n")
-    [ $c != native ] || [ "$runs" -ge 3 ] || runs=3
-    for ((k = 0; k < runs; k++)); do
-        run_once "$script" "${prefix[$c]}"
-        if [ $rc = 124 ] || [ $rc = 137 ]; then
-            t[$n,$c]=TIME; why[$n,$c]="killed after ${tmo}s"
-            return
-        fi
-        if [ $c = native ]; then
-            cp "$tmp/out" "$tmp/native.out"
-            [ $rc = 0 ] || why[$n,native]="exit status $rc natively: $(head -c 200 "$tmp/err")"
-        elif ! cmp -s "$tmp/out" "$tmp/native.out"; then
-            t[$n,$c]=FAIL
-            why[$n,$c]="$(diff "$tmp/native.out" "$tmp/out" | grep '^[<>]' | head -n 4 | tr '\n' ' ' | head -c 300) | stderr: $(tail -n 3 "$tmp/err" | tr '\n' ' ' | head -c 300)"
-            return
-        fi
-        [ $c != count ] || insns[$n]=$(insns_of)
-        [ $clock = cpu ] && v=$cpu || v=$wall
-        best=$(awk -v a="$v" -v b="$best" 'BEGIN { print (b == "" || a + 0 < b + 0) ? a : b }')
-    done
-    t[$n,$c]=$best
+    run_once "$script" "${prefix[$c]}"
+    if [ $rc = 124 ] || [ $rc = 137 ]; then
+        t[$n,$c]=TIME; why[$n,$c]="killed after ${tmo}s"
+        return
+    fi
+    if [ $c = native ]; then
+        [ -f "$tmp/native.out" ] || cp "$tmp/out" "$tmp/native.out"
+        [ $rc = 0 ] || why[$n,native]="exit status $rc natively: $(head -c 200 "$tmp/err")"
+    elif ! cmp -s "$tmp/out" "$tmp/native.out"; then
+        t[$n,$c]=FAIL
+        why[$n,$c]="$(diff "$tmp/native.out" "$tmp/out" | grep '^[<>]' | head -n 4 | tr '\n' ' ' | head -c 300) | stderr: $(tail -n 3 "$tmp/err" | tr '\n' ' ' | head -c 300)"
+        return
+    fi
+    [ $c != count ] || insns[$n]=$(insns_of)
+    [ $clock = cpu ] && v=$cpu || v=$wall
+    t[$n,$c]=$(awk -v a="$v" -v b="${t[$n,$c]:-}" 'BEGIN { print (b == "" || a + 0 < b + 0) ? a : b }')
 }
 
-echo "speed.sh: $tier sizes, $clock seconds, best of $repeat (native: of $((repeat > 3 ? repeat : 3))), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+# The repeats of a benchmark go in rounds, each running every column once
+# (native: at least 3 runs in all): a burst of load from another tenant of
+# the machine then slows one round of every column, which the fastest-of
+# drops, instead of all the runs of the one column it met.
+nat_runs=$((repeat > 3 ? repeat : 3))
+echo "speed.sh: $tier sizes, $clock seconds, best of $repeat (native: of $nat_runs), interleaved, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 for n in "${names[@]}"; do
     if [ ${kind[$n]} = real ] && [ ! -x "/usr/bin/$n" ]; then
         for c in "${cols[@]}"; do t[$n,$c]=-; done
         continue
     fi
+    rm -f "$tmp/native.out"
+    for ((k = 0; k < repeat; k++)); do
+        for c in "${cols[@]}"; do
+            if [ ${on[$c]} = 0 ] || [ "${t[$n,native]:-}" = TIME ]; then
+                continue
+            fi
+            measure_once "$n" "$c"
+            if [ $c = native ] && [ $k = $((repeat - 1)) ]; then
+                for ((j = repeat; j < nat_runs; j++)); do measure_once "$n" native; done
+            fi
+        done
+    done
     for c in "${cols[@]}"; do
-        if [ ${on[$c]} = 1 ] && [ "${t[$n,native]:-}" != TIME ]; then
-            measure "$n" "$c"
+        if [ ${on[$c]} = 1 ] && [ -n "${t[$n,$c]:-}" ] &&
+           { [ $c = native ] || [ "${t[$n,native]:-}" != TIME ]; }; then
             echo "speed.sh: $n ${size[$n]}: $c ${t[$n,$c]}" >&2
         else
             t[$n,$c]=-
@@ -276,7 +292,7 @@ echo "emu: $emu ($(git -C "$root" describe --always --dirty 2>/dev/null || echo 
 [ -z "$qemu" ] || echo "qemu: $("$qemu" --version | head -n 1)"
 [ -z "$valgrind" ] || echo "valgrind: $("$valgrind" --version)"
 echo "host: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "times: $clock seconds ($([ $clock = cpu ] && echo 'user + system' || echo 'elapsed')), $tier sizes, fastest of $repeat run(s) (native: of $((repeat > 3 ? repeat : 3)))"
+echo "times: $clock seconds ($([ $clock = cpu ] && echo 'user + system' || echo 'elapsed')), $tier sizes, fastest of $repeat interleaved run(s) (native: of $nat_runs)"
 echo
 fmt='%-13s %9s'
 line=$(printf "$fmt" benchmark size)
