@@ -195,6 +195,30 @@ static bool op_commutes(TCGOpcode opc)
            opc == INDEX_op_or || opc == INDEX_op_xor;
 }
 
+/* ---- fusion with the ops after the one being lowered ---- */
+
+/* The op n after the one being lowered, or NULL. */
+static const TCGOp *op_after(JitGen *g, unsigned n)
+{
+    return g->idx + n < g->s->nb_ops ? &g->s->ops[g->idx + n] : NULL;
+}
+
+/* Whether t is a TB temp whose last reader is the op n after this one. */
+static bool last_read_by(JitGen *g, TCGTemp *t, unsigned n)
+{
+    return t->kind == TEMP_TB && ti_of(g, t)->last_use == (int32_t)(g->idx + n);
+}
+
+/* The next n ops are part of this op's code: the vector cache sees them
+ * now, and the driver skips them (JitGen.skip_ops). */
+static void consume_ops(JitGen *g, unsigned n)
+{
+    for (unsigned k = 1; k <= n; k++) {
+        jit_xc_note_op(&g->b, op_after(g, k));
+    }
+    g->skip_ops = n;
+}
+
 /*
  * `t = op a, b; d = ext32u t` with t dead after: the op's 32-bit form,
  * which zero-extends, straight into d (32-bit guest arithmetic).  Returns
@@ -203,14 +227,12 @@ static bool op_commutes(TCGOpcode opc)
 static TCGTemp *alu_fuse_ext32u(JitGen *g, const TCGOp *op)
 {
     TCGTemp *t = T(op, 0);
-    const TCGOp *nx = g->idx + 1 < g->s->nb_ops ? &g->s->ops[g->idx + 1] : NULL;
+    const TCGOp *nx = op_after(g, 1);
     if (op->opc == INDEX_op_mul || nx == NULL || nx->opc != INDEX_op_ext32u ||
-        T(nx, 1) != t || t->kind != TEMP_TB ||
-        ti_of(g, t)->last_use != (int32_t)g->idx + 1) {
+        T(nx, 1) != t || !last_read_by(g, t, 1)) {
         return NULL;
     }
-    jit_xc_note_op(&g->b, nx);
-    g->skip_ops = 1;
+    consume_ops(g, 1);
     return T(nx, 0);
 }
 
@@ -311,10 +333,10 @@ static void lower_alu(JitGen *g, const TCGOp *op)
 static bool shl_fuse_add(JitGen *g, const TCGOp *op)
 {
     TCGTemp *t = T(op, 0), *x = T(op, 1), *k = T(op, 2);
-    const TCGOp *nx = g->idx + 1 < g->s->nb_ops ? &g->s->ops[g->idx + 1] : NULL;
+    const TCGOp *nx = op_after(g, 1);
     if (op->opc != INDEX_op_shl || !is_const(k) || k->val < 1 || k->val > 3 ||
-        is_const(x) || nx == NULL || nx->opc != INDEX_op_add || t->kind != TEMP_TB ||
-        (T(nx, 1) == t) == (T(nx, 2) == t) || ti_of(g, t)->last_use != (int32_t)g->idx + 1) {
+        is_const(x) || nx == NULL || nx->opc != INDEX_op_add ||
+        (T(nx, 1) == t) == (T(nx, 2) == t) || !last_read_by(g, t, 1)) {
         return false;
     }
     TCGTemp *d = T(nx, 0), *a = T(nx, 1) == t ? T(nx, 2) : T(nx, 1);
@@ -324,26 +346,21 @@ static bool shl_fuse_add(JitGen *g, const TCGOp *op)
     int64_t disp = is_const(a) ? (int64_t)a->val : 0;
     unsigned used = 1;
     /* and a displacement added next: `[a + x << k + c]` */
-    const TCGOp *n2 = g->idx + 2 < g->s->nb_ops ? &g->s->ops[g->idx + 2] : NULL;
+    const TCGOp *n2 = op_after(g, 2);
     if (n2 && n2->opc == INDEX_op_add && T(n2, 1) == d && is_const(T(n2, 2)) &&
-        d->kind == TEMP_TB &&
-        (T(n2, 0) == d || ti_of(g, d)->last_use == (int32_t)g->idx + 2) &&
+        d->kind == TEMP_TB && (T(n2, 0) == d || last_read_by(g, d, 2)) &&
         jit_fits_s32((uint64_t)(disp + (int64_t)T(n2, 2)->val))) {
         disp += (int64_t)T(n2, 2)->val;
         d = T(n2, 0);
         used = 2;
     }
-    jit_xc_note_op(&g->b, nx);
-    if (used == 2) {
-        jit_xc_note_op(&g->b, n2);
-    }
+    consume_ops(g, used);
     int rx = ra_in(g, x);
     int ra = is_const(a) ? -1 : ra_in(g, a);
     /* lea reads its sources before it writes: d may be any of them */
     int rd = d == x ? rx : d == a ? ra : ra_out(g, d, 0);
     jit_lea_sib(&g->b, P_W, rd, ra, rx, (unsigned)k->val, (int32_t)disp);
     ra_bind(g, d, rd);
-    g->skip_ops = used;
     return true;
 }
 
@@ -611,14 +628,13 @@ static void lower_setcond(JitGen *g, const TCGOp *op)
         movi_to(g, d, tcg_cond_eval(c, a->val, b->val));
         return;
     }
-    const TCGOp *nx = g->idx + 1 < g->s->nb_ops ? &g->s->ops[g->idx + 1] : NULL;
+    const TCGOp *nx = op_after(g, 1);
     if (nx && nx->opc == INDEX_op_deposit && T(nx, 2) == d && T(nx, 1) != d &&
-        nx->args[3] == 0 && nx->args[4] == 8 && d->kind == TEMP_TB &&
-        ti_of(g, d)->last_use == (int32_t)g->idx + 1) {
+        nx->args[3] == 0 && nx->args[4] == 8 && last_read_by(g, d, 1)) {
         /* SETcc of a guest byte register: the flag straight into its
          * low byte (`cmp; setcc dil`, not setcc + movzx + mov) */
         TCGTemp *d2 = T(nx, 0), *a2 = T(nx, 1);
-        jit_xc_note_op(&g->b, nx);
+        consume_ops(g, 1);
         Cmp k = cmp_prepare(g, c, a, b);
         int cc = cmp_emit(g, &k);
         g->idx++;                       /* at the deposit now (ra_dies) */
@@ -627,7 +643,6 @@ static void lower_setcond(JitGen *g, const TCGOp *op)
         jit_mov_rr(&g->b, rd, ra2);
         jit_op_rr(&g->b, P_BREG | OPC_SET(cc), 0, rd);
         ra_bind(g, d2, rd);
-        g->skip_ops = 1;
         return;
     }
     Cmp k = cmp_prepare(g, c, a, b);
@@ -948,44 +963,44 @@ static bool store_imm(TCGTemp *v, unsigned size_log2, int16_t *imm)
     return true;
 }
 
-static void lower_qemu_st(JitGen *g, const TCGOp *op)
+/* mov [r15 + index] (index < 0: [r15 + disp]), from register rv or, rv < 0,
+ * the immediate imm */
+static void store_guest(JitGen *g, unsigned size_log2, int rv, int16_t imm, int index,
+                        int32_t disp)
 {
     static const unsigned st_opc[4] = {
         P_BREG | OPC_MOV_ST8, P_66 | OPC_MOV_ST, OPC_MOV_ST, P_W | OPC_MOV_ST,
     };
+    if (rv < 0) {
+        jit_st_imm(&g->b, size_log2, REG_GBASE, index, disp, imm);
+    } else if (index < 0) {
+        jit_op_rm(&g->b, st_opc[size_log2], rv, REG_GBASE, disp);
+    } else {
+        jit_op_rbi(&g->b, st_opc[size_log2], rv, REG_GBASE, index);
+    }
+}
+
+static void lower_qemu_st(JitGen *g, const TCGOp *op)
+{
     TCGTemp *v = T(op, 0), *a = T(op, 1);
     unsigned memop = (unsigned)op->args[2] & MO_SIZE;
     jit_note_insn(g);
-    int16_t imm;
-    if (store_imm(v, memop, &imm)) {
-        /* mov [r15 + addr], imm: no register for the value; the slow path
-         * gets it from its description */
-        if (is_const(a) && jit_const_addr_ok(a->val, 8)) {
-            jit_note_access(g);
-            jit_st_imm(&g->b, memop, REG_GBASE, -1, (int32_t)a->val, imm);
-            return;
-        }
-        int ra = ra_in(g, a);
-        jit_op_rr(&g->b, P_W | OPC_CMP, ra, REG_LIMIT);
-        size_t jcc = jit_jcc32(&g->b, JCC_A);
-        jit_note_access(g);
-        jit_st_imm(&g->b, memop, REG_GBASE, ra, 0, imm);
-        jit_add_slow(g, jcc, ra, -1, true, memop, 0, 0);
-        g->slow[g->nslow - 1].imm = imm;
-        return;
-    }
-    int rv = ra_in(g, v);
+    /* a constant needs no register: `mov [r15 + addr], imm`, the slow
+     * path gets it from its description */
+    int16_t imm = 0;
+    int rv = store_imm(v, memop, &imm) ? -1 : ra_in(g, v);
     if (is_const(a) && jit_const_addr_ok(a->val, 8)) {
         jit_note_access(g);
-        jit_op_rm(&g->b, st_opc[memop], rv, REG_GBASE, (int32_t)a->val);
+        store_guest(g, memop, rv, imm, -1, (int32_t)a->val);
         return;
     }
     int ra = ra_in(g, a);
     jit_op_rr(&g->b, P_W | OPC_CMP, ra, REG_LIMIT);
     size_t jcc = jit_jcc32(&g->b, JCC_A);
     jit_note_access(g);
-    jit_op_rbi(&g->b, st_opc[memop], rv, REG_GBASE, ra);
+    store_guest(g, memop, rv, imm, ra, 0);
     jit_add_slow(g, jcc, ra, rv, true, memop, 0, 0);
+    g->slow[g->nslow - 1].imm = imm;
 }
 
 /*
